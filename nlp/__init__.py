@@ -1,0 +1,1 @@
+"""Pure text analysis for veille: texts in, annotations out (no SQLite, no Scrapy)."""

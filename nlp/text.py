@@ -1,0 +1,77 @@
+"""Text cleaning shared by every stage: HTML to plain text, and length-preserving folding."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_BLOCK_TAGS = re.compile(r"(?is)<\s*(?:br|/p|p|/div|div|/li|li|/h[1-6]|h[1-6]|tr|/tr)\b[^>]*>")
+_DROP_ELEMENTS = re.compile(r"(?is)<(script|style|noscript)\b.*?</\1\s*>")
+_TAG = re.compile(r"(?s)<[^>]{0,2000}>")
+_COMMENT = re.compile(r"(?s)<!--.*?-->")
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u202f\u2007\u2009]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+_PUNCT = str.maketrans(
+    {
+        "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "\u0060": "'",
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+        "\u00ad": "",
+    }
+)
+
+
+def clean_text(value: str | None) -> str:
+    """Turn HTML or messy text into plain text: entities decoded, tags stripped,
+    typographic apostrophes and hyphens folded, blank space collapsed."""
+    if not value:
+        return ""
+    text = value
+    if "<" in text:
+        text = _COMMENT.sub(" ", text)
+        text = _DROP_ELEMENTS.sub(" ", text)
+        text = _BLOCK_TAGS.sub("\n", text)
+        text = _TAG.sub(" ", text)
+    # Twice: AN amendments carry double-escaped entities such as "&amp;#x00E9;".
+    text = html.unescape(html.unescape(text))
+    text = unicodedata.normalize("NFC", text).translate(_PUNCT)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPACES.sub(" ", text)
+    text = _NEWLINES.sub("\n", text)
+    return text.strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, one character for one character, so that offsets
+    found in the folded copy are offsets in the original."""
+    return "".join(_fold_char(c) for c in text)
+
+
+_FOLD_SAME_LENGTH = {
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u00ad": "-",
+}
+
+
+def _fold_char(char: str) -> str:
+    if char.isascii():
+        return char.lower()
+    if char in _FOLD_SAME_LENGTH:
+        return _FOLD_SAME_LENGTH[char]
+    base = unicodedata.normalize("NFD", char)[0].lower()
+    return base[0] if base else char
+
+
+def snippet(text: str, start: int, end: int, width: int = 90) -> str:
+    """Return the passage around `text[start:end]` on one line, with ellipses where cut."""
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    body = " ".join(text[left:right].split())
+    return ("…" if left > 0 else "") + body + ("…" if right < len(text) else "")

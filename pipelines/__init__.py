@@ -1,0 +1,1 @@
+"""Processing steps of veille: normalize, match, store, and the `veille` command line."""

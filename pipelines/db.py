@@ -1,0 +1,291 @@
+"""The database: schema, migrations and the only write path of veille.
+
+Every write is an idempotent upsert on a stable id. Documents carry a content hash, so
+seeing the same item again writes nothing. The schema is a public interface documented
+in the README; migrations are named functions applied once, in order, at open time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import sqlite_utils
+
+DOCUMENT_FIELDS = (
+    "id", "url", "source", "kind", "title", "published", "text", "summary",
+    "publisher", "author", "guid", "access", "extra",
+)
+HASHED_FIELDS = ("url", "kind", "title", "published", "text", "summary", "publisher", "author", "access", "extra")
+FTS_COLUMNS = ["title", "text", "topics"]
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+
+def now_iso() -> str:
+    """Current UTC time as ISO 8601 (seconds)."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _m001_core(db: sqlite_utils.Database) -> None:
+    db["documents"].create(
+        {
+            "id": str, "url": str, "source": str, "kind": str, "title": str, "published": str,
+            "text": str, "summary": str, "publisher": str, "author": str, "guid": str,
+            "access": str, "topics": str, "relevant": int, "extra": str,
+            "content_hash": str, "first_seen": str, "updated_at": str,
+        },
+        pk="id",
+    )
+    for column in ("source", "kind", "published", "publisher", "access", "relevant"):
+        db["documents"].create_index([column])
+    db["document_aliases"].create({"alias": str, "document_id": str}, pk="alias",
+                                   foreign_keys=[("document_id", "documents", "id")])
+    db["document_aliases"].create_index(["document_id"])
+    db["document_sources"].create(
+        {"document_id": str, "source": str, "first_seen": str}, pk=("document_id", "source"),
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["document_sources"].create_index(["source"])
+    db["mentions"].create(
+        {"id": str, "document_id": str, "matched": str, "rule": str, "strength": str,
+         "start": int, "end": int, "snippet": str},
+        pk="id", foreign_keys=[("document_id", "documents", "id")],
+    )
+    for column in ("document_id", "strength", "rule"):
+        db["mentions"].create_index([column])
+    db["actors"].create({"id": str, "name": str, "kind": str, "extra": str}, pk="id")
+    db["actors"].create_index(["kind"])
+    db["actor_mentions"].create(
+        {"id": str, "document_id": str, "actor_id": str, "text": str, "start": int, "end": int,
+         "rule": str},
+        pk="id", foreign_keys=[("document_id", "documents", "id")],
+    )
+    for column in ("document_id", "actor_id"):
+        db["actor_mentions"].create_index([column])
+    db["commitments"].create(
+        {"id": str, "document_id": str, "actor_id": str, "actor_text": str, "kind": str,
+         "text": str, "amount_eur": float, "deadline": str, "deadline_precision": str,
+         "status": str, "start": int, "end": int},
+        pk="id", foreign_keys=[("document_id", "documents", "id")],
+    )
+    for column in ("document_id", "actor_id", "kind", "deadline", "status"):
+        db["commitments"].create_index([column])
+    db["sources"].create(
+        {"name": str, "label": str, "kind": str, "url": str, "cadence": str, "enabled": int,
+         "last_run_id": str, "last_status": str, "last_error": str, "last_items": int,
+         "last_duration_s": float, "last_success": str, "consecutive_failures": int},
+        pk="name",
+    )
+    db["runs"].create(
+        {"id": str, "command": str, "started": str, "finished": str, "duration_s": float,
+         "status": str, "items_seen": int, "relevant": int, "inserted": int, "updated": int,
+         "unchanged": int, "failed_sources": int, "raw_path": str, "errors": str},
+        pk="id",
+    )
+    db["runs"].create_index(["started"])
+    db["run_sources"].create(
+        {"id": str, "run_id": str, "source": str, "status": str, "error": str, "items": int,
+         "relevant": int, "inserted": int, "updated": int, "unchanged": int,
+         "duration_s": float},
+        pk="id", foreign_keys=[("run_id", "runs", "id")],
+    )
+    for column in ("run_id", "source"):
+        db["run_sources"].create_index([column])
+    db["documents"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize=FTS_TOKENIZER)
+
+
+def _m002_reference(db: sqlite_utils.Database) -> None:
+    db["organes"].create(
+        {"id": str, "kind": str, "name": str, "short_name": str, "start": str, "end": str,
+         "legislature": str, "extra": str},
+        pk="id",
+    )
+    db["organes"].create_index(["kind"])
+    db["mandates"].create(
+        {"id": str, "actor_id": str, "organe_id": str, "organe_kind": str, "role": str,
+         "start": str, "end": str, "extra": str},
+        pk="id",
+    )
+    for column in ("actor_id", "organe_id", "organe_kind", "role", "start", "end"):
+        db["mandates"].create_index([column])
+    db["mentions"].add_column("field", str)
+
+
+# Named migrations, applied once each, in this order. Append new ones; never edit old ones.
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("001_core", _m001_core),
+    ("002_reference", _m002_reference),
+]
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at `path`, in WAL mode, fully migrated."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists() or path.stat().st_size == 0
+    db = sqlite_utils.Database(path)
+    if new:
+        db.execute("PRAGMA page_size = 8192")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 10000")
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not applied yet; return their names."""
+    if "_migrations" not in db.table_names():
+        db["_migrations"].create({"name": str, "applied": str}, pk="name")
+    done = {row["name"] for row in db["_migrations"].rows}
+    applied = []
+    for name, function in MIGRATIONS:
+        if name in done:
+            continue
+        with db.conn:
+            function(db)
+            db["_migrations"].insert({"name": name, "applied": now_iso()})
+        applied.append(name)
+    return applied
+
+
+def content_hash(record: dict[str, Any], fields: Iterable[str] = HASHED_FIELDS) -> str:
+    """Stable hash of the given fields of a record (used to skip unchanged rows)."""
+    payload = json.dumps([record.get(f) for f in fields], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def upsert_document(
+    db: sqlite_utils.Database,
+    record: dict[str, Any],
+    mentions: list[dict[str, Any]],
+    aliases: Iterable[str] = (),
+) -> str:
+    """Insert or update one document with its topic mentions; return "insert", "update"
+    or "noop". A document already stored from another source is only replaced by a
+    longer text (so two feeds carrying one article never flip-flop)."""
+    row = {f: record.get(f) for f in DOCUMENT_FIELDS}
+    if isinstance(row["extra"], (dict, list)):
+        row["extra"] = json.dumps(row["extra"], ensure_ascii=False, sort_keys=True)
+    row["topics"] = record.get("topics", "")
+    row["relevant"] = int(bool(record.get("relevant", True)))
+    row["content_hash"] = content_hash(row)
+    stamp = now_iso()
+    with db.conn:
+        existing = _get(db, "documents", row["id"])
+        if existing is None:
+            action = "insert"
+            row["first_seen"] = row["updated_at"] = stamp
+            db["documents"].insert(row)
+            _link(db, row["id"], row["source"], [row["url"], *aliases], stamp)
+        elif existing["content_hash"] == row["content_hash"] or (
+            existing["source"] != row["source"]
+            and len(row["text"] or "") <= len(existing["text"] or "")
+        ):
+            _link(db, row["id"], row["source"], [row["url"], *aliases], stamp)
+            return "noop"
+        else:
+            action = "update"
+            row["first_seen"], row["updated_at"] = existing["first_seen"], stamp
+            db["documents"].update(row["id"], row)
+            _link(db, row["id"], row["source"], [row["url"], *aliases], stamp)
+        db.execute("DELETE FROM mentions WHERE document_id = ?", [row["id"]])
+        db["mentions"].insert_all(
+            {**m, "id": f"{row['id']}:{m.get('field', 'text')}:{m['start']}:{m['end']}",
+             "document_id": row["id"], "field": m.get("field", "text")}
+            for m in mentions
+        )
+    return action
+
+
+def _link(db: sqlite_utils.Database, document_id: str, source: str, aliases: Iterable[str], stamp: str) -> None:
+    db["document_sources"].insert(
+        {"document_id": document_id, "source": source, "first_seen": stamp}, ignore=True
+    )
+    for alias in {a for a in aliases if a}:
+        db["document_aliases"].insert({"alias": alias, "document_id": document_id}, ignore=True)
+
+
+def _get(db: sqlite_utils.Database, table: str, pk: Any) -> dict[str, Any] | None:
+    try:
+        return db[table].get(pk)
+    except sqlite_utils.db.NotFoundError:
+        return None
+
+
+def document_id_for_alias(db: sqlite_utils.Database, alias: str) -> str | None:
+    """The id of the document already stored under this URL or guid, if any."""
+    row = _get(db, "document_aliases", alias)
+    return row["document_id"] if row else None
+
+
+def sync_sources(db: sqlite_utils.Database, sources: Iterable[Any]) -> None:
+    """Record the configured sources (name, label, kind, URL, cadence, enabled)."""
+    with db.conn:
+        for s in sources:
+            db["sources"].upsert(
+                {"name": s.name, "label": s.label, "kind": s.kind, "url": s.url,
+                 "cadence": s.cadence, "enabled": int(s.enabled)},
+                pk="name",
+            )
+
+
+def start_run(db: sqlite_utils.Database, command: str, run_id: str | None = None) -> str:
+    """Open a row in `runs` and return its id (a sortable UTC timestamp)."""
+    run_id = run_id or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    with db.conn:
+        db["runs"].upsert({"id": run_id, "command": command, "started": now_iso(), "status": "running"}, pk="id")
+    return run_id
+
+
+def record_source_result(db: sqlite_utils.Database, run_id: str, result: dict[str, Any]) -> None:
+    """Store what one source did in one run, and update its health in `sources`."""
+    row = {
+        "id": f"{run_id}:{result['source']}", "run_id": run_id, "source": result["source"],
+        "status": result.get("status", "ok"), "error": result.get("error"),
+        "items": result.get("items", 0), "relevant": result.get("relevant", 0),
+        "inserted": result.get("inserted", 0), "updated": result.get("updated", 0),
+        "unchanged": result.get("unchanged", 0), "duration_s": result.get("duration_s"),
+    }
+    with db.conn:
+        db["run_sources"].upsert(row, pk="id")
+        previous = _get(db, "sources", row["source"]) or {}
+        failures = previous.get("consecutive_failures") or 0
+        failed = row["status"] != "ok"
+        health = {
+            "name": row["source"], "last_run_id": run_id, "last_status": row["status"],
+            "last_error": row["error"], "last_items": row["items"],
+            "last_duration_s": row["duration_s"],
+            "consecutive_failures": failures + 1 if failed else 0,
+        }
+        if not failed:
+            health["last_success"] = now_iso()
+        db["sources"].upsert(health, pk="name")
+
+
+def finish_run(db: sqlite_utils.Database, run_id: str, raw_path: str | None = None, errors: list[str] | None = None) -> dict[str, Any]:
+    """Close a run: totals from its sources, duration, status; return the run row."""
+    totals = next(db.query(
+        "SELECT coalesce(sum(items),0) items, coalesce(sum(relevant),0) relevant,"
+        " coalesce(sum(inserted),0) inserted, coalesce(sum(updated),0) updated,"
+        " coalesce(sum(unchanged),0) unchanged, coalesce(sum(status != 'ok'),0) failed"
+        " FROM run_sources WHERE run_id = ?", [run_id]))
+    run = _get(db, "runs", run_id) or {"started": now_iso()}
+    finished = now_iso()
+    started = datetime.fromisoformat(run["started"])
+    errors = errors or []
+    status = "failed" if totals["failed"] or errors else "ok"
+    with db.conn:
+        db["runs"].upsert({
+            "id": run_id, "finished": finished,
+            "duration_s": (datetime.fromisoformat(finished) - started).total_seconds(),
+            "status": status, "items_seen": totals["items"], "relevant": totals["relevant"],
+            "inserted": totals["inserted"], "updated": totals["updated"],
+            "unchanged": totals["unchanged"], "failed_sources": totals["failed"],
+            "raw_path": raw_path, "errors": json.dumps(errors, ensure_ascii=False),
+        }, pk="id")
+    return db["runs"].get(run_id)

@@ -1,0 +1,62 @@
+"""Normalisation step: clean texts, canonical URL, stable document id."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from nlp.text import clean_text
+from spiders.items import Document
+
+TRACKING_PREFIXES = ("utm_", "at_", "xtor", "fbclid", "gclid", "mc_", "ns_", "oc")
+
+
+def canonical_url(url: str) -> str:
+    """URL without tracking parameters, fragment, default port or trailing slash,
+    with a lower-case scheme and host and sorted query parameters."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(TRACKING_PREFIXES)
+    )
+    path = parts.path.rstrip("/") if len(parts.path) > 1 else parts.path
+    return urlunsplit((parts.scheme.lower(), host, path, urlencode(query), ""))
+
+
+def document_id(doc: Document) -> str:
+    """Stable id: the spider's own id when it has one, else a hash of the canonical URL."""
+    if doc.id:
+        return doc.id
+    digest = hashlib.sha1(canonical_url(doc.url).encode("utf-8")).hexdigest()[:16]
+    return f"{doc.kind}-{digest}"
+
+
+def normalize_document(doc: Document) -> Document:
+    """Return a cleaned copy: plain-text title, summary and text; UTC date; stable id."""
+    published = doc.published
+    if published is not None and published.tzinfo is not None:
+        published = published.astimezone(timezone.utc)
+    cleaned = replace(
+        doc,
+        title=clean_text(doc.title),
+        summary=clean_text(doc.summary),
+        text=clean_text(doc.text) or clean_text(doc.summary),
+        publisher=clean_text(doc.publisher),
+        author=clean_text(doc.author),
+        published=published,
+    )
+    cleaned.id = document_id(cleaned)
+    return cleaned
+
+
+class NormalizePipeline:
+    """Scrapy step: normalise every `Document`."""
+
+    def process_item(self, item):
+        """Normalise documents; pass other items through."""
+        return normalize_document(item) if isinstance(item, Document) else item

@@ -1,0 +1,1 @@
+"""Scrapy spiders of veille: one module per source (or family of sources)."""
