@@ -10,7 +10,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from nlp.text import clean_text
 from spiders.items import Document
 
-TRACKING_PREFIXES = ("utm_", "at_", "xtor", "fbclid", "gclid", "mc_", "ns_", "oc")
+TRACKING_PREFIXES = ("utm_", "at_", "xtor", "mc_", "ns_")
+TRACKING_NAMES = {"fbclid", "gclid", "oc", "ocid", "xtref", "cmp", "partner"}
 
 
 def canonical_url(url: str) -> str:
@@ -22,7 +23,7 @@ def canonical_url(url: str) -> str:
         host = f"{host}:{parts.port}"
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith(TRACKING_PREFIXES)
+        if not k.lower().startswith(TRACKING_PREFIXES) and k.lower() not in TRACKING_NAMES
     )
     path = parts.path.rstrip("/") if len(parts.path) > 1 else parts.path
     return urlunsplit((parts.scheme.lower(), host, path, urlencode(query), ""))
@@ -53,10 +54,3 @@ def normalize_document(doc: Document) -> Document:
     cleaned.id = document_id(cleaned)
     return cleaned
 
-
-class NormalizePipeline:
-    """Scrapy step: normalise every `Document`."""
-
-    def process_item(self, item):
-        """Normalise documents; pass other items through."""
-        return normalize_document(item) if isinstance(item, Document) else item

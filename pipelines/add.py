@@ -1,0 +1,88 @@
+"""`veille add`: put a document received by hand (text, HTML or PDF; file or URL) through
+the same matching and storage as a crawled one."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+import trafilatura
+from pypdf import PdfReader
+
+from spiders.dates import parse_date
+from spiders.items import Document
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class AddError(ValueError):
+    """The document could not be read; the message says why, in one line."""
+
+
+def fetch(location: str, user_agent: str, timeout: float) -> tuple[bytes, str, str]:
+    """Bytes, content type and URL of a local file or an http(s) URL."""
+    if location.startswith(("http://", "https://")):
+        request = urllib.request.Request(location, headers={"User-Agent": user_agent})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.read(MAX_BYTES), response.headers.get("Content-Type", ""), response.url
+        except OSError as exc:
+            raise AddError(f"{location} : téléchargement impossible ({exc})") from None
+    path = Path(location)
+    if not path.is_file():
+        raise AddError(f"{location} : fichier introuvable")
+    return path.read_bytes(), "", path.resolve().as_uri()
+
+
+def extract(body: bytes, content_type: str, name: str) -> tuple[str, str]:
+    """(title, text) of a PDF, an HTML page or a plain-text file."""
+    kind = content_type.split(";")[0].strip().lower()
+    if body[:5] == b"%PDF-" or kind == "application/pdf":
+        try:
+            reader = PdfReader(io.BytesIO(body))
+            text = "\n".join(page.extract_text() or "" for page in reader.pages)
+            title = (reader.metadata.title if reader.metadata else None) or ""
+        except Exception as exc:  # pypdf raises many types on broken files
+            raise AddError(f"{name} : PDF illisible ({exc})") from None
+        return title, text
+    text = _decode(body)
+    if kind in ("text/html", "application/xhtml+xml") or name.lower().endswith((".html", ".htm")) or "<html" in text[:1000].lower():
+        metadata = trafilatura.extract_metadata(text)
+        extracted = trafilatura.extract(text, include_comments=False, include_tables=True) or ""
+        return (metadata.title if metadata and metadata.title else ""), extracted
+    return "", text
+
+
+def _decode(body: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return body.decode("latin-1")
+
+
+def build_document(location: str, body: bytes, content_type: str, url: str, *, title: str | None,
+                   published: str | None, source: str, kind: str) -> Document:
+    """The `Document` for a file or page added by hand (id from its content hash)."""
+    found_title, text = extract(body, content_type, location)
+    if not text.strip():
+        raise AddError(f"{location} : aucun texte lisible")
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    date = parse_date(published) if published else datetime.now(timezone.utc)
+    if published and date is None:
+        raise AddError(f"--published {published!r} : date illisible (attendu AAAA-MM-JJ)")
+    return Document(
+        source=source,
+        kind=kind,
+        url=url,
+        title=title or found_title or first_line[:200] or Path(location).name,
+        published=date,
+        text=text,
+        access="full",
+        id=f"{kind}-{hashlib.sha1(body).hexdigest()[:16]}",
+        extra={"added_from": location},
+    )

@@ -1,0 +1,212 @@
+"""The `veille` command: a thin layer over the library functions of `pipelines/`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from nlp.topic import TopicMatcher
+from pipelines import db as database
+from pipelines.config import ConfigError, load_config
+
+
+def _config(ctx: click.Context):
+    try:
+        return load_config(ctx.obj.get("config"))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+class VeilleGroup(click.Group):
+    """Command group that turns configuration errors into one-line messages."""
+
+    def invoke(self, ctx):
+        """Run the command; a ConfigError is printed as one line with exit code 2."""
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"Erreur : {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=VeilleGroup)
+@click.option("--config", "config", type=click.Path(dir_okay=False), envvar="VEILLE_CONFIG",
+              help="Fichier de configuration (défaut : ./veille.toml).")
+@click.option("-v", "--verbose", is_flag=True, help="Journal détaillé.")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
+    """veille : veille presse et parlementaire sur les SEC-Pa.
+
+    Exemple : veille crawl && veille serve
+    """
+    ctx.ensure_object(dict)
+    if config:
+        os.environ["VEILLE_CONFIG"] = str(Path(config).resolve())
+    ctx.obj["config"] = config
+    if verbose:
+        os.environ["VEILLE_LOG_LEVEL"] = "INFO"
+        logging.getLogger().setLevel(logging.INFO)
+
+
+@cli.command()
+@click.option("--replay", "replay", default=None, metavar="URL",
+              help="Lire l'enregistrement local au lieu du web : URL d'un serveur `veille replay`, "
+                   "ou « local » pour en démarrer un le temps de la collecte.")
+@click.option("--spider", "spiders", multiple=True, help="Limiter à une araignée (répétable).")
+@click.option("--source", "sources", multiple=True, help="Limiter à une source (répétable).")
+@click.option("--timeout", type=float, default=None, help="Délai maximal par requête, en secondes.")
+@click.pass_context
+def crawl(ctx, replay, spiders, sources, timeout):
+    """Collecter toutes les sources activées, filtrer sur le sujet et enregistrer.
+
+    Le code de sortie vaut 1 si une source a échoué (les autres sont quand même collectées).
+
+    Exemple : veille crawl --replay local
+    """
+    from pipelines.crawl import run_crawl
+    from pipelines.replay import ReplayServer
+
+    config = _config(ctx)
+    try:
+        if replay == "local":
+            with ReplayServer() as server:
+                run = run_crawl(config, server.url, list(spiders), list(sources), timeout)
+        else:
+            run = run_crawl(config, replay or "", list(spiders), list(sources), timeout)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    _print_run(config, run)
+    sys.exit(1 if run["status"] != "ok" else 0)
+
+
+def _print_run(config, run: dict) -> None:
+    db = database.open_db(config.database)
+    click.echo(
+        f"Collecte {run['id']} : {run['items_seen']} éléments lus, {run['relevant']} sur le sujet, "
+        f"{run['inserted']} nouveaux, {run['updated']} modifiés, {run['unchanged']} inchangés "
+        f"({run['duration_s']:.1f} s)."
+    )
+    for row in db.query("SELECT source, status, error FROM run_sources WHERE run_id = ? AND status != 'ok' ORDER BY source", [run["id"]]):
+        label = "ÉCHEC" if row["status"] == "failed" else "avertissement"
+        click.echo(f"  {label} {row['source']} : {row['error']}", err=True)
+    for error in __import__("json").loads(run.get("errors") or "[]"):
+        click.echo(f"  ÉCHEC {error}", err=True)
+    click.echo(f"Base : {config.database}")
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.pass_context
+def import_(ctx, files):
+    """Rejouer des fichiers JSONL bruts (data/raw/<collecte>/*.jsonl) à travers le même
+    filtrage et le même enregistrement que la collecte ; sans doublon.
+
+    Exemple : veille import data/raw/20260216T060000Z/*.jsonl
+    """
+    from pipelines.importer import import_files
+
+    config = _config(ctx)
+    run = import_files(config, [Path(f) for f in files])
+    _print_run(config, run)
+    sys.exit(1 if run["status"] != "ok" else 0)
+
+
+@cli.command()
+@click.argument("location")
+@click.option("--title", help="Titre (défaut : titre du document ou première ligne).")
+@click.option("--published", help="Date de publication, AAAA-MM-JJ (défaut : maintenant).")
+@click.option("--source", default="ajout-manuel", show_default=True, help="Nom de la source.")
+@click.option("--kind", default="communique", show_default=True, help="Type de document.")
+@click.option("--url", help="URL publique du document, si elle existe.")
+@click.pass_context
+def add(ctx, location, title, published, source, kind, url):
+    """Ajouter à la main un document (texte, HTML ou PDF ; fichier ou URL), par exemple un
+    communiqué reçu par courriel. Il est enregistré même s'il ne cite pas le sujet.
+
+    Exemple : veille add communique.txt --published 2026-02-18 --source ars-idf
+    """
+    from pipelines.add import AddError, build_document, fetch
+    from pipelines.store import store_document
+
+    config = _config(ctx)
+    try:
+        body, content_type, found_url = fetch(location, config.user_agent, config.download_timeout)
+        doc = build_document(location, body, content_type, url or found_url, title=title,
+                             published=published, source=source, kind=kind)
+    except AddError as exc:
+        raise click.ClickException(str(exc)) from None
+    db = database.open_db(config.database)
+    matcher = TopicMatcher.from_topic(config.topic)
+    action = store_document(db, matcher, doc, keep_irrelevant=True)
+    mentions = list(db.query("SELECT matched, start, [end], rule FROM mentions WHERE document_id = ? ORDER BY start", [doc.id]))
+    verb = {"insert": "ajouté", "update": "mis à jour", "noop": "déjà présent, inchangé"}[action]
+    click.echo(f"Document {doc.id} {verb} : « {db['documents'].get(doc.id)['title']} »")
+    strong = [m for m in mentions if not m["rule"].startswith("weak:")]
+    if not strong:
+        click.echo("Attention : aucune mention du sujet dans ce document.", err=True)
+    for m in mentions:
+        click.echo(f"  [{m['start']}:{m['end']}] {m['matched']!r} ({m['rule']})")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.pass_context
+def serve(ctx, host, port):
+    """Publier la base avec Datasette (configuration du dossier datasette/).
+
+    Exemple : veille serve --port 8001
+    """
+    from pipelines.serve import serve as run_datasette
+
+    config = _config(ctx)
+    database.open_db(config.database).close()
+    click.echo(f"Datasette : http://{host}:{port}/")
+    run_datasette(config.database, host, port)
+
+
+@cli.command()
+@click.pass_context
+def sources(ctx):
+    """Afficher l'état des sources : dernier passage, éléments, échecs consécutifs.
+
+    Exemple : veille sources
+    """
+    config = _config(ctx)
+    db = database.open_db(config.database)
+    database.sync_sources(db, config.sources)
+    rows = list(db.query("SELECT * FROM sources ORDER BY consecutive_failures DESC, name"))
+    click.echo(f"{'source':28} {'état':8} {'éléments':>8} {'échecs':>6}  dernière réussite     erreur")
+    for r in rows:
+        state = "inactive" if not r["enabled"] else (r["last_status"] or "jamais")
+        click.echo(f"{r['name'][:28]:28} {state:8} {r['last_items'] or 0:>8} {r['consecutive_failures'] or 0:>6}  "
+                   f"{(r['last_success'] or '-')[:19]:20}  {r['last_error'] or ''}")
+
+
+@cli.command()
+@click.option("--port", default=8765, show_default=True, type=int)
+def replay(port):
+    """Servir l'enregistrement local des sources sur 127.0.0.1 (pour la démo et les tests).
+
+    Exemple : veille replay --port 8765 & veille crawl --replay http://127.0.0.1:8765
+    """
+    import time
+
+    from pipelines.replay import ReplayServer
+
+    with ReplayServer(port) as server:
+        click.echo(f"Enregistrement servi sur {server.url} ({len(server.httpd.routes)} adresses). Ctrl-C pour arrêter.")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+def main() -> None:
+    """Entry point of the `veille` console script."""
+    cli(obj={})

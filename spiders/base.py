@@ -1,0 +1,111 @@
+"""Base spider: the sources a spider serves, their requests and their health.
+
+Each spider serves the enabled sources of some `kind`s in `veille.toml`. A source that
+fails (HTTP error, timeout, bad content) is recorded with a one-line cause; the other
+sources go on. `pipelines.store.StorePipeline` writes the health at the end of the crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+
+from pipelines.config import Source, load_config
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceHealth:
+    """What happened to one source during one crawl."""
+
+    source: str
+    status: str = "ok"
+    error: str | None = None
+    started: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+
+    def touch(self) -> None:
+        """Note that the source just answered (for its duration)."""
+        self.finished = time.monotonic()
+
+    @property
+    def duration_s(self) -> float:
+        """Seconds from the first request to the last answer."""
+        return round((self.finished or time.monotonic()) - self.started, 3)
+
+
+class VeilleSpider(scrapy.Spider):
+    """A spider that serves the configured sources of its `source_kinds`.
+
+    `scrapy crawl <name> -a sources=a,b` limits the run to some sources.
+    """
+
+    source_kinds: set[str] = set()
+
+    def __init__(self, *args, sources: str | None = None, config_path: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.config = load_config(config_path)
+        wanted = set(sources.split(",")) if sources else None
+        self.sources: list[Source] = [
+            s for s in self.config.enabled_sources(self.source_kinds)
+            if wanted is None or s.name in wanted
+        ]
+        self.health: dict[str, SourceHealth] = {}
+
+    def source_request(self, source: Source, url: str | None = None, callback=None, **meta) -> scrapy.Request:
+        """A request on behalf of `source`, whose failures are charged to it."""
+        self.health.setdefault(source.name, SourceHealth(source.name))
+        return scrapy.Request(
+            url or source.url,
+            callback=callback or self.parse,
+            errback=self.on_error,
+            meta={"source": source, **meta},
+            dont_filter=True,
+        )
+
+    def answered(self, response) -> Source:
+        """The source a response belongs to (and note its answer time)."""
+        source = response.meta["source"]
+        self.health[source.name].touch()
+        return source
+
+    def fail(self, source: Source, cause: str, status: str = "failed") -> None:
+        """Record a source failure (or warning) with its cause, in one log line."""
+        health = self.health.setdefault(source.name, SourceHealth(source.name))
+        health.touch()
+        if health.status != "failed":
+            health.status, health.error = status, cause
+        log = logger.error if status == "failed" else logger.warning
+        log("source %s %s : %s (%s)", source.name, "en échec" if status == "failed" else "avertissement", cause, source.url)
+
+    def on_error(self, failure) -> None:
+        """Errback: turn a download failure into a one-line cause for its source."""
+        source = failure.request.meta["source"]
+        self.fail(source, describe_failure(failure, self.settings.getfloat("DOWNLOAD_TIMEOUT")))
+
+
+def describe_failure(failure, timeout: float) -> str:
+    """One French line saying why a download failed."""
+    if failure.check(HttpError):
+        status = failure.value.response.status
+        return f"HTTP {status}" + {404: " (introuvable)", 403: " (accès refusé)", 429: " (trop de requêtes)"}.get(
+            status, " (erreur du serveur)" if status >= 500 else ""
+        )
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return f"délai dépassé (pas de réponse en {timeout:g} s)"
+    if failure.check(DNSLookupError):
+        return "nom de domaine introuvable (DNS)"
+    if failure.check(ConnectionRefusedError):
+        return "connexion refusée"
+    return f"{failure.type.__name__}: {failure.getErrorMessage()}"

@@ -1,0 +1,81 @@
+"""Dates as feeds write them: RFC 822 (with named zones such as CET/CEST), ISO 8601,
+and French forms ("mar., 03 févr. 2026 14:05:00 +0100", "3 février 2026 à 14h05").
+
+feedparser reads CET/CEST as UTC and knows no French names, so dates are parsed here.
+A date without a zone is taken as Europe/Paris time. Results are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+MONTHS = {
+    "jan": 1, "janv": 1, "janvier": 1, "feb": 2, "fev": 2, "fevr": 2, "fevrier": 2, "févr": 2,
+    "février": 2, "mar": 3, "mars": 3, "apr": 4, "avr": 4, "avril": 4, "may": 5, "mai": 5,
+    "jun": 6, "juin": 6, "jul": 7, "juil": 7, "juillet": 7, "aug": 8, "aou": 8, "août": 8,
+    "aout": 8, "sep": 9, "sept": 9, "septembre": 9, "oct": 10, "octobre": 10, "nov": 11,
+    "novembre": 11, "dec": 12, "déc": 12, "decembre": 12, "décembre": 12,
+}
+ZONES = {
+    "gmt": 0, "ut": 0, "utc": 0, "z": 0, "cet": 60, "cest": 120, "met": 60, "mest": 120,
+    "bst": 60, "wet": 0, "west": 60, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
+    "mst": -420, "mdt": -360, "pst": -480, "pdt": -420,
+}
+_TEXTUAL = re.compile(
+    r"(?P<day>\d{1,2})(?:er)?\s+(?P<month>[^\W\d_]+)\.?\s+(?P<year>\d{4})"
+    r"(?:\s*(?:à|a|,)?\s*(?P<hour>\d{1,2})\s*[:h]\s*(?P<minute>\d{2})?(?::(?P<second>\d{2}))?)?"
+    r"\s*(?P<zone>[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """Parse a feed date; return an aware UTC datetime, or None when unreadable."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    iso = _parse_iso(text)
+    if iso:
+        return iso
+    text = re.sub(r"^[^\W\d_]+\.?,?\s+", "", text)  # drop the weekday ("mar.,", "Tue,")
+    match = _TEXTUAL.match(text)
+    if not match:
+        return None
+    month = MONTHS.get(match["month"].lower().rstrip("."))
+    if not month:
+        return None
+    try:
+        local = datetime(
+            int(match["year"]), month, int(match["day"]),
+            int(match["hour"] or 0), int(match["minute"] or 0), int(match["second"] or 0),
+        )
+    except ValueError:
+        return None
+    return _with_zone(local, match["zone"])
+
+
+def _parse_iso(text: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=PARIS)
+    return parsed.astimezone(timezone.utc)
+
+
+def _with_zone(local: datetime, zone: str | None) -> datetime | None:
+    if not zone:
+        return local.replace(tzinfo=PARIS).astimezone(timezone.utc)
+    if zone[0] in "+-":
+        digits = zone[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + int(digits[2:4])
+        offset = minutes if zone[0] == "+" else -minutes
+    elif zone.lower() in ZONES:
+        offset = ZONES[zone.lower()]
+    else:
+        return None
+    return (local - timedelta(minutes=offset)).replace(tzinfo=timezone.utc)
