@@ -58,11 +58,12 @@ class FeedSpider(VeilleSpider):
             name = type(problem).__name__
             if name in _RECOVERABLE:
                 self.fail(source, f"encodage déclaré incorrect, lu en {feed.get('encoding')} ({name})", status="warning")
-            elif not feed.entries:
-                self.fail(source, f"XML invalide : {_short(problem)}")
-                return None
             else:
-                self.fail(source, f"XML imparfait, {len(feed.entries)} entrées lues : {_short(problem)}", status="warning")
+                # Broken XML is a failure even when a lenient parse recovered some entries
+                # (those are kept: they were really published).
+                self.fail(source, f"XML invalide, {len(feed.entries)} entrée(s) récupérée(s) : {_short(problem)}")
+                if not feed.entries:
+                    return None
         if not feed.entries:
             self.fail(source, "flux valide mais sans aucune entrée", status="warning")
         return feed
