@@ -14,6 +14,18 @@ TRACKING_PREFIXES = ("utm_", "at_", "xtor", "mc_", "ns_")
 TRACKING_NAMES = {"fbclid", "gclid", "oc", "ocid", "xtref", "cmp", "partner"}
 
 
+def _is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name.startswith(TRACKING_PREFIXES) or name in TRACKING_NAMES
+
+
+def clean_url(url: str) -> str:
+    """The URL as published, without tracking parameters and fragment (the stored link)."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
 def canonical_url(url: str) -> str:
     """URL without tracking parameters, fragment, default port or trailing slash,
     with a lower-case scheme and host and sorted query parameters."""
@@ -23,7 +35,7 @@ def canonical_url(url: str) -> str:
         host = f"{host}:{parts.port}"
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith(TRACKING_PREFIXES) and k.lower() not in TRACKING_NAMES
+        if not _is_tracking(k)
     )
     path = parts.path.rstrip("/") if len(parts.path) > 1 else parts.path
     return urlunsplit((parts.scheme.lower(), host, path, urlencode(query), ""))
@@ -44,6 +56,7 @@ def normalize_document(doc: Document) -> Document:
         published = published.astimezone(timezone.utc)
     cleaned = replace(
         doc,
+        url=clean_url(doc.url),
         title=clean_text(doc.title),
         summary=clean_text(doc.summary),
         text=clean_text(doc.text) or clean_text(doc.summary),
