@@ -12,18 +12,12 @@ _TAG = re.compile(r"(?s)<[^>]{0,2000}>")
 _COMMENT = re.compile(r"(?s)<!--.*?-->")
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u202f\u2007\u2009]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
-_PUNCT = str.maketrans(
-    {
-        "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "\u0060": "'",
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-        "\u00ad": "",
-    }
-)
+_INVISIBLE = str.maketrans({"\u00ad": "", "\u200b": "", "\ufeff": ""})
 
 
 def clean_text(value: str | None) -> str:
-    """Turn HTML or messy text into plain text: entities decoded, tags stripped,
-    typographic apostrophes and hyphens folded, blank space collapsed."""
+    """Turn HTML or messy text into plain text: entities decoded, tags stripped, invisible
+    characters dropped, blank space collapsed. Typography is kept (matching folds it)."""
     if not value:
         return ""
     text = value
@@ -34,7 +28,7 @@ def clean_text(value: str | None) -> str:
         text = _TAG.sub(" ", text)
     # Twice: AN amendments carry double-escaped entities such as "&amp;#x00E9;".
     text = html.unescape(html.unescape(text))
-    text = unicodedata.normalize("NFC", text).translate(_PUNCT)
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES.sub(" ", text)
     text = _NEWLINES.sub("\n", text)

@@ -15,10 +15,7 @@ from pipelines.config import ConfigError, load_config
 
 
 def _config(ctx: click.Context):
-    try:
-        return load_config(ctx.obj.get("config"))
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    return load_config(ctx.obj.get("config"))
 
 
 class VeilleGroup(click.Group):

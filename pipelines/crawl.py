@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from scrapy.spiderloader import SpiderLoader
+from spiders.loader import IsolatingSpiderLoader as SpiderLoader
 
 from pipelines import db as database
 from pipelines.config import Config
@@ -61,6 +61,7 @@ def run_crawl(config: Config, replay: str = "", spiders: list[str] | None = None
     run_id = database.start_run(db, "crawl" + (" (replay)" if replay else ""))
     settings = scrapy_settings(config, run_id, replay, timeout)
     errors = [f"aucune araignée pour la source {s}" for s in unserved_sources(config, settings)]
+    errors += [f"module d'araignée {m} ignoré : {cause}" for m, cause in SpiderLoader.from_settings(settings).broken.items()]
     process = CrawlerProcess(settings)
     for name in spiders_for(config, settings, spiders):
         kwargs = {"sources": ",".join(sources)} if sources else {}

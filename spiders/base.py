@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 import scrapy
+from scrapy.exceptions import DownloadTimeoutError
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionRefusedError,
@@ -102,7 +103,7 @@ def describe_failure(failure, timeout: float) -> str:
         return f"HTTP {status}" + {404: " (introuvable)", 403: " (accès refusé)", 429: " (trop de requêtes)"}.get(
             status, " (erreur du serveur)" if status >= 500 else ""
         )
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return f"délai dépassé (pas de réponse en {timeout:g} s)"
     if failure.check(DNSLookupError):
         return "nom de domaine introuvable (DNS)"

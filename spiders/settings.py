@@ -12,6 +12,8 @@ from pipelines.config import ConfigError, load_config
 BOT_NAME = "veille"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# A spider module that fails to import must not stop the other sources.
+SPIDER_LOADER_CLASS = "spiders.loader.IsolatingSpiderLoader"
 
 try:
     _crawl = load_config()
@@ -48,6 +50,7 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.raw.RawItemsPipeline": 100,
     "pipelines.store.StorePipeline": 300,
+    "pipelines.archive.ArchivePipeline": 400,
 }
 
 LOG_LEVEL = os.environ.get("VEILLE_LOG_LEVEL", "INFO")

@@ -58,7 +58,7 @@ def test_irrelevant_documents_are_not_stored(db, matcher):
 def test_mention_offsets_point_into_the_stored_text(db, matcher):
     store_document(db, matcher, _doc(summary="<p>Les structures d&#8217;exercice coordonné participatives (SECPA).</p>"))
     row = next(db["documents"].rows)
-    assert row["text"] == "Les structures d'exercice coordonné participatives (SECPA)."
+    assert row["text"] == "Les structures d’exercice coordonné participatives (SECPA)."
     for m in db["mentions"].rows:
         assert row["text"][m["start"]:m["end"]] == m["matched"]
         assert m["field"] == "text"

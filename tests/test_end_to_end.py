@@ -1,0 +1,86 @@
+"""End to end: a real crawl of the replay in a subprocess, then a real Datasette."""
+
+import json
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, VEILLE, free_port, run_veille, write_config
+
+pytestmark = pytest.mark.slow
+
+BROKEN = "".join(
+    f'\n[[sources]]\nname = "{name}"\nkind = "rss"\nurl = "https://{name}.example/rss.xml"\n'
+    for name in ("flux-500", "flux-404", "flux-html", "flux-pas-xml", "flux-vide", "flux-tronque", "flux-lent", "flux-charset")
+)
+
+
+def _db(tmp_path):
+    from pipelines.db import open_db
+
+    return open_db(tmp_path / "veille.db")
+
+
+def test_crawl_twice_then_search_with_datasette(tmp_path):
+    config = write_config(tmp_path)
+    first = run_veille(config, "crawl", "--replay", "local", "--spider", "press_rss",
+                       "--spider", "press_google_news", "--spider", "press_bing_news")
+    assert first.returncode == 0, first.stderr
+    assert "17 nouveaux" in first.stdout
+    db = _db(tmp_path)
+    assert db["documents"].count == 17
+    assert db["runs"].count == 1
+    raw = list((tmp_path / "raw").glob("*/*.jsonl"))
+    assert sorted(p.name for p in raw) == ["press_bing_news.jsonl", "press_google_news.jsonl", "press_rss.jsonl"]
+
+    second = run_veille(config, "crawl", "--replay", "local")
+    assert second.returncode == 0, second.stderr
+    assert "0 nouveaux, 0 modifiés" in second.stdout
+    assert db["documents"].count == 17 and db["runs"].count == 2
+
+    port = free_port()
+    server = subprocess.Popen([VEILLE, "--config", str(config), "serve", "--port", str(port)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/veille/mentions.json?_shape=array&matched=Sepca"
+        rows = _get_json(url)
+        assert [r["matched"] for r in rows] == ["Sepca"]
+        document = _get_json(f"http://127.0.0.1:{port}/veille/documents/{rows[0]['document_id']}.json?_shape=array")
+        assert document[0]["publisher"] == "Concours pluripro"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_broken_sources_fail_alone_and_are_reported(tmp_path):
+    config = write_config(tmp_path, BROKEN)
+    result = run_veille(config, "crawl", "--replay", "local", "--spider", "press_rss", "--timeout", "1")
+    assert result.returncode == 1
+    errors = {line.split(" : ")[0].split()[-1]: line.split(" : ", 1)[1] for line in result.stderr.splitlines() if line.startswith("  ÉCHEC")}
+    assert errors["flux-500"] == "HTTP 500 (erreur du serveur)"
+    assert errors["flux-404"] == "HTTP 404 (introuvable)"
+    assert errors["flux-html"].startswith("page HTML au lieu d'un flux")
+    assert errors["flux-pas-xml"].startswith("pas un flux RSS/Atom lisible")
+    assert errors["flux-vide"] == "réponse vide (0 octet)"
+    assert errors["flux-tronque"].startswith("XML invalide, 1 entrée(s) récupérée(s)")
+    assert errors["flux-lent"] == "délai dépassé (pas de réponse en 1 s)"
+    assert "flux-charset" not in errors
+    db = _db(tmp_path)
+    health = db["sources"].get("flux-charset")
+    assert health["last_status"] == "warning" and health["last_items"] == 9
+    assert db["sources"].get("flux-500")["consecutive_failures"] == 1
+    # The truncated and wrong-charset feeds repeat articles of Le Monde and Le Dauphiné.
+    assert db["documents"].count == 10
+    assert next(db["runs"].rows)["status"] == "failed"
+
+
+def _get_json(url, attempts=60):
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return json.loads(response.read())
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"no answer from {url}")
