@@ -126,6 +126,18 @@ def an_organe_record(data: dict[str, Any]) -> dict[str, Any]:
             "start": _text(vimode.get("dateDebut")), "end": _text(vimode.get("dateFin"))}
 
 
+def an_mandat_record(data: dict[str, Any]) -> dict[str, Any]:
+    """An AN `mandat` JSON object (split or embedded format) to a mandate row."""
+    mandat = data.get("mandat", data)
+    qualite = mandat.get("infosQualite") or {}
+    organes = mandat.get("organes") or {}
+    ref = organes.get("organeRef")
+    ref = ref[0] if isinstance(ref, list) else ref
+    return {"id": _text(mandat["uid"]), "actor_id": _text(mandat.get("acteurRef")), "organe_id": ref,
+            "organe_kind": mandat.get("typeOrgane"), "role": _text(qualite.get("codeQualite")),
+            "start": _text(mandat.get("dateDebut")), "end": _text(mandat.get("dateFin"))}
+
+
 def nosdeputes_records(data: dict[str, Any]) -> list[dict[str, Any]]:
     """NosDéputés `deputes/json` export to actor records with AN ids (`PA` + id_an)."""
     records = []

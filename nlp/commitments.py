@@ -1,0 +1,177 @@
+"""Commitments: sentence-level rules for who commits, announces, demands or refuses what.
+
+A sentence about the topic (checked by the caller) with a trigger becomes one commitment:
+its kind (the strongest trigger: refusal > demand > commitment > announcement), its actor
+(the subject before the trigger, the agent after it, "selon X", or the antecedent of a
+leading pronoun), the amount in euros and the deadline. Reported speech counts: in "le
+ministère a confirmé le maintien des financements" the commitment is the ministry's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from nlp.quantities import amounts, deadlines, pick_deadline
+from nlp.text import fold
+
+_W = r"(?<![\w-])"
+
+
+def _verbs(*stems: str) -> str:
+    return _W + "(?:" + "|".join(stems) + r")\w*"
+
+
+COMMIT_VERBS = _verbs(
+    "s'engag", "s'est engag", "se sont engag", "engag", "garanti", "promet", "promis", "confirm", "assur(?!ance)",
+    "mainten", "maintiendr", "accepte", "accepter", "accepté", "prolong", "perennis", "debloqu", "a accord", "ont accord", "accordera", "versera", "financera",
+    "sera verse", "seront verse", "sera maintenu", "seront maintenu", "reconduit", "reconduir", "prorog",
+    "s'est dit pret", "s'est dite pret", "a tranche en faveur", "acte", "sanctuaris", "integrer", "integrera",
+    "generalis", "entrer dans le droit commun", "entreront dans le droit commun",
+)
+# Content that turns an announcement into a commitment ("annonce le maintien ...").
+COMMIT_CONTENT = re.compile(_W + r"(maintien|prolongation|perennisation|reconduction|prorogation|generalisation|"
+                            r"financement (?:sera|seront|est garanti)|enveloppe|credits? supplementaires?|"
+                            r"droit commun|sera(?:ient)? maintenu|seront prolonge|sera prolonge)")
+ANNOUNCE_VERBS = _verbs(
+    "annonc", "(?<!la )(?<!le )present", "lanc", "vot(?:e|er|era|ent)\\b", "install", "ouvr", "ouvert", "indiqu", "precis", "fait savoir", "inform",
+    "publi(?:e|er|era|eront|es|ent)\\b", "decid", "arret", "mettr", "mis fin", "met fin", "prevoit", "prevoi", "communiqu", "declar",
+    "explique", "affirm", "souligne", "repondu", "repond", "notifi", "signal",
+)
+DEMAND_VERBS = _verbs(
+    "demand", "reclam", "exig", "appel(?:le|lent|ler|lait|lons|e)\\b", "plaid", "souhait", "invit", "interpell",
+    "interroge\\b", "interrogent", "interroger", "alert",
+    "sollicit", "presse", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
+    "propos", "prie", "plaident", "vise a", "visent a", "deman",
+)
+REFUSE_VERBS = _verbs(
+    "refus", "rejet", "ecart", "oppos", "avis defavorable", "exclu", "recal", "rejete",
+)
+NEGATION = re.compile(r"\b(?:ne|n')\s*(?:[\w']+\s+){0,2}?(?:pas|plus|jamais)\b(?:\s+[\w']+){0,3}?\s+" + r"(?:" +
+                      COMMIT_VERBS.replace(_W, "") + "|" + _verbs("financ", "souhait", "voulu", "retenu", "prevoi").replace(_W, "") + ")")
+NEGATION_SIMPLE = re.compile(r"\bpas question\b|\bne (?:sera|seront|pourra|pourront) (?:pas|plus) (?:prolong|maint|perennis|financ|reconduit|verse)|\bne (?:prevoit|prevoient) (?:pas|aucun)|\bne sera plus financ")
+# Negated abandonment is a commitment: "ne laissera pas tomber", "ne lâchera pas".
+POSITIVE_NEGATION = re.compile(r"\b(?:ne|n')\s*(?:[\w']+\s+){0,2}?(?:laisser\w*|lacher\w*|abandonner\w*|sacrifi\w*|fermer\w*)\s+(?:pas|plus|jamais)\b|\b(?:ne|n')\s*(?:laisser\w*|lacher\w*|abandonner\w*)\s+pas\b|ne seraient pas sacrifi|ne seront pas sacrifi|ne sera pas sacrifi")
+_INCISE = re.compile(r"[,«»]\s*(?:a |ont |avait |aurait )?(?:annonce|indique|precise|fait savoir|confirme|assure|explique|declare|affirme|souligne|rappelle|promis|garanti)\w*\s+$")
+
+_PREPOSITION_BEFORE = re.compile(r"(?:\b(?:a|au|aux|aupres de|aupres du|aupres des|de|du|des|d'|par|pour|avec|contre|sur|envers|vers|entre|et|ou|chez|dont)\s*)$")
+_SUBJECT_DET = re.compile(r"(?:^|[\s,;:(«\"])(?:le|la|les|l'|un|une)?\s*$")
+_SELON = re.compile(r"\b(?:selon|d'apres|pour|a en croire|a en croire)\s+$")
+_PRONOUN = re.compile(r"^\s*(?:[«\"]\s*)?(?:il|elle|ils|elles)\s+(?:\w+\s+){0,2}?", re.I)
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """An actor mention in a sentence: offsets relative to the sentence, resolved id."""
+
+    start: int
+    end: int
+    text: str
+    actor_id: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """One commitment, announcement, demand or refusal (offsets relative to the sentence)."""
+
+    kind: str
+    actor_id: str | None
+    actor_text: str | None
+    actor_rule: str
+    amount_eur: float | None
+    deadline: str | None
+    deadline_precision: str | None
+    trigger: str
+
+
+def classify(sentence: str) -> tuple[str, int, int] | None:
+    """The kind of the sentence and the trigger's span in it, or None."""
+    folded = fold(sentence)
+    spans: dict[str, tuple[int, int]] = {}
+    for kind, regex in (("refusal", REFUSE_VERBS), ("demand", DEMAND_VERBS),
+                        ("commitment", COMMIT_VERBS), ("announcement", ANNOUNCE_VERBS)):
+        match = re.search(regex, folded)
+        if match:
+            spans[kind] = match.span()
+    positive = POSITIVE_NEGATION.search(folded)
+    neg = None if positive else (NEGATION_SIMPLE.search(folded) or NEGATION.search(folded))
+    if neg:
+        spans["refusal"] = spans.get("refusal") or neg.span()
+    if positive:
+        spans.pop("refusal", None)
+        spans["commitment"] = positive.span()
+    if not spans:
+        return None
+    if sentence.rstrip(" »\"").endswith("?"):
+        kind = "demand"
+        spans.setdefault("demand", min(spans.values()))
+    elif "refusal" in spans:
+        kind = "refusal"
+    elif "demand" in spans and (not _commit_first(spans) or "?" in sentence):
+        kind = "demand"
+    elif "commitment" in spans:
+        kind = "commitment"
+    elif COMMIT_CONTENT.search(folded) and "announcement" in spans:
+        kind = "commitment"
+    else:
+        kind = next(k for k in ("demand", "announcement") if k in spans)
+    start, end = spans.get(kind) or spans.get("announcement") or spans.get("commitment")
+    return kind, start, end
+
+
+def _commit_first(spans: dict[str, tuple[int, int]]) -> bool:
+    """A commitment verb before a demand verb ("s'est engagée ... comme le demandait")."""
+    return "commitment" in spans and spans["commitment"][0] < spans["demand"][0]
+
+
+def choose_actor(sentence: str, trigger_start: int, actors: Sequence[ActorRef],
+                 antecedent: ActorRef | None = None, kind: str = "") -> tuple[ActorRef | None, str]:
+    """The actor of the trigger and the rule used to pick it."""
+    folded = fold(sentence)
+    actors = [a for a in actors if not fold(a.text).startswith(("madame", "monsieur"))
+              and not re.search(r"\b(?:madame|monsieur)\s*$", folded[max(0, a.start - 10):a.start])]  # vocatives
+    for actor in actors:
+        if _SELON.search(folded[max(0, actor.start - 14):actor.start]):
+            return actor, "selon"
+        if _INCISE.search(folded[max(0, actor.start - 40):actor.start]) and not re.search(r"\w", folded[actor.end:].strip(" .»\"")[:1]):
+            return actor, "incise"
+    before = [a for a in actors if a.end <= trigger_start]
+    for actor in reversed(before):
+        if re.match(r"^\s*,?\s*qui\b", folded[actor.end:trigger_start]):
+            return actor, "relative"
+    clean = [a for a in before if not _PREPOSITION_BEFORE.search(folded[max(0, a.start - 12):a.start])]
+    if clean:
+        return clean[0], "sujet"
+    after = [a for a in actors if a.start >= trigger_start]
+    for actor in after:
+        gap = folded[trigger_start:actor.start]
+        if len(gap) < 40 and re.search(r"\bpar\s+(?:le |la |les |l')?$", gap):
+            return actor, "agent"
+    if after and kind != "demand" and re.match(r"^\s*\w+(?:\s+\w+)?\s+$", folded[trigger_start:after[0].start]) and not re.search(
+            r"\b(?:a|au|aux|de|du|des)\s+$", folded[trigger_start:after[0].start]):
+        return after[0], "sujet_inverse"
+    if antecedent is not None and _PRONOUN.match(folded):
+        return antecedent, "antecedent"
+    return None, "aucun"
+
+
+def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
+                    antecedent: ActorRef | None = None) -> Commitment | None:
+    """The commitment stated in one sentence, or None."""
+    found = classify(sentence)
+    if not found:
+        return None
+    kind, start, end = found
+    actor, rule = choose_actor(sentence, start, actors, antecedent, kind)
+    money = amounts(sentence)
+    deadline = pick_deadline(deadlines(sentence, date))
+    if actor is None and kind in ("commitment", "announcement") and not money and not deadline:
+        return None  # "on nous promet un avenir": nobody to hold to it, nothing to track
+    return Commitment(
+        kind=kind, actor_id=actor.actor_id if actor else None, actor_text=actor.text if actor else None,
+        actor_rule=rule, amount_eur=money[0].value if money else None,
+        deadline=deadline.date if deadline else None,
+        deadline_precision=deadline.precision if deadline else None, trigger=sentence[start:end],
+    )

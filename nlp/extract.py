@@ -1,0 +1,293 @@
+"""extract(): texts with dates in, annotations out (actors, resolved roles, commitments).
+
+Pure: no database, no files. Texts go through `nlp.pipe` in batches; long texts are cut
+in chunks at paragraph or sentence ends and offsets are shifted back, so every offset is an
+offset in the text given. Bad input never raises: empty, huge, non-French, broken-Unicode
+or date-less texts give what can be given and a logged reason in `Annotations.notes`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from spacy.language import Language
+
+from nlp.commitments import ActorRef, find_commitment
+from nlp.roles import Reference, Resolution, resolve
+from nlp.text import fold
+from nlp.topic import TopicMatcher
+
+log = logging.getLogger(__name__)
+
+CHUNK_CHARS = 20_000
+MAX_CHARS = 1_000_000
+WINDOW_CHARS = 3_000
+BATCH_SIZE = 16
+TOPIC_WINDOW = (2, 1)  # sentences before, after
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_FR_WORDS = {"le", "la", "les", "des", "de", "du", "et", "est", "une", "un", "pour", "que", "qui", "dans",
+             "sur", "au", "aux", "par", "pas", "ne", "en", "à", "a", "il", "elle", "ce", "cette", "sont"}
+_ORG_HEADS = re.compile(r"\b(association|federation|collectif|syndicat|union|agence|caisse|institut|conseil|"
+                        r"centre de sante|maison de sante|ordre|fondation|observatoire|mutuelle|haut conseil|"
+                        r"direction|inspection|comite)\b")
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """An actor found in a text, resolved to a canonical id (or left as a role)."""
+
+    start: int
+    end: int
+    text: str
+    actor_id: str
+    name: str
+    kind: str  # person | organisation | role
+    rule: str  # gazetteer, ner, or the role-resolution rule
+
+
+@dataclass(frozen=True)
+class CommitmentRecord:
+    """A commitment with offsets of its sentence in the document text."""
+
+    kind: str
+    actor_id: str | None
+    actor_text: str | None
+    actor_rule: str
+    text: str
+    amount_eur: float | None
+    deadline: str | None
+    deadline_precision: str | None
+    status: str
+    start: int
+    end: int
+
+
+@dataclass
+class Annotations:
+    """Everything extracted from one document."""
+
+    doc_id: Any
+    actor_mentions: list[ActorMention] = field(default_factory=list)
+    commitments: list[CommitmentRecord] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def actors(self) -> dict[str, dict[str, str]]:
+        """Distinct actors of the document: id -> {name, kind}."""
+        return {m.actor_id: {"name": m.name, "kind": m.kind} for m in self.actor_mentions}
+
+
+_SAME_LENGTH = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": " ", "\u202f": " "})
+
+
+def sanitize(text: str | None) -> str:
+    """Same-length repair: lone surrogates become U+FFFD, typographic apostrophes and
+    no-break spaces become plain ones (so offsets still hold in the stored text)."""
+    return _SURROGATES.sub("\ufffd", text or "").translate(_SAME_LENGTH)
+
+
+def looks_french(text: str) -> bool:
+    """A cheap guess: enough French function words among the first words."""
+    words = re.findall(r"[^\W\d_]+", text[:4000].lower())
+    if len(words) < 12:
+        return True
+    return sum(w in _FR_WORDS for w in words) / len(words) >= 0.08
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Cut [0, len) into spans of at most ~`size` chars, at newlines or sentence ends."""
+    spans, start = [], 0
+    while len(text) - start > size:
+        cut = text.rfind("\n", start + size // 2, start + size)
+        if cut == -1:
+            found = [m.end() for m in re.finditer(r"[.!?…]\s", text[start + size // 2:start + size])]
+            cut = start + size // 2 + found[-1] if found else -1
+        if cut == -1:
+            cut = text.rfind(" ", start + size // 2, start + size)
+        if cut <= start:
+            cut = start + size
+        spans.append((start, cut))
+        start = cut
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _windows(text: str, mentions: list, width: int = WINDOW_CHARS) -> list[tuple[int, int]]:
+    spans: list[list[int]] = []
+    for m in mentions:
+        left = text.rfind("\n", 0, max(0, m.start - width)) + 1
+        right = text.find("\n", min(len(text), m.end + width))
+        right = len(text) if right == -1 else right
+        if spans and left <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], right)
+        else:
+            spans.append([left, right])
+    return [(a, b) for a, b in spans]
+
+
+def _plan(text: str, topic: TopicMatcher, notes: list[str]) -> tuple[list, list[tuple[int, int]]]:
+    """Topic mentions and the spans of text to send to the model."""
+    mentions = topic.find(text)
+    if not text.strip():
+        notes.append("texte vide : rien à annoter")
+        return mentions, []
+    if not looks_french(text):
+        notes.append("texte non français : modèle non appliqué")
+        return mentions, []
+    if len(text) > MAX_CHARS:
+        strong = [m for m in mentions if m.strength == "strong"]
+        notes.append(f"texte de {len(text)} caractères : seuls les passages autour des {len(strong)} mentions du sujet sont annotés")
+        regions = _windows(text, strong)
+    else:
+        regions = [(0, len(text))]
+    spans = []
+    for a, b in regions:
+        spans += [(a + s, a + e) for s, e in chunks(text[a:b])]
+    return mentions, spans
+
+
+def extract(docs: Iterable[tuple[str, str | None, Any]], nlp: Language, mandates: Reference | list | None,
+            topic: TopicMatcher, batch_size: int = BATCH_SIZE) -> Iterator[Annotations]:
+    """Annotate `(text, date, doc_id)` triples; yield one `Annotations` per document, in order.
+
+    `mandates` is a `Reference` or a list of mandate dicts; `topic` decides which sentences
+    may hold commitments (a strong mention in the sentence or its neighbours)."""
+    reference = mandates if isinstance(mandates, Reference) else Reference(list(mandates or []))
+    buffer: list[tuple[str, str | None, Any, list, list, list[str]]] = []
+    for text, date, doc_id in docs:
+        notes: list[str] = []
+        if text and _SURROGATES.search(text):
+            notes.append("caractères Unicode invalides remplacés")
+        text = sanitize(text)
+        date = _iso(date, notes)
+        mentions, spans = _plan(text, topic, notes)
+        buffer.append((text, date, doc_id, mentions, spans, notes))
+        if sum(len(b[4]) for b in buffer) >= batch_size:
+            yield from _run(buffer, nlp, reference, batch_size)
+            buffer = []
+    if buffer:
+        yield from _run(buffer, nlp, reference, batch_size)
+
+
+def _iso(date: Any, notes: list[str]) -> str | None:
+    value = str(date or "")[:10]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    notes.append("document sans date : rôles et échéances relatives non résolus")
+    return None
+
+
+_NAME_INDEX: dict[int, dict[str, str]] = {}
+
+
+def person_index(nlp: Language) -> dict[str, str]:
+    """Folded person names of the gazetteer (full names only, homonyms dropped) -> id."""
+    key = id(nlp)
+    if key not in _NAME_INDEX:
+        owners: dict[str, set[str]] = {}
+        if "veille_ruler" in nlp.pipe_names:
+            for p in nlp.get_pipe("veille_ruler").patterns:
+                if p.get("label") == "PER" and isinstance(p.get("pattern"), str) and p.get("id"):
+                    owners.setdefault(fold(p["pattern"]), set()).add(p["id"])
+        _NAME_INDEX[key] = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+    return _NAME_INDEX[key]
+
+
+def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int) -> Iterator[Annotations]:
+    jobs = [(text[s:e], (k, s)) for k, (text, _, _, _, spans, _) in enumerate(buffer) for s, e in spans]
+    parsed: dict[int, list] = {}
+    try:
+        for doc, (k, offset) in nlp.pipe(jobs, as_tuples=True, batch_size=batch_size):
+            parsed.setdefault(k, []).append((offset, doc))
+    except Exception as error:  # noqa: BLE001 - one bad batch must not stop the run
+        log.warning("échec du modèle sur un lot (%s) : reprise document par document", error)
+        parsed = {}
+        for chunk, (k, offset) in jobs:
+            try:
+                parsed.setdefault(k, []).append((offset, nlp(chunk)))
+            except Exception as inner:  # noqa: BLE001
+                buffer[k][5].append(f"échec du modèle : {inner}")
+    for k, (text, date, doc_id, mentions, _, notes) in enumerate(buffer):
+        annotations = annotate(text, date, doc_id, parsed.get(k, []), mentions, reference, person_index(nlp))
+        annotations.notes[:0] = notes
+        for note in annotations.notes:
+            log.info("document %s : %s", doc_id, note)
+        yield annotations
+
+
+def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: list,
+             reference: Reference, names: dict[str, str] | None = None) -> Annotations:
+    """Turn the parsed chunks of one document into annotations."""
+    result = Annotations(doc_id)
+    topic_spans = [(m.start, m.end) for m in mentions]
+    resolutions: list[Resolution] = []
+    sentences: list[tuple[int, int]] = []
+    for offset, doc in docs:
+        sentences += [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
+        ents = list(doc.ents)
+        for n, ent in enumerate(ents):
+            start, end = offset + ent.start_char, offset + ent.end_char
+            following = ents[n + 1] if n + 1 < len(ents) else None
+            if (ent.label_ == "ROLE" and ent.ent_id_ == "role:ministre" and following is not None
+                    and following.label_ == "PER" and following.start == ent.end):
+                continue  # "la ministre Stéphanie Rist": the name says who
+            mention = _actor(ent, start, end, text, date, reference, resolutions, topic_spans, names)
+            if mention:
+                result.actor_mentions.append(mention)
+                resolutions.append(Resolution(mention.actor_id, mention.name, mention.kind, mention.rule))
+    strong = [m.start for m in mentions if m.strength == "strong"]
+    on_topic = _on_topic(sentences, strong)
+    last_actor: ActorRef | None = None
+    for index, (s, e) in enumerate(sentences):
+        inside = [m for m in result.actor_mentions if s <= m.start and m.end <= e]
+        refs = [ActorRef(m.start - s, m.end - s, m.text, m.actor_id, m.kind) for m in inside]
+        if on_topic[index]:
+            found = find_commitment(text[s:e], date, refs, last_actor)
+            if found:
+                result.commitments.append(CommitmentRecord(
+                    found.kind, found.actor_id, found.actor_text, found.actor_rule, text[s:e].strip(),
+                    found.amount_eur, found.deadline, found.deadline_precision, "open", s, e))
+        if refs:
+            last_actor = refs[0]
+    return result
+
+
+def _on_topic(sentences: list[tuple[int, int]], strong: list[int]) -> list[bool]:
+    hits = [any(s <= p < e for p in strong) for s, e in sentences]
+    before, after = TOPIC_WINDOW
+    return [any(hits[max(0, i - before):i + after + 1]) for i in range(len(sentences))]
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(value)).strip("-")
+
+
+def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Reference,
+           resolutions: list[Resolution], topic_spans: list[tuple[int, int]],
+           names: dict[str, str] | None = None) -> ActorMention | None:
+    surface = text[start:end]
+    if ent.label_ == "ROLE":
+        found = resolve(ent.ent_id_, surface, date, reference, after=text[end:end + 40],
+                        antecedents=resolutions, names=names)
+        return ActorMention(start, end, surface, found.actor_id, found.name, found.kind, found.rule)
+    if ent.ent_id_:
+        kind = "person" if ent.label_ == "PER" else "organisation"
+        name = reference.display(ent.ent_id_) if kind == "person" else surface
+        name = surface if name == ent.ent_id_ else name
+        return ActorMention(start, end, surface, ent.ent_id_, name, kind, "gazetteer")
+    if any(s < end and start < e for s, e in topic_spans):
+        return None
+    if ent.label_ == "PER":
+        words = surface.split()
+        if len(words) < 2 or not all(w[:1].isupper() for w in words if len(w) > 3) or "\n" in surface:
+            return None
+        known = reference.person_by_name(surface)
+        if known:
+            return ActorMention(start, end, surface, known, reference.display(known), "person", "ner+reference")
+        return ActorMention(start, end, surface, f"person:{_slug(surface)}", surface, "person", "ner")
+    if ent.label_ == "ORG" and _ORG_HEADS.search(fold(surface)) and len(surface) > 6:
+        return ActorMention(start, end, surface, f"org:{_slug(surface)}", surface, "organisation", "ner")
+    return None

@@ -1,0 +1,163 @@
+"""Amounts in euros and deadlines, normalised from French wording.
+
+`amounts(text)` finds "2,3 millions", "14 M€", "130 millions d'euros", "500 000 euros";
+`deadlines(text, date)` finds "jusqu'au 31/12/2026", "avant fin juin" (read against the
+document's date), "au 1er novembre 2026", "d'ici la fin de l'année", and returns ISO dates
+with their precision (day, month, quarter, year). Past dates are never deadlines.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+from nlp.text import fold
+
+MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+          "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
+_MONTH = "(?P<month>" + "|".join(MONTHS) + ")"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+
+_NUMBER = r"(?P<num>\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?)"
+_SCALE = (r"(?P<scale>milliards?|mds?|md€|mrd|millions?|m€|m\b|mln|k€|k\b|mille)")
+_AMOUNT = re.compile(
+    _NUMBER + r"\s*(?:" + _SCALE + r"\s*(?P<cur1>€|euros?\b|d'euros\b|de euros\b)?|(?P<cur2>€|euros?\b))",
+)
+_SCALES = {"milliard": 1e9, "milliards": 1e9, "md": 1e9, "mds": 1e9, "md€": 1e9, "mrd": 1e9,
+           "million": 1e6, "millions": 1e6, "m€": 1e6, "m": 1e6, "mln": 1e6, "k€": 1e3, "k": 1e3, "mille": 1e3}
+# "2 millions de Français": a scale followed by "de" + a noun that is not euros is a count.
+_COUNT_AFTER = re.compile(r"\s*(?:de |d')(?!euros)\w")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount in euros found at [start, end) of the text."""
+
+    value: float
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline: ISO date, precision (day, month, quarter, year), and where it was read."""
+
+    date: str
+    precision: str
+    start: int
+    end: int
+    text: str
+    marked: bool  # introduced by jusqu'au, d'ici, avant, au plus tard...
+
+
+def _to_float(num: str) -> float:
+    num = re.sub(r"[ \u00a0\u202f]", "", num)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
+        num = num.replace(".", "")
+    return float(num.replace(",", "."))
+
+
+def amounts(text: str) -> list[Amount]:
+    """Every euro amount in `text`, normalised to a float in euros."""
+    folded = fold(text)
+    found = []
+    for match in _AMOUNT.finditer(folded):
+        scale = match.group("scale")
+        currency = match.group("cur1") or match.group("cur2")
+        if scale and not currency:
+            if scale in ("m", "k", "mille") or _COUNT_AFTER.match(folded, match.end()):
+                continue
+            # "2,3 millions" alone counts only when the sentence speaks of money.
+            if not re.search(r"euro|€|financ|budget|credit|enveloppe|dotation|fonds|subvention|montant|cout|verse|alloue|debloque|promi|garanti|engag|accord",
+                             folded):
+                continue
+        if match.start() > 0 and folded[match.start() - 1].isalnum():
+            continue
+        value = _to_float(match.group("num")) * (_SCALES.get(scale, 1.0) if scale else 1.0)
+        found.append(Amount(round(value, 2), match.start(), match.end(), text[match.start():match.end()]))
+    return found
+
+
+_MARKER = r"(?P<marker>jusqu'(?:au|a|en|a la)|d'ici(?: a| au| la| le| fin)?|avant(?: le| la)?|au plus tard(?: le| au| en| fin)?|a compter du|a partir du|des le|pour|au|le|en|fin|d'ici a)?\s*"
+_DAY_NUM = re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)\b")
+_DAY_WORD = re.compile(r"\b(?P<d>1er|premier|\d{1,2})\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?\b")
+_MONTH_ONLY = re.compile(r"\b(?P<edge>fin |debut |mi-|courant |d'ici |avant |jusqu'en |en )?" + _MONTH + r"(?:\s+" + _YEAR + r")?\b")
+_QUARTER = re.compile(r"\b(?P<q>premier|1er|deuxieme|2e|second|troisieme|3e|quatrieme|4e|dernier)\s+trimestre(?:\s+(?:de\s+|d')?" + _YEAR + r")?\b|\bt(?P<qn>[1-4])\s+(?P<qyear>(?:19|20)\d\d)")
+_YEAR_END = re.compile(r"\b(?:fin (?:de l'annee|d'annee)|la fin de l'annee|fin de cette annee|cette annee)\b")
+_YEAR_ONLY = re.compile(r"\b(?P<edge>fin |d'ici |d'ici a |avant |jusqu'en |en |pour |d'ici fin |avant fin |a l'horizon |l'annee |exercice )" + _YEAR + r"\b")
+_DEADLINE_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|\bau\s*$|fin\s*$|pour\s*$|\ble\s*$)")
+_PAST_MARK = re.compile(r"(plfss pour|lfss pour|plf pour|securite sociale pour|finances pour|depuis|en date du|lancee?s? en|lancee?s? le|date du|du \d+ \w+ au)\s*$")
+_QUARTERS = {"premier": 1, "1er": 1, "deuxieme": 2, "2e": 2, "second": 2, "troisieme": 3, "3e": 3,
+             "quatrieme": 4, "4e": 4, "dernier": 4}
+
+
+def _last_day(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+def _infer_year(month: int, day: int, date: str | None) -> int | None:
+    if not date:
+        return None
+    year, doc_month, doc_day = int(date[:4]), int(date[5:7]), int(date[8:10])
+    return year if (month, day) >= (doc_month, doc_day) else year + 1
+
+
+def deadlines(text: str, date: str | None = None) -> list[Deadline]:
+    """Every future date of `text` (relative to `date`, ISO), normalised, in text order."""
+    folded = fold(text)
+    taken: list[tuple[int, int]] = []
+    found: list[Deadline] = []
+
+    def add(start: int, end: int, iso: str | None, precision: str) -> None:
+        if iso is None or any(s < end and start < e for s, e in taken):
+            return
+        before = folded[max(0, start - 25):start]
+        if _PAST_MARK.search(before) or re.search(r"\b(?:p?lfss|plf)\s*$", before):
+            taken.append((start, end))
+            return
+        if date and iso < date[:10]:
+            taken.append((start, end))
+            return
+        marked = bool(_DEADLINE_MARK.search(before)) or folded[start:end].startswith(("fin", "d'ici", "avant", "jusqu"))
+        taken.append((start, end))
+        found.append(Deadline(iso, precision, start, end, text[start:end], marked))
+
+    for m in _DAY_NUM.finditer(folded):
+        d, mo, y = int(m["d"]), int(m["m"]), int(m["y"])
+        if 1 <= mo <= 12 and 1 <= d <= calendar.monthrange(y, mo)[1]:
+            add(m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}", "day")
+    for m in _DAY_WORD.finditer(folded):
+        d = 1 if m["d"] in ("1er", "premier") else int(m["d"])
+        mo = MONTHS[m["month"]]
+        y = int(m["year"]) if m["year"] else _infer_year(mo, d, date)
+        if y and 1 <= d <= calendar.monthrange(y, mo)[1]:
+            add(m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}", "day")
+    for m in _QUARTER.finditer(folded):
+        q = int(m["qn"]) if m["qn"] else _QUARTERS[m["q"]]
+        year = m["year"] or m["qyear"]
+        y = int(year) if year else (int(date[:4]) if date else None)
+        if y:
+            add(m.start(), m.end(), _last_day(y, q * 3), "quarter")
+    for m in _MONTH_ONLY.finditer(folded):
+        if m["month"] == "mai" and not (m["edge"] or m["year"]):
+            continue  # "mai" alone is too often something else
+        mo = MONTHS[m["month"]]
+        y = int(m["year"]) if m["year"] else _infer_year(mo, calendar.monthrange(2001, mo)[1], date)
+        if y:
+            add(m.start(), m.end(), _last_day(y, mo), "month")
+    for m in _YEAR_END.finditer(folded):
+        if date:
+            add(m.start(), m.end(), f"{date[:4]}-12-31", "year")
+    for m in _YEAR_ONLY.finditer(folded):
+        add(m.start(), m.end(), f"{m['year']}-12-31", "year")
+    return sorted(found, key=lambda x: x.start)
+
+
+def pick_deadline(candidates: list[Deadline]) -> Deadline | None:
+    """The deadline of a sentence: the first marked one, else the first one."""
+    if not candidates:
+        return None
+    marked = [c for c in candidates if c.marked]
+    return (marked or candidates)[0]

@@ -1,0 +1,89 @@
+"""`veille tag`: annotate stored documents with actors, roles and commitments.
+
+Selects the relevant documents not annotated yet (or all with `everything=True`), loads the
+reference data (actors, organes, mandates) from the database, runs `nlp.extract.extract` in
+batches and writes through `pipelines.db` (one transaction per document: idempotent).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import asdict
+from typing import Any, Callable, Iterator
+
+import sqlite_utils
+
+from nlp.extract import Annotations, extract
+from nlp.gazetteer import actor_patterns
+from nlp.pipeline import DEFAULT_MODEL, load_pipeline
+from nlp.roles import Reference
+from nlp.topic import TopicMatcher
+from pipelines import db as store
+
+log = logging.getLogger(__name__)
+
+
+def load_reference(db: sqlite_utils.Database) -> Reference:
+    """Mandates joined with actor and organe names, from the reference tables."""
+    tables = set(db.table_names())
+    mandates = list(db["mandates"].rows) if "mandates" in tables else []
+    organes = list(db["organes"].rows) if "organes" in tables else []
+    actors = [a for a in db["actors"].rows if a.get("kind") in (None, "person")] if "actors" in tables else []
+    return Reference.join(mandates, organes, actors)
+
+
+def pending(db: sqlite_utils.Database, everything: bool = False) -> list[dict[str, Any]]:
+    """Relevant documents to annotate: not annotated yet, or all of them."""
+    sql = "SELECT id, published, text FROM documents WHERE relevant = 1"
+    if not everything:
+        sql += " AND id NOT IN (SELECT document_id FROM annotations)"
+    return list(db.query(sql + " ORDER BY published, id"))
+
+
+def _rows(annotations: Annotations) -> tuple[list[dict], list[dict]]:
+    mentions = [{"actor_id": m.actor_id, "text": m.text, "start": m.start, "end": m.end, "rule": m.rule,
+                 "kind": m.kind} for m in annotations.actor_mentions]
+    commitments = []
+    for c in annotations.commitments:
+        row = asdict(c)
+        commitments.append(row)
+    return mentions, commitments
+
+
+def tag(db: sqlite_utils.Database, topic: TopicMatcher, everything: bool = False, model: str = DEFAULT_MODEL,
+        progress: Callable[[int, int], None] | None = None, nlp=None) -> dict[str, int]:
+    """Annotate pending documents; return counts (documents, actor_mentions, commitments)."""
+    documents = pending(db, everything)
+    counts = {"documents": 0, "actor_mentions": 0, "commitments": 0}
+    if not documents:
+        return counts
+    reference = load_reference(db)
+    nlp = nlp or load_pipeline(model, extra_patterns=actor_patterns(
+        {"id": a["actor_id"], "name": a["actor_name"], "civ": a.get("civ")} for a in reference.mandates
+        if a.get("actor_id") and a.get("actor_name")))
+    triples: Iterator = ((d["text"] or "", d["published"], d["id"]) for d in documents)
+    for annotations in extract(triples, nlp, reference, topic):
+        mentions, commitments = _rows(annotations)
+        store.upsert_actors(db, annotations.actors())
+        store.replace_annotations(db, annotations.doc_id, mentions, commitments, annotations.notes, model)
+        counts["documents"] += 1
+        counts["actor_mentions"] += len(mentions)
+        counts["commitments"] += len(commitments)
+        if progress:
+            progress(counts["documents"], len(documents))
+    return counts
+
+
+def stderr_progress(every: int = 25) -> Callable[[int, int], None]:
+    """A simple counter on stderr, every `every` documents and at the end."""
+    started = time.perf_counter()
+
+    def report(done: int, total: int) -> None:
+        if done % every == 0 or done == total:
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            print(f"\r{done}/{total} documents annotés ({rate:.1f} doc/s)", end="" if done < total else "\n",
+                  file=sys.stderr, flush=True)
+
+    return report
