@@ -289,3 +289,44 @@ def finish_run(db: sqlite_utils.Database, run_id: str, raw_path: str | None = No
             "raw_path": raw_path, "errors": json.dumps(errors, ensure_ascii=False),
         }, pk="id")
     return db["runs"].get(run_id)
+
+
+# ------------------------------------------------------------------ NLP annotations (issue 5)
+def _m010_nlp(db: sqlite_utils.Database) -> None:
+    db["actor_mentions"].add_column("kind", str)
+    db["commitments"].add_column("actor_rule", str)
+    db["commitments"].add_column("deadline_text", str)
+    db["annotations"].create(
+        {"document_id": str, "annotated_at": str, "model": str, "actor_mentions": int,
+         "commitments": int, "notes": str},
+        pk="document_id", foreign_keys=[("document_id", "documents", "id")],
+    )
+
+
+MIGRATIONS.append(("010_nlp", _m010_nlp))
+
+
+def replace_annotations(db: sqlite_utils.Database, document_id: str, actor_mentions: list[dict[str, Any]],
+                        commitments: list[dict[str, Any]], notes: list[str] = (), model: str = "") -> None:
+    """Replace a document's actor mentions and commitments in one transaction (idempotent)."""
+    with db.conn:
+        db.execute("DELETE FROM actor_mentions WHERE document_id = ?", [document_id])
+        db.execute("DELETE FROM commitments WHERE document_id = ?", [document_id])
+        db["actor_mentions"].insert_all(
+            {**m, "id": f"{document_id}:{m['start']}:{m['end']}", "document_id": document_id}
+            for m in actor_mentions)
+        db["commitments"].insert_all(
+            {**c, "id": f"{document_id}:c:{c['start']}:{c['end']}", "document_id": document_id}
+            for c in commitments)
+        db["annotations"].upsert(
+            {"document_id": document_id, "annotated_at": now_iso(), "model": model,
+             "actor_mentions": len(actor_mentions), "commitments": len(commitments),
+             "notes": json.dumps(list(notes), ensure_ascii=False)}, pk="document_id")
+
+
+def upsert_actors(db: sqlite_utils.Database, actors: dict[str, dict[str, Any]]) -> None:
+    """Add actors found by the NLP stage (canonical ids); existing rows are left as they are."""
+    with db.conn:
+        db["actors"].insert_all(
+            ({"id": actor_id, "name": a.get("name"), "kind": a.get("kind"), "extra": None}
+             for actor_id, a in actors.items()), pk="id", ignore=True)
