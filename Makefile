@@ -1,0 +1,45 @@
+# veille — les deux commandes du README : `make demo` et `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+DEMO_WEEK ?= 2026-W08
+PORT   ?= 8001
+
+.PHONY: install browser demo test test-fast bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian's Chromium, for the browser tests (never a browser downloaded by a test tool).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installation de chromium (paquet Debian)…"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Install, crawl the recorded sources, tag, write the digest, then serve Datasette.
+demo: install
+	$(BIN)/veille crawl --replay local || echo "(au moins une source en échec : voir ci-dessus et « veille sources »)"
+	-$(BIN)/veille tag
+	-$(BIN)/veille digest --week $(DEMO_WEEK) --format html --format md --format csv --format json --out data/digest
+	$(BIN)/veille sources
+	@echo "Digest de la semaine $(DEMO_WEEK) : data/digest/"
+	$(BIN)/veille serve --port $(PORT)
+
+test: install browser
+	$(BIN)/pytest
+
+# The fast part of the suite only (no subprocess crawl, server or browser).
+test-fast: install
+	$(BIN)/pytest -m "not slow"
+
+bench: install
+	@for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf data/ .pytest_cache tests/artifacts
