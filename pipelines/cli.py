@@ -204,6 +204,10 @@ def replay(port):
             pass
 
 
+from pipelines import cli_ops  # noqa: E402  (issue 7: digest, nightly)
+cli.add_command(cli_ops.digest); cli.add_command(cli_ops.nightly)  # noqa: E702
+
+
 def main() -> None:
     """Entry point of the `veille` console script."""
     cli(obj={})

@@ -291,6 +291,73 @@ def finish_run(db: sqlite_utils.Database, run_id: str, raw_path: str | None = No
     return db["runs"].get(run_id)
 
 
+# ------------------------------------------------------------------ nightly runs and digest sends (issue 7)
+def _m007_nightly(db: sqlite_utils.Database) -> None:
+    db["runs"].add_column("parent_id", str)
+    db["runs"].add_column("steps", str)
+    db["runs"].create_index(["parent_id"])
+    db["digest_sends"].create(
+        {"id": str, "week": str, "run_id": str, "sent_at": str, "status": str, "recipients": str,
+         "error": str, "files": str},
+        pk="id",
+    )
+    db["digest_sends"].create_index(["week"])
+
+
+MIGRATIONS.append(("007_nightly", _m007_nightly))
+
+
+def adopt_runs(db: sqlite_utils.Database, parent_id: str, since: str, command_prefix: str) -> list[dict[str, Any]]:
+    """Mark the runs started since `since` whose command starts with `command_prefix` (and
+    that have no parent yet) as children of `parent_id`; return every child run."""
+    with db.conn:
+        db.execute(
+            "UPDATE runs SET parent_id = ? WHERE parent_id IS NULL AND id != ? AND started >= ?"
+            " AND command LIKE ? || '%'", [parent_id, parent_id, since, command_prefix])
+    return list(db.query("SELECT * FROM runs WHERE parent_id = ? ORDER BY started", [parent_id]))
+
+
+def finish_parent_run(db: sqlite_utils.Database, run_id: str, steps: list[dict[str, Any]], errors: list[str]) -> dict[str, Any]:
+    """Close a run made of child runs (`veille nightly`): totals of its children, its steps
+    (JSON) and errors; status "failed" when there are errors."""
+    totals = next(db.query(
+        "SELECT coalesce(sum(items_seen),0) items, coalesce(sum(relevant),0) relevant,"
+        " coalesce(sum(inserted),0) inserted, coalesce(sum(updated),0) updated,"
+        " coalesce(sum(unchanged),0) unchanged, coalesce(sum(failed_sources),0) failed"
+        " FROM runs WHERE parent_id = ?", [run_id]))
+    run = db["runs"].get(run_id)
+    finished = now_iso()
+    with db.conn:
+        db["runs"].update(run_id, {
+            "finished": finished,
+            "duration_s": (datetime.fromisoformat(finished) - datetime.fromisoformat(run["started"])).total_seconds(),
+            "status": "failed" if errors else "ok", "items_seen": totals["items"],
+            "relevant": totals["relevant"], "inserted": totals["inserted"], "updated": totals["updated"],
+            "unchanged": totals["unchanged"], "failed_sources": totals["failed"],
+            "steps": json.dumps(steps, ensure_ascii=False), "errors": json.dumps(errors, ensure_ascii=False),
+        })
+    return db["runs"].get(run_id)
+
+
+def record_digest_send(db: sqlite_utils.Database, week: str, status: str, recipients: list[str],
+                       error: str | None, files: list[str], run_id: str | None = None) -> str:
+    """Log one attempt to mail the digest of `week` ("sent" or "failed"); return its id."""
+    stamp = now_iso()
+    row_id = f"{week}:{stamp}"
+    with db.conn:
+        db["digest_sends"].upsert({
+            "id": row_id, "week": week, "run_id": run_id, "sent_at": stamp, "status": status,
+            "recipients": json.dumps(recipients, ensure_ascii=False), "error": error,
+            "files": json.dumps(files, ensure_ascii=False),
+        }, pk="id")
+    return row_id
+
+
+def digest_already_sent(db: sqlite_utils.Database, week: str) -> bool:
+    """True when the digest of `week` has already been mailed successfully."""
+    return bool(db.execute("SELECT 1 FROM digest_sends WHERE week = ? AND status = 'sent' LIMIT 1", [week]).fetchone())
+
+
 # ------------------------------------------------------------------ NLP annotations (issue 5)
 def _m010_nlp(db: sqlite_utils.Database) -> None:
     db["actor_mentions"].add_column("kind", str)

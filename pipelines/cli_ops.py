@@ -1,0 +1,106 @@
+"""Operations commands: `veille digest` (weekly digest) and `veille nightly` (the night's run)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from pipelines.config import ConfigError, load_config
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"Erreur : {message}", err=True)
+    sys.exit(code)
+
+
+def _config(ctx: click.Context):
+    return load_config((ctx.obj or {}).get("config"))
+
+
+@click.command()
+@click.option("--week", "week", metavar="AAAA-Wnn", help="Semaine ISO (défaut : la dernière semaine complète).")
+@click.option("--format", "formats", multiple=True, metavar="FORMAT",
+              help="html, md, csv ou json ; répétable ou séparé par des virgules (défaut : [digest] formats).")
+@click.option("--out", "out", type=click.Path(file_okay=False), help="Dossier de sortie (défaut : [digest] out_dir).")
+@click.option("--send", is_flag=True, help="Envoyer aussi le résumé par courriel ([mail] de veille.toml).")
+@click.pass_context
+def digest(ctx, week, formats, out, send):
+    """Écrire le résumé hebdomadaire (HTML pour le courriel, Markdown, CSV, JSON) et,
+    avec --send, l'envoyer par SMTP. Le mot de passe SMTP vient de la variable
+    d'environnement VEILLE_SMTP_PASSWORD. Si l'envoi échoue, les fichiers restent écrits.
+
+    Exemple : veille digest --week 2026-W07 --send
+    """
+    from pathlib import Path
+
+    from pipelines import db as database
+    from pipelines.digest import DigestError, build_digest, digest_settings, parse_formats, parse_week, write_digest
+    from pipelines.digest_data import STEPS as GATHER_STEPS
+
+    try:
+        config = _config(ctx)
+        settings = digest_settings(config)
+        the_week = parse_week(week)
+        wanted = parse_formats(formats) if formats else list(settings.formats)
+    except (DigestError, ConfigError) as exc:
+        _fail(str(exc))
+    if send and "html" not in wanted:
+        wanted.append("html")
+    db = database.open_db(config.database)
+    out_dir = Path(out) if out else settings.out_dir
+    with click.progressbar(length=len(GATHER_STEPS), label=f"Résumé {the_week.label}", file=sys.stderr,
+                           show_eta=False, item_show_func=lambda s: s) as bar:
+        data = build_digest(config, the_week, db=db, progress=lambda label: bar.update(1, label))
+    paths = write_digest(data, out_dir, wanted)
+    c = data["counts"]
+    headline = ("rien de nouveau" if data["empty"] else
+                f"{c['documents']} documents ({c['press']} presse, {c['parliament']} parlement), "
+                f"{c['commitments_new']} engagements")
+    click.echo(f"Résumé {the_week.label} ({data['period']}) : {headline} ; "
+               f"{c['sources_ran']} sources collectées, {c['sources_failed']} en échec.")
+    for fmt, path in paths.items():
+        click.echo(f"  {fmt:4} {path}")
+    if send:
+        from pipelines.digest_send import send_digest
+
+        outcome = send_digest(db, config, data, paths)
+        if outcome["status"] != "sent":
+            _fail(outcome["error"], 1)
+        click.echo(f"Envoyé à {', '.join(outcome['recipients'])}.")
+
+
+@click.command()
+@click.option("--replay", "replay", default=None, metavar="URL",
+              help="Collecter l'enregistrement local (« local » ou URL d'un serveur `veille replay`).")
+@click.option("--skip", "skip", multiple=True, type=click.Choice(["crawl", "tag", "publish", "digest"]),
+              help="Sauter une étape (répétable).")
+@click.option("--digest/--no-digest", "force_digest", default=None,
+              help="Forcer ou empêcher le résumé (défaut : le jour fixé par [digest] weekday).")
+@click.option("--no-send", is_flag=True, help="Écrire le résumé sans l'envoyer.")
+@click.pass_context
+def nightly(ctx, replay, skip, force_digest, no_send):
+    """Passage de nuit : collecter toutes les sources actives, étiqueter (acteurs,
+    engagements), publier, puis, le jour prévu, écrire et envoyer le résumé de la semaine
+    écoulée. Un verrou empêche deux passages simultanés. Code de sortie 1 si une étape a
+    échoué ou si une source est en échec depuis [nightly] max_consecutive_failures nuits,
+    3 si un autre passage est en cours.
+
+    Exemple : veille nightly --replay local --no-send
+    """
+    from pipelines.nightly import EXIT_LOCKED, LockBusy, NightlyOptions, run_nightly
+
+    try:
+        config = _config(ctx)
+        from pipelines.digest import digest_settings, mail_settings, nightly_settings
+
+        digest_settings(config), mail_settings(config), nightly_settings(config)
+    except ConfigError as exc:
+        _fail(str(exc))
+    mode = "auto" if force_digest is None else ("always" if force_digest else "never")
+    options = NightlyOptions(replay=replay or "", skip=tuple(skip), digest=mode, send=not no_send)
+    try:
+        code = run_nightly(config, options, echo=click.echo)
+    except LockBusy as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    sys.exit(code)

@@ -1,0 +1,437 @@
+"""Gather the sections of the weekly digest through the named queries of the site.
+
+Every list comes from a canned query of `datasette/metadata.yml` (through
+`pipelines.queries.run_query`), so the digest shows what the web pages show. Sections whose
+tables do not exist yet (questions, actors, commitments, stories) degrade to a note.
+The result is one JSON-ready dict; `pipelines.digest_render` turns it into HTML, Markdown,
+CSV and JSON.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Callable
+from urllib.parse import quote
+
+from nlp.text import fold
+from pipelines.config import Config
+from pipelines.digest import PARIS, DigestSettings, Week, french_date, today_paris, week_of
+from pipelines.queries import run_query
+
+CHART_WEEKS = 12
+CHART_HEIGHT = 90
+HORIZON_DAYS = 30
+PARLIAMENT_GROUPS = (
+    ("questions", "Nouvelles questions", ("question",)),
+    ("answers", "Réponses reçues", ("reponse",)),
+    ("amendments", "Amendements", ("amendement",)),
+    ("debates", "Passages en séance", ("debat",)),
+)
+PARLIAMENT_KINDS = {k for _, _, kinds in PARLIAMENT_GROUPS for k in kinds}
+KIND_LABELS = {
+    "press": "presse", "question": "question", "reponse": "réponse", "amendement": "amendement",
+    "debat": "débat", "communique": "communiqué",
+}
+RULE_LABELS = {"acronym": "sigle", "long_form": "forme longue", "weak": "signal faible", "title": "dans le titre"}
+COMMITMENT_KINDS = {"commitment": "engagement", "announcement": "annonce", "demand": "demande", "refusal": "refus"}
+ACTOR_KINDS = {"person": "personne", "organisation": "organisation", "role": "fonction"}
+STATUS_LABELS = {"ok": "ok", "warning": "avertissement", "failed": "échec"}
+STEPS = ("documents", "parlement", "presse", "engagements", "acteurs", "graphique", "sources")
+SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def _safe(run: Callable[[], list[dict[str, Any]]]) -> tuple[list[dict[str, Any]], str | None]:
+    """Run a query; a missing table (a step not installed yet) gives no rows and a note."""
+    try:
+        return run(), None
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc) or "no such column" in str(exc):
+            return [], str(exc)
+        raise
+
+
+class Links:
+    """Links to the Datasette site (none when [digest] site_url is empty)."""
+
+    def __init__(self, settings: DigestSettings):
+        self.base = settings.site_url
+        self.database = settings.database_name
+
+    def row(self, table: str, pk: str | None) -> str | None:
+        """The page of one row: <site>/<db>/<table>/<pk> (Datasette's tilde encoding)."""
+        if not self.base or not pk:
+            return None
+        from datasette.utils import tilde_encode
+
+        return f"{self.base}/{self.database}/{table}/{tilde_encode(str(pk))}"
+
+    def query(self, name: str, **params: str) -> str | None:
+        """The page of a canned query with its parameters."""
+        if not self.base:
+            return None
+        args = "&".join(f"{k}={quote(str(v))}" for k, v in params.items())
+        return f"{self.base}/{self.database}/{name}" + (f"?{args}" if args else "")
+
+    @property
+    def home(self) -> str | None:
+        """The database's home page."""
+        return f"{self.base}/{self.database}" if self.base else None
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    if stamp.tzinfo is None:
+        return stamp.date()
+    return stamp.astimezone(PARIS).date()
+
+
+def _iso_day(value: str | None) -> str:
+    day = _day(value)
+    return day.isoformat() if day else ""
+
+
+def _date_label(value: str | None) -> str:
+    day = _day(value)
+    return french_date(day) if day else ""
+
+
+def rule_label(rule: str | None) -> str:
+    """"acronym:SEC-Pa" → "sigle"; "title:long_form:…" → "forme longue, dans le titre"."""
+    parts = (rule or "").split(":")
+    labels = [RULE_LABELS[p] for p in parts if p in RULE_LABELS]
+    if "title" in labels and len(labels) > 1:
+        labels = [*[l for l in labels if l != "dans le titre"], "dans le titre"]
+    return ", ".join(labels) or (rule or "règle inconnue")
+
+
+def why(db, document_id: str, limit: int = 3) -> list[dict[str, Any]]:
+    """Why a document was kept: its distinct strong mentions (then weak ones), with snippet."""
+    rows, _ = _safe(lambda: run_query(db, "pourquoi_document", id=document_id))
+    seen, result = set(), []
+    for r in rows:
+        key = (fold(r["forme"] or ""), r["regle"])
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append({"matched": r["forme"], "rule": r["regle"], "rule_label": rule_label(r["regle"]),
+                       "strength": r["force"], "snippet": " ".join((r["extrait"] or "").split())})
+        if len(result) >= limit:
+            break
+    return result
+
+
+def _item(db, links: Links, labels: dict[str, str], row: dict[str, Any]) -> dict[str, Any]:
+    source = row.get("source") or ""
+    kind = row.get("type") or row.get("kind") or ""
+    return {
+        "id": row["document_id"], "title": row.get("titre") or "(sans titre)", "kind": kind,
+        "kind_label": KIND_LABELS.get(kind, kind),
+        "source": source, "source_label": row.get("editeur") or labels.get(source, source),
+        "published": row.get("date"), "date": _iso_day(row.get("date")),
+        "date_label": _date_label(row.get("date")), "url": row.get("url"),
+        "datasette_url": links.row("documents", row["document_id"]),
+        "why": why(db, row["document_id"]),
+    }
+
+
+def _limited(items: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], int]:
+    return items[:limit], max(0, len(items) - limit)
+
+
+def _title_key(title: str) -> str:
+    """A story key from a title: folded, without the " - Publisher" tail Google News adds."""
+    title = re.split(r"\s+[-|–—]\s+(?=[^-|–—]{2,60}$)", title or "")[0]
+    return " ".join(re.findall(r"\w+", fold(title)))
+
+
+def press_stories(db, links: Links, labels: dict[str, str], params: dict[str, str],
+                  documents: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Press by story: the earliest article leads, the others (and other feeds carrying the
+    same article) are pick-ups. Stories with the most pick-ups come first."""
+    rows, _ = _safe(lambda: run_query(db, "sujets_semaine", **params))
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        key = row["sujet"] if row["sujet"] != row["document_id"] else "titre:" + _title_key(row["titre"])
+        groups[key].append(row)
+    stories = []
+    for members in groups.values():
+        members.sort(key=lambda r: (r.get("role") != "lead", r.get("date") or ""))
+        lead_row = members[0]
+        lead = documents.get(lead_row["document_id"]) or _item(db, links, labels, lead_row)
+        pickups = [documents.get(r["document_id"]) or _item(db, links, labels, r) for r in members[1:]]
+        feeds = sorted({labels.get(o, o) for r in members for o in (r.get("autres_sources") or "").split(",") if o})
+        stories.append({"lead": lead, "pickups": pickups, "reach": 1 + len(pickups), "also_in": feeds})
+    stories.sort(key=lambda s: s["lead"]["published"] or "", reverse=True)
+    stories.sort(key=lambda s: -s["reach"])
+    return stories
+
+
+def parliament(db, links, labels, params, documents) -> dict[str, Any]:
+    """New questions, answers received, amendments and debate passages of the week."""
+    answers, missing = _safe(lambda: run_query(db, "reponses_semaine", **params))
+    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in documents.values():
+        by_kind[item["kind"]].append(item)
+    groups = []
+    for key, label, kinds in PARLIAMENT_GROUPS:
+        items = [i for k in kinds for i in by_kind.get(k, [])]
+        if key == "answers":
+            known = {i["id"] for i in items}
+            for row in answers:
+                if row["document_id"] in known:
+                    continue
+                item = documents.get(row["document_id"]) or _item(db, links, labels, {**row, "type": "reponse", "source": row.get("assemblee")})
+                if row.get("jours_d_attente") is not None:
+                    item = {**item, "kind_label": f"réponse après {row['jours_d_attente']} jours"
+                            + (f" ({row['ministere']})" if row.get("ministere") else "")}
+                items.append(item)
+                known.add(item["id"])
+        items.sort(key=lambda i: i["published"] or "", reverse=True)
+        groups.append({"key": key, "label": label, "count": len(items), "items": items,
+                       "more": 0, "more_url": links.query("mentions_semaine", du=params["du"], au=params["au"])})
+    return {"groups": groups, "total": sum(g["count"] for g in groups),
+            "note": None if not missing else "Les données parlementaires détaillées ne sont pas encore collectées."}
+
+
+def commitments(db, links, params, ref: date, limit: int) -> dict[str, Any]:
+    """New commitments of the week, open ones due in the next 30 days, and overdue ones."""
+    new, missing = _safe(lambda: run_query(db, "engagements_semaine", **params))
+    due, _ = _safe(lambda: run_query(db, "engagements", date_ref=ref.isoformat(), situation="dans les 30 jours"))
+    late, _ = _safe(lambda: run_query(db, "engagements", date_ref=ref.isoformat(), situation="en retard"))
+
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
+        deadline = row.get("echeance")
+        document = _document(db, row["document_id"])
+        days = None
+        if deadline and re.match(r"^\d{4}-\d{2}-\d{2}", deadline):
+            days = (date.fromisoformat(deadline[:10]) - ref).days
+        return {
+            "id": row["id"], "text": " ".join((row.get("engagement") or "").split()),
+            "kind": row.get("type_code") or row.get("type"), "kind_label": row.get("type") or "",
+            "actor": row.get("acteur"), "actor_id": row.get("actor_id"),
+            "amount_eur": row.get("montant_eur"), "amount_label": _euros(row.get("montant_eur")),
+            "deadline": deadline, "deadline_label": _deadline_label(deadline), "days": days,
+            "status": row.get("statut"), "status_label": "" if row.get("statut") in (None, "open", "ouvert") else row.get("statut"),
+            "document_id": row["document_id"], "document_title": row.get("document") or document.get("title") or "",
+            "date": _iso_day(row.get("date_document")),
+            "date_label": _date_label(row.get("date_document")),
+            "url": row.get("url") or document.get("url"), "datasette_url": links.row("commitments", row["id"]),
+        }
+
+    return {
+        "available": not missing, "note": "Le relevé des engagements n'est pas encore installé." if missing else None,
+        "new": [shape(r) for r in new][:limit], "upcoming": [shape(r) for r in due][:limit],
+        "overdue": [shape(r) for r in late][:limit], "horizon_days": HORIZON_DAYS,
+        "ref": ref.isoformat(),
+    }
+
+
+def _document(db, document_id: str) -> dict[str, Any]:
+    row = next(db.query("SELECT id, title, url FROM documents WHERE id = ?", [document_id]), None)
+    return row or {}
+
+
+def _euros(value: Any) -> str:
+    from pipelines.digest_render import _euros as euros
+
+    return euros(value)
+
+
+def _deadline_label(value: str | None) -> str:
+    if not value:
+        return ""
+    if re.fullmatch(r"\d{4}", value):
+        return value
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return f"{SHORT_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
+    day = _day(value)
+    return f"{day.day} {SHORT_MONTHS[day.month - 1]} {day.year}" if day else value
+
+
+def actors(db, links, params, limit: int = 10) -> dict[str, Any]:
+    """The most cited actors of the week, with a bar length relative to the first."""
+    rows, missing = _safe(lambda: run_query(db, "acteurs_semaine", nombre=str(limit), **params))
+    top = max((r["documents"] for r in rows), default=1)
+    items = [{"id": r["actor_id"], "name": r["acteur"] or r["actor_id"], "kind": r.get("type"),
+              "kind_label": ACTOR_KINDS.get(r.get("type"), r.get("type") or ""),
+              "documents": r["documents"], "mentions": r["citations"],
+              "bar": max(4, round(100 * r["documents"] / top) if top else 0),
+              "datasette_url": links.query("acteur_chronologie", acteur=r["actor_id"])} for r in rows]
+    note = ("La reconnaissance des acteurs n'est pas encore installée." if missing
+            else "Aucun acteur identifié dans les documents de la semaine.")
+    return {"items": items, "note": note}
+
+
+def chart(db, week: Week) -> dict[str, Any]:
+    """Documents citing the topic per week, over the 12 weeks ending with `week`."""
+    first = week.shifted(-(CHART_WEEKS - 1))
+    rows = run_query(db, "mentions_par_semaine", depuis=first.start.isoformat())
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if r["semaine"]:
+            counts[week_of(date.fromisoformat(r["semaine"])).label] += r["documents"]
+    weeks = [first.shifted(i) for i in range(CHART_WEEKS)]
+    top = max([counts[w.label] for w in weeks] + [1])
+    bars = []
+    for w in weeks:
+        n = counts[w.label]
+        bars.append({"week": w.label, "start": w.start.isoformat(), "count": n,
+                     "label": f"{w.start.day} {SHORT_MONTHS[w.start.month - 1]}",
+                     "bar": max(3, round(CHART_HEIGHT * n / top)) if n else 0,
+                     "blocks": max(1, round(30 * n / top)) if n else 0, "current": w == week})
+    return {"weeks": bars, "height": CHART_HEIGHT, "max": top, "total": sum(b["count"] for b in bars)}
+
+
+def coverage(db, config: Config, links: Links, params: dict[str, str]) -> dict[str, Any]:
+    """Which sources ran during the week, their items per run against their usual count,
+    and their failures; "nothing new" can so be told apart from "a source broke"."""
+    rows = run_query(db, "couverture_sources", **params)
+    enabled = {s.name for s in config.enabled_sources()}
+    sources = [_coverage_row(r, links) for r in rows if r["source"] in enabled or r["passages"]]
+    ran = sum(1 for s in sources if s["runs"])
+    hidden = 0
+    if not ran:
+        # No run that week: list the sources whose last run went wrong, count the others.
+        shown = [s for s in sources if s["error"]]
+        hidden, sources = len(sources) - len(shown), shown
+    order = {"échec": 0, "en baisse": 1, "avertissement": 2, "pas de collecte": 3, "ok": 4}
+    sources.sort(key=lambda s: (order.get(s["status_label"], 5), s["label"].lower()))
+    failed = sum(1 for s in sources if s["status_label"] == "échec")
+    runs = max((s["runs"] for s in sources), default=0)
+    if not ran:
+        summary = ("Aucune collecte enregistrée pendant cette semaine. "
+                   + (f"Au dernier passage, {len(sources)} source{'s' if len(sources) > 1 else ''} "
+                      f"avai{'en' if len(sources) > 1 else ''}t un problème (ci-dessous) "
+                      f"et {hidden} n'en avai{'en' if hidden > 1 else ''}t pas." if sources else
+                      f"Au dernier passage, les {hidden} sources actives répondaient sans erreur."))
+    else:
+        summary = (f"{ran} source{'s' if ran > 1 else ''} collectée{'s' if ran > 1 else ''} "
+                   f"({runs} passage{'s' if runs > 1 else ''} au plus)"
+                   + (f", dont {failed} en échec" if failed else ", aucune en échec") + ".")
+    return {"sources": sources, "ran": ran, "failed": failed, "runs": runs, "summary": summary, "hidden_ok": hidden,
+            "url": links.query("sante_sources")}
+
+
+def _coverage_row(r: dict[str, Any], links: Links) -> dict[str, Any]:
+    runs, usual, per_run = r["passages"], r["habituel"], r["elements_par_passage"]
+    if not runs:
+        status = "pas de collecte"
+        last = STATUS_LABELS.get(r["dernier_etat"], r["dernier_etat"]) or "jamais collectée"
+        detail = f"aucun passage cette semaine ; dernier passage : {last}"
+        error = r["derniere_erreur"] if r["dernier_etat"] in ("failed", "warning") else None
+    else:
+        if r["echecs"] == runs:
+            status = "échec"
+        elif r["echecs"]:
+            status = "avertissement"
+        elif usual and per_run is not None and per_run < 0.5 * usual:
+            status = "en baisse"
+        elif r["avertissements"]:
+            status = "avertissement"
+        else:
+            status = "ok"
+        detail = f"{_num(per_run)} sur {runs} passage{'s' if runs > 1 else ''}"
+        detail += f" (habituel {_num(usual)})" if usual is not None else " (pas d'historique)"
+        if r["echecs"]:
+            detail += f", {r['echecs']} échec{'s' if r['echecs'] > 1 else ''}"
+        if r["nouveaux"]:
+            detail += f", {r['nouveaux']} nouveau{'x' if r['nouveaux'] > 1 else ''}"
+        error = r["erreur"]
+    if r["echecs_consecutifs"] and r["echecs_consecutifs"] > 1 and status == "échec":
+        detail += f" ; en échec depuis {r['echecs_consecutifs']} nuits"
+    colour = {"ok": "#1e7b4f", "échec": "#b42318", "en baisse": "#b26b00", "avertissement": "#b26b00"}.get(status, "#5f6b7a")
+    return {"name": r["source"], "label": r["libelle"] or r["source"], "url": r["url"], "runs": runs,
+            "items_per_run": per_run, "usual": usual, "failures": r["echecs"], "new": r["nouveaux"],
+            "status_label": status, "colour": colour, "detail": detail, "error": error,
+            "consecutive_failures": r["echecs_consecutifs"], "datasette_url": links.row("sources", r["source"])}
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "—"
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:.1f}".replace(".", ",")
+
+
+def gather(db, week: Week, settings: DigestSettings, config: Config, today: date | None = None,
+           progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Every section of the digest of `week`, as one JSON-ready dict."""
+    step = progress or (lambda label: None)
+    links = Links(settings)
+    params = {"du": week.start.isoformat(), "au": week.end.isoformat()}
+    labels = {r["source"]: r["libelle"] or r["source"] for r in run_query(db, "sante_sources")}
+    step("documents")
+    rows = run_query(db, "mentions_semaine", **params)
+    documents = {r["document_id"]: _item(db, links, labels, r) for r in rows}
+    step("parlement")
+    parl = parliament(db, links, labels, params, {k: v for k, v in documents.items() if v["kind"] in PARLIAMENT_KINDS})
+    step("presse")
+    press_docs = {k: v for k, v in documents.items() if v["kind"] == "press"}
+    stories = press_stories(db, links, labels, params, press_docs)
+    other = [d for d in documents.values() if d["kind"] not in PARLIAMENT_KINDS and d["kind"] != "press"]
+    step("engagements")
+    ref = week.end + timedelta(days=1)
+    commits = commitments(db, links, params, ref, settings.max_items)
+    step("acteurs")
+    cited = actors(db, links, params)
+    step("graphique")
+    bars = chart(db, week)
+    step("sources")
+    cover = coverage(db, config, links, params)
+    for group in parl["groups"]:
+        group["items"], group["more"] = _limited(group["items"], settings.max_items)
+    shown_stories, more_stories = _limited(stories, settings.max_items)
+    shown_other, more_other = _limited(other, settings.max_items)
+    empty = not documents and not parl["total"]
+    counts = {
+        "documents": len(documents) + sum(1 for g in parl["groups"] if g["key"] == "answers" for i in g["items"] if i["id"] not in documents),
+        "press": len(press_docs), "stories": len(stories), "parliament": parl["total"], "other": len(other),
+        "commitments_new": len(commits["new"]), "deadlines": len(commits["upcoming"]),
+        "overdue": len(commits["overdue"]), "sources_ran": cover["ran"], "sources_failed": cover["failed"],
+    }
+    now = datetime.now(timezone.utc)
+    return {
+        "title": settings.title, "topic": config.topic.name, "week": week.label, "period": week.french(),
+        "start": week.start.isoformat(), "end": week.end.isoformat(),
+        "generated": now.replace(microsecond=0).isoformat(),
+        "generated_label": f"{french_date(now.astimezone(PARIS).date())} à {now.astimezone(PARIS):%H:%M}",
+        "site_url": settings.site_url or None, "home_url": links.home, "empty": empty,
+        "preheader": _preheader(counts, empty),
+        "counts": counts, "figures": _figures(counts),
+        "parliament": parl,
+        "press": {"stories": shown_stories, "total": len(press_docs), "more": more_stories,
+                  "more_url": links.query("mentions_semaine", **params)},
+        "other": {"items": shown_other, "total": len(other), "more": more_other,
+                  "more_url": links.query("mentions_semaine", **params)},
+        "commitments": commits, "actors": cited, "chart": bars, "coverage": cover,
+    }
+
+
+def _figures(c: dict[str, int]) -> list[dict[str, Any]]:
+    return [
+        {"key": "documents", "value": c["documents"], "label": "documents sur le sujet", "alert": False},
+        {"key": "press", "value": c["press"], "label": "articles de presse", "alert": False},
+        {"key": "parliament", "value": c["parliament"], "label": "textes parlementaires", "alert": False},
+        {"key": "commitments", "value": c["commitments_new"], "label": "engagements relevés", "alert": False},
+        {"key": "deadlines", "value": c["deadlines"] + c["overdue"],
+         "label": f"échéances proches ou dépassées", "alert": bool(c["overdue"])},
+        {"key": "failed", "value": c["sources_failed"], "label": "sources en échec", "alert": bool(c["sources_failed"])},
+    ]
+
+
+def _preheader(c: dict[str, int], empty: bool) -> str:
+    if empty:
+        return "Rien de nouveau cette semaine" + (f" ; {c['sources_failed']} source(s) en échec." if c["sources_failed"] else " ; toutes les sources ont répondu.")
+    return (f"{c['documents']} documents, dont {c['press']} articles et {c['parliament']} textes parlementaires ; "
+            f"{c['commitments_new']} engagements relevés.")

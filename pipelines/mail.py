@@ -1,0 +1,71 @@
+"""Sending the digest by e-mail: one multipart/alternative message (plain text + HTML).
+
+SMTP host, port, TLS mode (starttls, ssl, none) and user come from [mail] in veille.toml;
+the password only from the environment ($VEILLE_SMTP_PASSWORD by default). Any failure is a
+`MailError` with a one-line French message; the caller keeps the digest files on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from pipelines.digest import MailSettings
+
+
+class MailError(RuntimeError):
+    """Sending failed; the message is one line naming the server and the cause."""
+
+
+def build_message(settings: MailSettings, subject: str, text: str, html: str) -> EmailMessage:
+    """A multipart/alternative message: the plain-text part first, the HTML part last."""
+    message = EmailMessage()
+    message["Subject"] = f"{settings.subject_prefix} {subject}".strip()
+    message["From"] = settings.sender or settings.user or f"veille@{socket.getfqdn()}"
+    message["To"] = ", ".join(settings.recipients)
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain="veille.local")
+    message.set_content(text, subtype="plain", charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    return message
+
+
+def send_message(settings: MailSettings, message: EmailMessage) -> list[str]:
+    """Send over SMTP; return the recipients accepted. Raise `MailError` on any failure."""
+    where = f"{settings.host}:{settings.port}"
+    if not settings.configured:
+        raise MailError("envoi impossible : [mail] host et recipients doivent être renseignés dans veille.toml")
+    password = os.environ.get(settings.password_env, "")
+    if settings.user and not password:
+        raise MailError(f"envoi impossible ({where}) : mot de passe absent, définir la variable {settings.password_env}")
+    try:
+        if settings.tls == "ssl":
+            smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
+                                    context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        with smtp:
+            if settings.tls == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.user:
+                smtp.login(settings.user, password)
+            refused = smtp.send_message(message)
+    except smtplib.SMTPException as exc:
+        raise MailError(f"envoi SMTP refusé par {where} : {_one_line(exc)}") from None
+    except (OSError, ssl.SSLError) as exc:
+        raise MailError(f"envoi SMTP impossible vers {where} : {_one_line(exc)}") from None
+    return [r for r in settings.recipients if r not in refused]
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        detail = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"{exc.smtp_code} {detail}".replace("\n", " ").strip()
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "destinataires refusés : " + ", ".join(exc.recipients)
+    text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
