@@ -207,6 +207,9 @@ def replay(port):
 from pipelines import cli_ops  # noqa: E402  (issue 7: digest, nightly)
 cli.add_command(cli_ops.digest); cli.add_command(cli_ops.nightly)  # noqa: E702
 
+from pipelines import cli_parliament  # noqa: E402  (issue 3: who)
+cli.add_command(cli_parliament.who)
+
 
 def main() -> None:
     """Entry point of the `veille` console script."""

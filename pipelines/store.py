@@ -123,3 +123,6 @@ class StorePipeline:
         if self.own_run:
             database.finish_run(self.db, self.run_id, raw_path=getattr(spider, "raw_file", None))
         self.db.close()
+
+# Parliamentary items (issue 3) register their storers and raw item types on import.
+from pipelines import parliament  # noqa: E402,F401  (import for its registrations)

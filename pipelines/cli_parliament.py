@@ -1,0 +1,49 @@
+"""CLI command of the parliamentary reference data: `veille who` (registered by cli.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+
+def _french(day: str | None) -> str:
+    return date.fromisoformat(day[:10]).strftime("%d/%m/%Y") if day else "?"
+
+
+@click.command()
+@click.argument("post")
+@click.argument("on", metavar="DATE", required=False)
+@click.pass_context
+def who(ctx, post: str, on: str | None) -> None:
+    """Dire qui occupait un poste gouvernemental à une date (AAAA-MM-JJ, défaut :
+    aujourd'hui), d'après le référentiel de l'Assemblée nationale (mandats des membres du
+    Gouvernement). Le titre est cherché dans les données, jamais écrit en dur.
+
+    Exemple : veille who "ministre de la santé" 2026-02-03
+    """
+    from pipelines import db as database
+    from pipelines.config import load_config
+    from pipelines.parliament import who_held
+
+    day = on or date.today().isoformat()
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        raise click.BadParameter(f"date AAAA-MM-JJ attendue, pas {day!r}", param_hint="DATE") from None
+    config = load_config((ctx.obj or {}).get("config"))
+    holders = who_held(database.open_db(config.database), post, day)
+    if not holders:
+        click.echo(f"Aucun titulaire trouvé pour « {post} » le {_french(day)} "
+                   "(référentiel chargé ? `veille crawl --spider an_reference`).", err=True)
+        ctx.exit(1)
+    best, *others = holders
+    click.echo(f"Le {_french(day)}, {post} : {_line(best)}")
+    for row in others:
+        click.echo(f"  autre correspondance : {_line(row)}")
+
+
+def _line(row: dict) -> str:
+    role = row["role_sex"] if row["civ"] == "Mme" and row["role_sex"] else row["role"]
+    return (f"{row['actor_name'] or row['actor_id']} — {role}, {row['organe_name'] or row['organe_id']}"
+            f" (depuis le {_french(row['start'])}" + (f", jusqu'au {_french(row['end'])})" if row["end"] else ")"))

@@ -1,0 +1,181 @@
+"""Store step of the parliamentary items, the question lifecycle, and "who held post X
+at date D" over the reference data.
+
+Design (issue 3): every question's metadata goes to the `questions` table, whatever its
+subject, so its lifecycle (status, answer, days waiting) can be followed; its texts go
+through `store_document` like any document, so only those about the topic are stored as
+documents, with their mentions. The answer of a relevant question is stored as a linked
+document even when it does not repeat the topic's name. Amendments and debate passages
+are stored only when relevant. Importing this module registers the item types for the
+crawl (`STORERS`) and for `veille import` (`ITEM_TYPES`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from nlp.text import fold
+from nlp.topic import TopicMatcher
+from pipelines import db as database
+from pipelines.config import config_path, load_config
+from pipelines.raw import ITEM_TYPES
+from pipelines.store import STORERS, store_document
+from spiders.parl_items import Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord
+
+_ORDER = {"insert": 3, "update": 2, "noop": 1, "irrelevant": 0}
+OPEN_STATUSES = ("pending", "reminded")
+
+
+@functools.lru_cache(maxsize=4)
+def _matcher_for(path: str) -> TopicMatcher:
+    return TopicMatcher.from_topic(load_config(path).topic)
+
+
+def topic_matcher() -> TopicMatcher:
+    """The topic matcher of the current configuration (built once per config file)."""
+    return _matcher_for(str(config_path()))
+
+
+def _combine(*actions: str | None) -> str:
+    return max((a for a in actions if a), key=_ORDER.__getitem__, default="irrelevant")
+
+
+def actor_name(db: sqlite_utils.Database, actor_id: str | None) -> str | None:
+    """The display name of an actor id, when the reference data knows it."""
+    if not actor_id:
+        return None
+    row = next(db.query("SELECT name FROM actors WHERE id = ?", [actor_id]), None)
+    return row["name"] if row else None
+
+
+def days_waiting(published: str | None, status: str, answer_date: str | None = None,
+                 closure_date: str | None = None, today: date | None = None) -> int | None:
+    """Days from publication to the answer (or closure), or to `today` while open."""
+    if not published:
+        return None
+    if status in OPEN_STATUSES:
+        end = today or date.today()
+    else:
+        end_text = answer_date or closure_date
+        if not end_text:
+            return None
+        end = date.fromisoformat(end_text[:10])
+    return (end - date.fromisoformat(published[:10])).days
+
+
+# ------------------------------------------------------------------ storers
+def store_question(db: sqlite_utils.Database, item: ParliamentQuestion) -> str:
+    """Store a question's metadata row and its relevant texts; return the action on the
+    documents ("irrelevant" when neither the question nor its answer is on topic)."""
+    matcher = topic_matcher()
+    question, answer = item.documents()
+    question.author = question.author or actor_name(db, item.author_id) or ""
+    q_action = store_document(db, matcher, question)
+    relevant = q_action != "irrelevant"
+    a_action = store_document(db, matcher, answer, keep_irrelevant=relevant) if answer else None
+    if a_action not in (None, "irrelevant") and not relevant:
+        q_action, relevant = store_document(db, matcher, question, keep_irrelevant=True), True
+    row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "uid")}
+    row.update(id=item.uid, document_id=item.uid if relevant else None,
+               answer_document_id=item.answer_id if a_action not in (None, "irrelevant") else None,
+               days_to_answer=None if item.status in OPEN_STATUSES else days_waiting(
+                   item.published, item.status, item.answer_date, item.closure_date))
+    database.upsert_record(db, "questions", row)
+    return _combine(q_action, a_action)
+
+
+def store_amendment(db: sqlite_utils.Database, item: Amendment) -> str:
+    """Store a relevant amendment as a document plus its `amendments` row."""
+    action = store_document(db, topic_matcher(), item.documents()[0])
+    if action == "irrelevant":
+        return action
+    row = {k: v for k, v in item.to_dict().items()
+           if k not in ("item_type", "uid", "title", "dispositif", "expose", "first_signatory")}
+    row.update(id=item.uid, document_id=item.uid)
+    return _combine(action, database.upsert_record(db, "amendments", row))
+
+
+def store_passage(db: sqlite_utils.Database, item: DebatePassage) -> str:
+    """Store a relevant debate passage as a document plus its `debate_passages` row."""
+    action = store_document(db, topic_matcher(), item.documents()[0])
+    if action == "irrelevant":
+        return action
+    row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "text")}
+    row["document_id"] = item.id
+    return _combine(action, database.upsert_record(db, "debate_passages", row))
+
+
+def store_reference(db: sqlite_utils.Database, item: ReferenceRecord) -> str:
+    """Upsert one actor, organe or mandate row."""
+    if item.table not in ("actors", "organes", "mandates"):
+        raise ValueError(f"table de référence inconnue : {item.table}")
+    return database.upsert_record(db, item.table, dict(item.record))
+
+
+def store_dataset_version(db: sqlite_utils.Database, item: DatasetVersion) -> str:
+    """Remember the archive version fully read (bookkeeping, not counted as a document)."""
+    row = {k: v for k, v in item.to_dict().items() if k != "item_type"}
+    database.upsert_record(db, "datasets", row, pk="url")
+    return "irrelevant"
+
+
+def known_dataset(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
+    """The last archive version read from `url`, if any."""
+    return next(db.query("SELECT * FROM datasets WHERE url = ?", [url]), None)
+
+
+def known_hashes(db: sqlite_utils.Database, source: str) -> dict[str, str]:
+    """uid → hash of the source record, for the questions of `source` already stored."""
+    return {r["id"]: r["source_hash"] for r in db.query(
+        "SELECT id, source_hash FROM questions WHERE source = ?", [source])}
+
+
+# ------------------------------------------------------------------ who held a post
+_STOP = {"le", "la", "les", "l", "de", "du", "des", "d", "et", "a", "au", "aux", "en", "charge",
+         "chargee", "aupres"}
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", fold(text)) if w and w not in _STOP]
+
+
+def who_held(db: sqlite_utils.Database, post: str, on: str) -> list[dict[str, Any]]:
+    """Holders of a government post on a date (ISO), best match first.
+
+    `post` is free text ("Premier ministre", "ministre de la santé"): a mandate matches
+    when every significant word of the post (accents and case ignored, word prefixes
+    accepted) appears in its role label followed by its organe's name. Among matches, a
+    role that is exactly the post's first words ranks first (a "Ministre" before a
+    "Ministre délégué"). Titles come from the data only."""
+    wanted = _words(post)
+    if not wanted:
+        return []
+    rows = db.query(
+        "SELECT * FROM mandate_holders WHERE organe_kind IN ('GOUVERNEMENT', 'MINISTERE')"
+        " AND coalesce(start, '0000') <= ? AND (\"end\" IS NULL OR \"end\" >= ?)", [on, on])
+    found = []
+    for row in rows:
+        role_words = _words(row["role"] or "")
+        label = role_words + _words(row["organe_name"] or "")
+        if not all(any(w.startswith(x) for w in label) for x in wanted):
+            continue
+        exact = role_words == wanted[:len(role_words)] and bool(role_words)
+        found.append((0 if exact else 1, len(role_words), row))
+    found.sort(key=lambda t: (t[0], -t[1], t[2]["start"] or ""))
+    return [row for *_, row in found]
+
+
+# ------------------------------------------------------------------ registration
+for _cls, _storer in ((ParliamentQuestion, store_question), (Amendment, store_amendment),
+                      (DebatePassage, store_passage), (ReferenceRecord, store_reference),
+                      (DatasetVersion, store_dataset_version)):
+    ITEM_TYPES[_cls.item_type] = _cls
+    STORERS[_cls] = _storer
+
+__all__ = ["who_held", "days_waiting", "store_question", "store_amendment", "store_passage",
+           "store_reference", "known_dataset", "known_hashes"]

@@ -1,0 +1,653 @@
+"""Parsing helpers for the Assemblée nationale (and Sénat) open-data formats.
+
+Pure functions: bytes or decoded JSON in, plain values or typed items out. A record that
+cannot be read raises `BadRecord(uid, cause)`; the spiders log it, skip it and record it in
+the source's health. Format notes and their provenance: ../shared/research/parliament.md.
+
+AN JSON quirks handled here: a "0..n" element is a dict when single and a list when
+repeated; nulls are JSON null or `{"@xsi:nil": "true"}` objects; `acteur.uid` is an
+object with "#text"; dates are ISO (L16/L17), DD/MM/YYYY (L15 and older), ISO datetimes
+with an offset (`dateSort`) or 17 digits YYYYMMDDHHMMSSmmm (Syceron).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import PurePosixPath
+from typing import Any, Iterator
+from zoneinfo import ZoneInfo
+
+from lxml import etree
+
+from nlp.text import clean_text
+
+PARIS = ZoneInfo("Europe/Paris")
+AN_SITE = "https://www.assemblee-nationale.fr"
+QUESTION_KINDS = {"QE": "question écrite", "QG": "question au Gouvernement",
+                  "QOSD": "question orale sans débat"}
+
+
+class BadRecord(ValueError):
+    """A record that cannot be read: `uid` names it, `cause` says why (in French)."""
+
+    def __init__(self, uid: str, cause: str):
+        super().__init__(f"{uid} : {cause}")
+        self.uid, self.cause = uid, cause
+
+
+# ------------------------------------------------------------------ generic JSON access
+def is_nil(value: Any) -> bool:
+    """True for JSON null, empty strings and `{"@xsi:nil": "true"}` objects."""
+    if value is None or value == "":
+        return True
+    return isinstance(value, dict) and value.get("@xsi:nil") == "true"
+
+
+def text(value: Any) -> str | None:
+    """A scalar as a string: nil → None, `{"#text": v}` → v, numbers → str."""
+    if is_nil(value):
+        return None
+    if isinstance(value, dict):
+        inner = value.get("#text")
+        return None if inner is None else str(inner)
+    if isinstance(value, list):
+        raise TypeError("liste trouvée à la place d'une valeur simple")
+    return str(value)
+
+
+def as_list(value: Any) -> list[Any]:
+    """A "0..n" element as a list (nil → [], single dict or string → [it])."""
+    if is_nil(value):
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def obj(value: Any, where: str) -> dict[str, Any]:
+    """A nested object, or {} when nil; anything else is a shape error."""
+    if is_nil(value):
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError(f"{where} : objet attendu, pas {type(value).__name__}")
+    return value
+
+
+def last(value: Any) -> Any:
+    """The last element of a "0..n" element (re-published texts: the latest wins)."""
+    items = as_list(value)
+    return items[-1] if items else None
+
+
+# ------------------------------------------------------------------ dates
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_SYCERON = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\d{0,3}$")
+
+
+def parse_day(value: Any) -> str | None:
+    """A date as ISO YYYY-MM-DD from ISO, ISO datetime, DD/MM/YYYY or Syceron forms."""
+    raw = text(value)
+    if not raw:
+        return None
+    raw = raw.strip()
+    try:
+        match = _DMY.match(raw)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day).isoformat()
+        match = _SYCERON.match(raw)
+        if match:
+            year, month, day = (int(g) for g in match.groups()[:3])
+            return date(year, month, day).isoformat()
+        return datetime.fromisoformat(raw.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        raise ValueError(f"date illisible {raw!r}") from None
+
+
+def parse_instant(value: Any) -> datetime | None:
+    """An aware UTC datetime; a bare date is taken as midnight Paris time."""
+    raw = text(value)
+    if not raw:
+        return None
+    raw = raw.strip()
+    match = _SYCERON.match(raw)
+    if match:
+        local = datetime(*(int(g) for g in match.groups()))
+    elif "T" in raw or " " in raw.strip():
+        local = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    else:
+        local = datetime.fromisoformat(parse_day(raw))
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=PARIS)
+    return local.astimezone(timezone.utc)
+
+
+def stable_hash(data: Any) -> str:
+    """Hash of a JSON-able value, independent of key order."""
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# ------------------------------------------------------------------ zip archives
+@dataclass
+class Member:
+    """One archive member: its name, the uid its file name suggests, and its bytes."""
+
+    name: str
+    uid: str
+    data: bytes
+
+
+def safe_member_name(name: str) -> bool:
+    """False for names that could escape a folder (absolute, `..`, backslashes, drive)."""
+    if not name or name.startswith(("/", "\\")) or "\\" in name or ":" in name.split("/")[0]:
+        return False
+    return ".." not in PurePosixPath(name).parts
+
+
+def iter_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, str]]) -> Iterator[Member]:
+    """Stream the members of an archive held in memory, never writing to disk.
+
+    Raises `zipfile.BadZipFile` when the archive itself is unreadable (truncated...).
+    A bad member (unsafe name, corrupt data) is appended to `skipped` as (uid, cause)
+    and the others go on."""
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            uid = PurePosixPath(info.filename.replace("\\", "/")).stem
+            if not safe_member_name(info.filename):
+                skipped.append((uid or info.filename, f"nom de fichier dangereux dans l'archive ({info.filename!r})"))
+                continue
+            if not info.filename.lower().endswith(suffixes):
+                continue
+            try:
+                with archive.open(info) as handle:
+                    data = handle.read()
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                skipped.append((uid, f"membre illisible dans l'archive ({exc})"))
+                continue
+            yield Member(info.filename, uid, data)
+
+
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+
+
+def salvage_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, str]]) -> Iterator[Member]:
+    """Read the members of a truncated archive (no central directory) from their local
+    headers, in order, until the data runs out; the member cut short is reported in
+    `skipped`. Members written with a data descriptor (sizes after the data) stop it."""
+    offset = 0
+    while body[offset:offset + 4] == b"PK\x03\x04" and offset + _LOCAL_HEADER.size <= len(body):
+        (_, _, flags, method, _, _, _, size, _, name_len, extra_len) = _LOCAL_HEADER.unpack_from(body, offset)
+        name = body[offset + 30: offset + 30 + name_len].decode("utf-8" if flags & 0x800 else "cp437", "replace")
+        uid = PurePosixPath(name.replace("\\", "/")).stem or name
+        start = offset + 30 + name_len + extra_len
+        if flags & 0x08:
+            skipped.append((uid, "archive tronquée : tailles inconnues (descripteur de données), lecture arrêtée"))
+            return
+        chunk = body[start:start + size]
+        offset = start + size
+        if len(chunk) < size:
+            skipped.append((uid, "archive tronquée : membre incomplet"))
+            return
+        if name.endswith("/"):
+            continue
+        if not safe_member_name(name):
+            skipped.append((uid, f"nom de fichier dangereux dans l'archive ({name!r})"))
+            continue
+        if not name.lower().endswith(suffixes):
+            continue
+        try:
+            data = zlib.decompress(chunk, -15) if method == 8 else chunk if method == 0 else None
+        except zlib.error as exc:
+            skipped.append((uid, f"membre illisible dans l'archive ({exc})"))
+            continue
+        if data is None:
+            skipped.append((uid, f"méthode de compression non gérée ({method})"))
+            continue
+        yield Member(name, uid, data)
+
+
+def load_json(member: Member) -> Any:
+    """Decode a JSON member or raise `BadRecord` naming its uid."""
+    try:
+        return json.loads(member.data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadRecord(member.uid, f"JSON invalide ({type(exc).__name__}: {str(exc)[:80]})") from None
+
+
+# ------------------------------------------------------------------ public URLs
+def question_url(uid: str, legislature: str) -> str:
+    """Public page of an AN question (research note §1.5)."""
+    return f"{AN_SITE}/dyn/{legislature}/questions/{uid}"
+
+
+_AMENDMENT_UID = re.compile(r"^AMANR5L(?P<leg>\d+)PO(?P<organe>\d+)B(?P<bill>\d+)")
+
+
+def amendment_url(uid: str, legislature: str, prefix: str | None, number: str) -> str:
+    """Public page of an amendment: /dyn/{leg}/amendements/{bill}/AN/{num} for the
+    plenary (pattern from memory, research note §1.6), the per-item HTML otherwise."""
+    match = _AMENDMENT_UID.match(uid)
+    if match and prefix == "AN" and number.isdigit():
+        return f"{AN_SITE}/dyn/{legislature}/amendements/{match['bill']}/AN/{int(number)}"
+    return f"{AN_SITE}/dyn/opendata/{uid}.html"
+
+
+def sitting_url(uid: str, legislature: str) -> str:
+    """Public page of a sitting's compte rendu (research note §1.8)."""
+    return f"{AN_SITE}/dyn/{legislature}/comptes-rendus/seance/{uid}"
+
+
+# ------------------------------------------------------------------ AN questions
+_CLOSURE_STATUS = (("rep", "answered"), ("retir", "withdrawn"), ("cadu", "lapsed"),
+                   ("transfo", "converted"), ("conver", "converted"), ("fin de mandat", "lapsed"),
+                   ("fin de legislature", "lapsed"))
+_LEGACY_PREFIX = re.compile(r"^\s*\d+\.\s*[-—–]\s*\d{1,2}(?:er)?\s+\w+\s+\d{4}\.\s*[-—–]\s*")
+
+
+def closure_status(code: str | None, label: str | None, has_answer: bool, reminded: bool) -> str:
+    """Lifecycle status from the AN `cloture` block (REP_PUB seen; other codes are matched
+    on their label: retirée, caduque, transformée...)."""
+    if code or label:
+        key = clean_text(f"{code or ''} {label or ''}").lower()
+        key = key.replace("é", "e").replace("è", "e")
+        if code == "REP_PUB":
+            return "answered"
+        for needle, status in _CLOSURE_STATUS:
+            if needle in key:
+                return status
+    if has_answer:
+        return "answered"
+    return "reminded" if reminded else "pending"
+
+
+def _ministry(block: Any, where: str) -> tuple[str | None, str | None]:
+    block = obj(block, where)
+    return text(block.get("organeRef")), text(block.get("developpe")) or text(block.get("abrege"))
+
+
+def _analyses(indexation: dict[str, Any]) -> list[str]:
+    analyses = obj(indexation.get("analyses"), "indexationAN.analyses").get("analyse")
+    if analyses is None and "ANALYSE" in indexation:  # L15 legacy keys
+        analyses = obj(indexation.get("ANALYSE"), "indexationAN.ANALYSE").get("ANA")
+    return [clean_text(text(a)) for a in as_list(analyses) if text(a)]
+
+
+def parse_an_question(data: Any, source: str, default_uid: str = "?") -> dict[str, Any]:
+    """An AN question JSON object → a flat record (the fields of `ParliamentQuestion`)."""
+    if not isinstance(data, dict) or not isinstance(data.get("question"), dict):
+        raise BadRecord(default_uid, "objet « question » absent")
+    q = data["question"]
+    uid = text(q.get("uid")) or default_uid
+    try:
+        return _question_record(q, uid, source)
+    except BadRecord:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise BadRecord(uid, f"forme inattendue ({exc})") from None
+
+
+def _question_record(q: dict[str, Any], uid: str, source: str) -> dict[str, Any]:
+    ident = obj(q.get("identifiant"), "identifiant")
+    legislature = text(ident.get("legislature")) or re.sub(r"^QANR5L(\d+).*", r"\1", uid)
+    kind = text(q.get("type")) or re.sub(r"^QANR5L\d+([A-Z]+)\d+$", r"\1", uid)
+    number = text(ident.get("numero")) or ""
+    indexation = obj(q.get("indexationAN"), "indexationAN")
+    author = obj(q.get("auteur"), "auteur")
+    group = obj(author.get("groupe"), "auteur.groupe")
+    asked_id, asked = _ministry(q.get("minInt"), "minInt")
+    attribution = obj(last(obj(q.get("minAttribs"), "minAttribs").get("minAttrib")), "minAttrib")
+    answering_id, answering = _ministry(attribution.get("denomination"), "minAttrib.denomination")
+    question = obj(last(obj(q.get("textesQuestion"), "textesQuestion").get("texteQuestion")), "texteQuestion")
+    answer = obj(last(obj(q.get("textesReponse"), "textesReponse").get("texteReponse")), "texteReponse")
+    closure = obj(q.get("cloture"), "cloture")
+    question_info = obj(question.get("infoJO"), "texteQuestion.infoJO")
+    answer_info = obj(answer.get("infoJO"), "texteReponse.infoJO")
+    question_text = _LEGACY_PREFIX.sub("", clean_text(text(question.get("texte"))))
+    answer_text = clean_text(text(answer.get("texte")))
+    reminders = [r for r in as_list(q.get("renouvellements")) + as_list(q.get("signalement")) if not is_nil(r)]
+    published = (parse_day(question_info.get("dateJO")) or parse_day(obj(attribution.get("infoJO"), "infoJO").get("dateJO"))
+                 or parse_day(answer_info.get("dateJO")))
+    answered = parse_day(answer_info.get("dateJO")) if answer_text else None
+    code, label = text(closure.get("codeCloture")), text(closure.get("libelleCloture"))
+    analyses = _analyses(indexation)
+    return {
+        "uid": uid, "source": source, "chamber": "AN", "legislature": legislature, "kind": kind,
+        "number": number, "url": question_url(uid, legislature),
+        "rubrique": clean_text(text(indexation.get("rubrique"))) or None,
+        "tete_analyse": clean_text(text(indexation.get("teteAnalyse"))) or None,
+        "analyses": analyses,
+        "author_id": text(obj(author.get("identite"), "auteur.identite").get("acteurRef")),
+        "author_name": None,
+        "group_id": text(group.get("organeRef")), "group_abbr": text(group.get("abrege")),
+        "group_name": text(group.get("developpe")),
+        "ministry_asked_id": asked_id, "ministry_asked": asked,
+        "ministry_answering_id": answering_id, "ministry_answering": answering,
+        "published": published, "answer_date": answered,
+        "answer_ministry": answering if answer_text else None,
+        "question_text": question_text, "answer_text": answer_text,
+        "status": closure_status(code, label, bool(answer_text), bool(reminders)),
+        "closure_code": code, "closure_label": label,
+        "closure_date": parse_day(closure.get("dateCloture")),
+        "reminder_of": None, "reminders": len(reminders),
+        "title": question_title(kind, number, analyses, indexation),
+    }
+
+
+def question_title(kind: str, number: str, analyses: list[str], indexation: dict[str, Any] | None = None) -> str:
+    """"Question écrite n° 5268 : Révision de la terminologie…"."""
+    label = QUESTION_KINDS.get(kind, f"question {kind}")
+    subject = " ; ".join(analyses) or clean_text(text((indexation or {}).get("rubrique")))
+    head = f"{label[0].upper()}{label[1:]} n° {number}"
+    return f"{head} : {subject}" if subject else head
+
+
+# ------------------------------------------------------------------ AN amendments
+def parse_amendment(data: Any, source: str, default_uid: str = "?") -> dict[str, Any]:
+    """An AN amendment JSON object (with or without the "amendement" wrapper) → a record."""
+    if not isinstance(data, dict):
+        raise BadRecord(default_uid, "objet JSON attendu")
+    a = data.get("amendement", data)
+    if not isinstance(a, dict) or "uid" not in a:
+        raise BadRecord(default_uid, "objet « amendement » absent")
+    uid = text(a.get("uid")) or default_uid
+    try:
+        return _amendment_record(a, uid, source)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise BadRecord(uid, f"forme inattendue ({exc})") from None
+
+
+def _amendment_record(a: dict[str, Any], uid: str, source: str) -> dict[str, Any]:
+    ident = obj(a.get("identification"), "identification")
+    legislature = text(a.get("legislature")) or re.sub(r"^AMANR5L(\d+).*", r"\1", uid)
+    number = text(ident.get("numeroLong")) or ""
+    prefix = text(ident.get("prefixeOrganeExamen"))
+    signatories = obj(a.get("signataires"), "signataires")
+    author = obj(signatories.get("auteur"), "signataires.auteur")
+    cosigners = [text(c) for c in as_list(obj(signatories.get("cosignataires"), "cosignataires").get("acteurRef"))]
+    division = obj(obj(a.get("pointeurFragmentTexte"), "pointeurFragmentTexte").get("division"), "division")
+    body = obj(obj(a.get("corps"), "corps").get("contenuAuteur"), "corps.contenuAuteur")
+    life = obj(a.get("cycleDeVie"), "cycleDeVie")
+    states = obj(life.get("etatDesTraitements"), "etatDesTraitements")
+    label = clean_text(text(signatories.get("libelle")))
+    bill = text(a.get("texteLegislatifRef"))
+    match = _AMENDMENT_UID.match(uid)
+    bill_number = match["bill"] if match else ""
+    article = clean_text(text(division.get("articleDesignationCourte")))
+    dispositif = clean_text(text(body.get("dispositif")))
+    expose = clean_text(text(body.get("exposeSommaire")))
+    return {
+        "uid": uid, "source": source, "legislature": legislature, "number": number,
+        "examining_organe": f"PO{match['organe']}" if match else None, "prefix": prefix,
+        "bill_ref": bill, "bill_number": bill_number, "article": article,
+        "author_type": text(author.get("typeAuteur")), "author_id": text(author.get("acteurRef")),
+        "government_ref": text(author.get("gouvernementRef")),
+        "group_id": text(author.get("groupePolitiqueRef")),
+        "cosigners": [c for c in cosigners if c], "signatories": label,
+        "first_signatory": label.split(",")[0].strip() if label else "",
+        "filed": parse_day(life.get("dateDepot")), "published": parse_day(life.get("datePublication")),
+        "fate": text(life.get("sort")), "fate_date": parse_instant(life.get("dateSort")),
+        "state": text(obj(states.get("etat"), "etat").get("libelle")),
+        "sub_state": text(obj(states.get("sousEtat"), "sousEtat").get("libelle")),
+        "dispositif": dispositif, "expose": expose,
+        "url": amendment_url(uid, legislature, prefix, number),
+        "title": f"Amendement n° {number}" + (f" ({article})" if article else "")
+                 + (f" au texte n° {int(bill_number)}" if bill_number else ""),
+    }
+
+
+_INDEX_LINE = re.compile(r"/(?P<uid>AMAN[A-Z0-9]+)\.(?:xml|json)\b")
+
+
+def publication_index_uids(body: str) -> list[str]:
+    """Amendment uids listed in a daily publication index (`timestamp;url` lines, no
+    header), in order, without duplicates."""
+    seen: dict[str, None] = {}
+    for line in body.splitlines():
+        _, _, url = line.strip().partition(";")
+        match = _INDEX_LINE.search(url)
+        if match:
+            seen.setdefault(match["uid"], None)
+    return list(seen)
+
+
+# ------------------------------------------------------------------ AN acteurs / organes / mandats
+def parse_reference(data: Any, default_uid: str = "?") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Records ("actor" | "organe" | "mandate", record) of one AMO JSON object: a split
+    file ({"acteur"}, {"organe"} or {"mandat"}) or a whole export ({"export": ...})."""
+    if not isinstance(data, dict):
+        raise BadRecord(default_uid, "objet JSON attendu")
+    if "export" in data:
+        export = obj(data["export"], "export")
+        for organe in as_list(obj(export.get("organes"), "organes").get("organe")):
+            yield from parse_reference({"organe": organe}, default_uid)
+        for acteur in as_list(obj(export.get("acteurs"), "acteurs").get("acteur")):
+            yield from parse_reference({"acteur": acteur}, default_uid)
+        return
+    kind = next((k for k in ("acteur", "organe", "mandat") if k in data), None)
+    if kind is None:
+        raise BadRecord(default_uid, "ni acteur, ni organe, ni mandat")
+    uid = default_uid
+    try:
+        uid = text(obj(data[kind], kind).get("uid")) or default_uid
+        if kind == "acteur":
+            actor, mandates = _actor_record(data["acteur"], uid)
+            yield "actor", actor
+            for mandate in mandates:
+                yield "mandate", mandate
+        elif kind == "organe":
+            yield "organe", _organe_record(data["organe"], uid)
+        else:
+            yield "mandate", _mandate_record(data["mandat"], None)
+    except BadRecord:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise BadRecord(uid, f"forme inattendue ({exc})") from None
+
+
+def _actor_record(a: dict[str, Any], uid: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    ident = obj(obj(a.get("etatCivil"), "etatCivil").get("ident"), "etatCivil.ident")
+    first, last_name = text(ident.get("prenom")) or "", text(ident.get("nom")) or ""
+    if not last_name:
+        raise BadRecord(uid, "nom absent")
+    actor = {
+        "id": uid, "name": f"{first} {last_name}".strip(), "kind": "person",
+        "extra": {"civ": text(ident.get("civ")), "prenom": first, "nom": last_name,
+                  "alpha": text(ident.get("alpha")), "trigramme": text(ident.get("trigramme")),
+                  "chamber": "AN", "hatvp": text(a.get("uri_hatvp"))},
+    }
+    mandates = [_mandate_record(m, uid) for m in as_list(obj(a.get("mandats"), "mandats").get("mandat"))]
+    return actor, mandates
+
+
+def _organe_record(o: dict[str, Any], uid: str) -> dict[str, Any]:
+    dates = obj(o.get("viMoDe"), "viMoDe")
+    return {
+        "id": uid, "kind": text(o.get("codeType")), "name": clean_text(text(o.get("libelle"))),
+        "short_name": clean_text(text(o.get("libelleAbrege"))) or None,
+        "start": parse_day(dates.get("dateDebut")), "end": parse_day(dates.get("dateFin")),
+        "legislature": text(o.get("legislature")),
+        "extra": {"abbrev": text(o.get("libelleAbrev")), "edition": clean_text(text(o.get("libelleEdition"))) or None,
+                  "parent": text(o.get("organeParent")), "previous": text(o.get("organePrecedentRef")),
+                  "type": text(o.get("@xsi:type")), "color": text(o.get("couleurAssociee"))},
+    }
+
+
+def _mandate_record(m: dict[str, Any], actor_id: str | None) -> dict[str, Any]:
+    m = obj(m, "mandat")
+    uid = text(m.get("uid"))
+    if not uid:
+        raise BadRecord(actor_id or "?", "mandat sans uid")
+    quality = obj(m.get("infosQualite"), "infosQualite")
+    organes = [text(r) for r in as_list(obj(m.get("organes"), "organes").get("organeRef"))]
+    return {
+        "id": uid, "actor_id": text(m.get("acteurRef")) or actor_id,
+        "organe_id": organes[0] if organes else None, "organe_kind": text(m.get("typeOrgane")),
+        "role": clean_text(text(quality.get("libQualite"))) or None,
+        "start": parse_day(m.get("dateDebut")), "end": parse_day(m.get("dateFin")),
+        "extra": {"role_sex": clean_text(text(quality.get("libQualiteSex"))) or None,
+                  "legislature": text(m.get("legislature")), "published": parse_day(m.get("datePublication")),
+                  "organes": organes, "principal": text(m.get("nominPrincipale"))},
+    }
+
+
+# ------------------------------------------------------------------ Syceron comptes rendus
+_NS = "{http://schemas.assemblee-nationale.fr/referentiel}"
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _xml_text(element: etree._Element | None) -> str:
+    """Plain text of an element: <br/> as line breaks, italics kept as text."""
+    if element is None:
+        return ""
+    raw = etree.tostring(element, encoding="unicode", method="xml")
+    return clean_text(raw)
+
+
+def parse_sitting(data: bytes, default_uid: str = "?") -> dict[str, Any]:
+    """A Syceron compte rendu → {uid, legislature, date, day_label, passages: [...]}.
+
+    Each passage is one `paragraphe` with its speaker (acteur id, name, quality), debate
+    role, point title (top-level point, then sub-point) and text."""
+    try:
+        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError as exc:
+        raise BadRecord(default_uid, f"XML invalide ({exc})") from None
+    if _local(root) != "compteRendu":
+        raise BadRecord(default_uid, f"racine <{_local(root)}> au lieu de <compteRendu>")
+    uid = (root.findtext(f"{_NS}uid") or default_uid).strip()
+    meta = root.find(f"{_NS}metadonnees")
+    if meta is None:
+        raise BadRecord(uid, "métadonnées absentes")
+    try:
+        started = parse_instant(meta.findtext(f"{_NS}dateSeance"))
+    except ValueError as exc:
+        raise BadRecord(uid, str(exc)) from None
+    legislature = (meta.findtext(f"{_NS}legislature") or "").strip()
+    passages = []
+    for paragraph in root.iter(f"{_NS}paragraphe"):
+        passage = _passage(paragraph)
+        if passage["text"]:
+            passages.append(passage)
+    return {"uid": uid, "legislature": legislature, "started": started,
+            "day_label": (meta.findtext(f"{_NS}dateSeanceJour") or "").strip(),
+            "url": sitting_url(uid, legislature), "passages": passages}
+
+
+def _passage(paragraph: etree._Element) -> dict[str, Any]:
+    titles = []
+    for ancestor in reversed(list(paragraph.iterancestors(f"{_NS}point"))):
+        title = _xml_text(ancestor.find(f"{_NS}texte"))
+        if title and ancestor.get("nivpoint") != "99":
+            titles.append(title)
+    speaker = paragraph.find(f"{_NS}orateurs/{_NS}orateur")
+    speaker_id = paragraph.get("id_acteur")
+    if not speaker_id and speaker is not None and (speaker.findtext(f"{_NS}id") or "").strip():
+        speaker_id = "PA" + speaker.findtext(f"{_NS}id").strip()
+    return {
+        "syceron_id": paragraph.get("id_syceron"), "order": paragraph.get("ordre_absolu_seance"),
+        "speaker_id": speaker_id or None,
+        "speaker_name": (speaker.findtext(f"{_NS}nom") or "").strip() if speaker is not None else "",
+        "speaker_quality": _xml_text(speaker.find(f"{_NS}qualite")) if speaker is not None else "",
+        "role": paragraph.get("roledebat") or None, "grammar": paragraph.get("code_grammaire"),
+        "point_title": " — ".join(titles), "text": _xml_text(paragraph.find(f"{_NS}texte")),
+    }
+
+
+# ------------------------------------------------------------------ Sénat
+SENAT_STATUS = (("reponse", "answered"), ("retir", "withdrawn"), ("cadu", "lapsed"),
+                ("transform", "converted"), ("en cours", "pending"))
+
+
+def decode_senat(body: bytes) -> str:
+    """The Sénat CSV is CP1252 (a UTF-8 copy is accepted too)."""
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace")
+
+
+def senat_rows(body: bytes) -> list[dict[str, str]]:
+    """Rows of `questions-depuis-un-an.csv` as dicts keyed by the header."""
+    reader = csv.DictReader(io.StringIO(decode_senat(body), newline=""), delimiter=";")
+    if not reader.fieldnames or "Référence" not in reader.fieldnames:
+        raise ValueError(f"en-tête inattendu : {(reader.fieldnames or [])[:5]}")
+    return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+
+
+def senat_status(label: str) -> str:
+    """Lifecycle status from the Sénat "Sort" label."""
+    key = clean_text(label).lower().replace("é", "e")
+    return next((status for needle, status in SENAT_STATUS if needle in key), "pending")
+
+
+def parse_senat_row(row: dict[str, str], source: str) -> dict[str, Any]:
+    """One CSV row → a question record (the text comes later from the question page)."""
+    reference = row.get("Référence") or ""
+    if not reference:
+        raise BadRecord("?", "ligne sans référence")
+    try:
+        published = parse_day(row.get("Date de publication JO"))
+        answered = parse_day(row.get("Date de réponse JO"))
+    except ValueError as exc:
+        raise BadRecord(reference, str(exc)) from None
+    kind, number = row.get("Nature") or "QE", row.get("Numéro") or ""
+    author = " ".join(p for p in (row.get("Civilité"), row.get("Prénom"), row.get("Nom")) if p)
+    ministry_answering = row.get("Ministère de réponse") or row.get("Ministère de transmission") or row.get("Ministère de dépôt")
+    url = (row.get("URL Question") or "").replace("http://", "https://", 1)
+    themes = [t.strip() for t in (row.get("Thème(s)") or "").split(",") if t.strip()]
+    label = {"QE": "Question écrite", "QG": "Question d'actualité au Gouvernement",
+             "QOSD": "Question orale sans débat"}.get(kind, f"Question {kind}")
+    return {
+        "uid": reference, "source": source, "chamber": "Sénat", "legislature": None, "kind": kind,
+        "number": number, "url": url, "rubrique": themes[0] if themes else None, "tete_analyse": None,
+        "analyses": [row["Titre"]] if row.get("Titre") else [], "author_id": None,
+        "author_name": author, "group_id": None, "group_abbr": row.get("Groupe") or None,
+        "group_name": row.get("Groupe") or None, "ministry_asked_id": None,
+        "ministry_asked": row.get("Ministère de dépôt") or None, "ministry_answering_id": None,
+        "ministry_answering": ministry_answering or None, "published": published,
+        "answer_date": answered, "answer_ministry": row.get("Ministère de réponse") or None,
+        "question_text": "", "answer_text": "", "status": senat_status(row.get("Sort") or ""),
+        "closure_code": None, "closure_label": row.get("Sort") or None, "closure_date": answered,
+        "reminder_of": row.get("Référence de la question rappelée") or None, "reminders": 0,
+        "title": f"{label} n° {number} : {row.get('Titre', '')}".rstrip(" :"),
+        "extra": {"circonscription": row.get("Circonscription"), "themes": themes,
+                  "transmitted": row.get("Date de transmission") or None},
+    }
+
+
+def parse_senat_page(html: str) -> tuple[str, str]:
+    """(question text, answer text) of a senat.fr question page.
+
+    The 2026 layout was not seen (research note §7): the text under a heading that starts
+    with "Question" is the question, under one that starts with "Réponse" the answer."""
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(html)
+    for bad in tree.xpath("//script|//style|//nav|//header|//footer"):
+        bad.drop_tree()
+    sections: dict[str, list[str]] = {"question": [], "reponse": []}
+    current = None
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in ("h1", "h2", "h3", "h4"):
+            heading = clean_text(element.text_content()).lower()
+            current = "reponse" if heading.startswith("réponse") else (
+                "question" if heading.startswith(("question", "texte de la question")) else None)
+            continue
+        if current and element.tag == "p":
+            sections[current].append(clean_text(element.text_content()))
+    return "\n".join(p for p in sections["question"] if p), "\n".join(p for p in sections["reponse"] if p)

@@ -1,0 +1,64 @@
+"""Assemblée nationale questions: written (QE), to the Government (QG), oral without
+debate (QOSD), from the per-legislature JSON archives of data.assemblee-nationale.fr.
+
+Publisher: Assemblée nationale, Licence Ouverte / Etalab 2.0. URLs (one source per
+dataset in veille.toml, 17th legislature):
+https://data.assemblee-nationale.fr/static/openData/repository/17/questions/questions_ecrites/Questions_ecrites.json.zip
+(…/questions_gouvernement/Questions_gouvernement.json.zip, …/questions_orales_sans_debat/…).
+Cadence: daily (archives rebuilt every night). Options: `legislature` (17) and `backfill`
+(e.g. [16]) to read older legislatures' archives as well; `max_mb` (download limit).
+
+An archive is read only when it changed (HTTP revalidation + SHA-256, see
+`spiders.opendata`); then a question is emitted only when its JSON differs from the
+version stored (`questions.source_hash`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.parliament import known_hashes
+from spiders.an_parse import BadRecord, load_json, parse_an_question, stable_hash
+from spiders.opendata import OpenDataSpider
+from spiders.parl_items import ParliamentQuestion
+
+
+def legislature_url(url: str, legislature: int | str) -> str:
+    """The same dataset's URL for another legislature (…/repository/{leg}/…)."""
+    return re.sub(r"/repository/\d+/", f"/repository/{legislature}/", url, count=1)
+
+
+class AnQuestionsSpider(OpenDataSpider):
+    """Every configured source of kind "an_questions"."""
+
+    name = "an_questions"
+    source_kinds = {"an_questions"}
+
+    async def start(self):
+        """One request per source and legislature (current, then back-fill)."""
+        for source in self.sources:
+            legislatures = [source.options.get("legislature", 17), *source.options.get("backfill", [])]
+            for legislature in dict.fromkeys(legislatures):
+                yield self.archive_request(source, legislature_url(source.url, legislature), self.parse)
+
+    def parse(self, response):
+        """Emit the new or changed questions of an archive, then its version."""
+        source = self.answered(response)
+        members = self.archive_members(source, response, (".json",))
+        if members is None:
+            return
+        known = known_hashes(self.db, source.name)
+        count = 0
+        for member in members:
+            count += 1
+            try:
+                data = load_json(member)
+                digest = stable_hash(data)
+                record = parse_an_question(data, source.name, member.uid)
+            except BadRecord as exc:
+                self.skip(source, exc.uid, exc.cause)
+                continue
+            if known.get(record["uid"]) == digest:
+                continue
+            yield ParliamentQuestion(**record, source_hash=digest)
+        yield self.archive_version(source, response, count)

@@ -1,0 +1,109 @@
+"""Base spider for parliamentary open data: archives read only when they changed, members
+streamed from memory, bad records skipped with a reason naming their uid.
+
+Change detection has two layers. The HTTP cache (RFC 2616 policy, spiders/settings.py)
+revalidates with If-None-Match / If-Modified-Since, so an unchanged archive is not
+downloaded again (the server answers 304 and the cached body is used). The archive's
+SHA-256 is then compared with the version last read in full (`datasets` table): when it
+is the same, nothing is parsed and no item is emitted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import zipfile
+from typing import Any, Iterator
+
+from pipelines import db as database
+from pipelines.config import Source
+from spiders.an_parse import Member, iter_zip, salvage_zip
+from spiders.base import VeilleSpider
+from spiders.parl_items import DatasetVersion
+
+logger = logging.getLogger(__name__)
+MB = 1024 * 1024
+
+
+class OpenDataSpider(VeilleSpider):
+    """Shared plumbing of the AN and Sénat spiders."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skipped: dict[str, list[tuple[str, str]]] = {}
+        self._db = None
+
+    @property
+    def db(self):
+        """The database, read here only to know what is already stored."""
+        if self._db is None:
+            self._db = database.open_db(self.config.database)
+        return self._db
+
+    def closed(self, reason: str) -> None:
+        """Close the read connection."""
+        if self._db is not None:
+            self._db.close()
+
+    def archive_request(self, source: Source, url: str, callback, **meta):
+        """A request for a (possibly large) archive: size limit from the source's
+        `max_mb` option (600 MB by default), no size warning."""
+        request = self.source_request(source, url, callback=callback, **meta)
+        request.meta["download_maxsize"] = int(source.options.get("max_mb", 600)) * MB
+        request.meta["download_warnsize"] = 0
+        return request
+
+    def skip(self, source: Source, uid: str, cause: str) -> None:
+        """Skip one record: log its uid and cause; the source's health shows the count."""
+        logger.warning("source %s : élément %s ignoré : %s", source.name, uid, cause)
+        skipped = self.skipped.setdefault(source.name, [])
+        skipped.append((uid, cause))
+        health = self.health[source.name]
+        if health.status != "failed":
+            examples = " ; ".join(f"{u} ({c})" for u, c in skipped[:3])
+            more = f" ; et {len(skipped) - 3} autres" if len(skipped) > 3 else ""
+            health.status = "warning"
+            health.error = f"{len(skipped)} élément(s) ignoré(s) : {examples}{more}"
+
+    def archive_members(self, source: Source, response, suffixes: tuple[str, ...]) -> Iterator[Member] | None:
+        """The members of the archive in `response`, or None when it is the version
+        already read (or unreadable, which is recorded as a failure)."""
+        body = response.body
+        digest = hashlib.sha256(body).hexdigest()
+        response.meta["archive_sha256"] = digest
+        known = self.db.execute("SELECT sha256 FROM datasets WHERE url = ?", [response.url]).fetchone()
+        if known and known[0] == digest:
+            logger.info("source %s : archive inchangée (%s), rien à relire", source.name, response.url)
+            return None
+        if not body.startswith(b"PK"):
+            self.fail(source, f"pas une archive zip ({len(body)} octets, début {body[:20]!r})")
+            return None
+        skipped: list[tuple[str, str]] = []
+        try:
+            zipfile.ZipFile(io.BytesIO(body)).close()
+            members = iter_zip(body, suffixes, skipped)
+        except zipfile.BadZipFile as exc:
+            logger.warning("source %s : archive endommagée (%s), lecture membre par membre", source.name, exc)
+            skipped.append((response.url.rsplit("/", 1)[-1], f"archive zip endommagée ({exc}), membres lisibles récupérés"))
+            members = salvage_zip(body, suffixes, skipped)
+        return self._reporting(source, members, skipped)
+
+    def _reporting(self, source: Source, members: Iterator[Member], skipped: list) -> Iterator[Member]:
+        reported = 0
+        for member in members:
+            while reported < len(skipped):
+                self.skip(source, *skipped[reported])
+                reported += 1
+            yield member
+        for uid, cause in skipped[reported:]:
+            self.skip(source, uid, cause)
+
+    def archive_version(self, source: Source, response, members: int) -> DatasetVersion:
+        """The item recording that this archive version was read in full."""
+        headers: dict[str, Any] = {k.decode().lower(): v[-1].decode("latin-1") for k, v in response.headers.items()}
+        return DatasetVersion(
+            source=source.name, url=response.url, sha256=response.meta["archive_sha256"],
+            size=len(response.body), etag=headers.get("etag"), last_modified=headers.get("last-modified"),
+            members=members, skipped=len(self.skipped.get(source.name, [])),
+        )

@@ -1,0 +1,227 @@
+"""Typed items of the parliamentary spiders.
+
+Each item carries the metadata of one parliamentary object and builds the `Document`s
+that go through topic matching (`documents()`); `pipelines.parliament` stores both. Like
+`Document`, every item round-trips through the raw JSONL (`to_dict` with "item_type",
+`from_dict`), so `veille import` replays parliamentary runs too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from spiders.an_parse import parse_instant
+from spiders.items import Document
+
+PUBLISHERS = {"AN": "Assemblée nationale", "Sénat": "Sénat"}
+
+
+class _Item:
+    """to_dict/from_dict for flat dataclasses (datetimes as ISO strings)."""
+
+    item_type = ""
+    _datetimes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict with "item_type"."""
+        data = dataclasses.asdict(self)
+        for name in self._datetimes:
+            data[name] = data[name].isoformat() if data[name] else None
+        data["item_type"] = self.item_type
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        """Rebuild from `to_dict` output; unknown keys are ignored."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        for name in cls._datetimes:
+            if values.get(name):
+                values[name] = datetime.fromisoformat(values[name])
+        return cls(**values)
+
+
+@dataclass
+class ParliamentQuestion(_Item):
+    """A written, oral or government question (AN or Sénat) and its answer."""
+
+    item_type = "parliament_question"
+
+    uid: str
+    source: str
+    chamber: str
+    kind: str
+    number: str
+    url: str
+    title: str
+    legislature: str | None = None
+    rubrique: str | None = None
+    tete_analyse: str | None = None
+    analyses: list[str] = field(default_factory=list)
+    author_id: str | None = None
+    author_name: str | None = None
+    group_id: str | None = None
+    group_abbr: str | None = None
+    group_name: str | None = None
+    ministry_asked_id: str | None = None
+    ministry_asked: str | None = None
+    ministry_answering_id: str | None = None
+    ministry_answering: str | None = None
+    published: str | None = None
+    answer_date: str | None = None
+    answer_ministry: str | None = None
+    question_text: str = ""
+    answer_text: str = ""
+    status: str = "pending"
+    closure_code: str | None = None
+    closure_label: str | None = None
+    closure_date: str | None = None
+    reminder_of: str | None = None
+    reminders: int = 0
+    source_hash: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def answer_id(self) -> str:
+        """Document id of the answer."""
+        return f"{self.uid}-reponse"
+
+    def documents(self) -> tuple[Document, Document | None]:
+        """The question document and, when there is one, the answer document.
+
+        A QG has no question text: the whole oral exchange (question and answer) is
+        its one document."""
+        publisher = PUBLISHERS.get(self.chamber, self.chamber)
+        common = {"source": self.source, "publisher": publisher, "access": "full", "guid": self.uid}
+        extra = {"chamber": self.chamber, "question_kind": self.kind, "rubrique": self.rubrique,
+                 "status": self.status, "group": self.group_abbr, "author_id": self.author_id}
+        exchange = not self.question_text and bool(self.answer_text)
+        question = Document(
+            id=self.uid, url=self.url, kind="question", title=self.title,
+            text=self.answer_text if exchange else (self.question_text or " ; ".join(self.analyses)),
+            published=parse_instant(self.answer_date if exchange else self.published),
+            author=self.author_name or "", extra=extra, **common,
+        )
+        if exchange or not self.answer_text:
+            return question, None
+        answer = Document(
+            id=self.answer_id, url=f"{self.url}#reponse", kind="reponse",
+            title=f"Réponse — {self.title}", text=self.answer_text,
+            published=parse_instant(self.answer_date), author=self.answer_ministry or "",
+            extra={**extra, "question_id": self.uid, "part_of_page": True},
+            **{**common, "guid": self.answer_id},
+        )
+        return question, answer
+
+
+@dataclass
+class Amendment(_Item):
+    """An AN amendment: author, group, dates, fate and its text."""
+
+    item_type = "an_amendment"
+    _datetimes = ("fate_date",)
+
+    uid: str
+    source: str
+    url: str
+    title: str
+    legislature: str = ""
+    number: str = ""
+    examining_organe: str | None = None
+    prefix: str | None = None
+    bill_ref: str | None = None
+    bill_number: str = ""
+    article: str = ""
+    author_type: str | None = None
+    author_id: str | None = None
+    government_ref: str | None = None
+    group_id: str | None = None
+    cosigners: list[str] = field(default_factory=list)
+    signatories: str = ""
+    first_signatory: str = ""
+    filed: str | None = None
+    published: str | None = None
+    fate: str | None = None
+    fate_date: datetime | None = None
+    state: str | None = None
+    sub_state: str | None = None
+    dispositif: str = ""
+    expose: str = ""
+
+    def documents(self) -> tuple[Document]:
+        """The amendment as one document: dispositif then exposé sommaire."""
+        text = f"{self.dispositif}\n\nExposé sommaire :\n{self.expose}".strip()
+        return (Document(
+            id=self.uid, source=self.source, url=self.url, kind="amendement", title=self.title,
+            text=text, published=parse_instant(self.published or self.filed), guid=self.uid,
+            publisher="Assemblée nationale", author=self.first_signatory, access="full",
+            extra={"author_id": self.author_id, "group_id": self.group_id, "fate": self.fate,
+                   "state": self.state, "bill": self.bill_ref, "article": self.article},
+        ),)
+
+
+@dataclass
+class DebatePassage(_Item):
+    """One relevant passage of a sitting's compte rendu, with its speaker."""
+
+    item_type = "an_debate_passage"
+    _datetimes = ("sitting_start",)
+
+    id: str
+    source: str
+    sitting_uid: str
+    url: str
+    sitting_start: datetime | None
+    day_label: str = ""
+    legislature: str = ""
+    point_title: str = ""
+    syceron_id: str | None = None
+    order: str | None = None
+    speaker_id: str | None = None
+    speaker_name: str = ""
+    speaker_quality: str = ""
+    role: str | None = None
+    text: str = ""
+
+    def documents(self) -> tuple[Document]:
+        """The passage as one document titled by its point, sitting and speaker."""
+        day = self.sitting_start.strftime("%d/%m/%Y") if self.sitting_start else self.day_label
+        who = self.speaker_name + (f", {self.speaker_quality}" if self.speaker_quality else "")
+        title = f"{self.point_title or 'Séance publique'} — séance du {day}" + (f" — {who}" if who else "")
+        return (Document(
+            id=self.id, source=self.source, url=self.url, kind="debat", title=title, text=self.text,
+            published=self.sitting_start, guid=self.id, publisher="Assemblée nationale",
+            author=self.speaker_name, access="full",
+            extra={"sitting": self.sitting_uid, "speaker_id": self.speaker_id, "role": self.role,
+                   "point": self.point_title, "syceron_id": self.syceron_id, "part_of_page": True},
+        ),)
+
+
+@dataclass
+class ReferenceRecord(_Item):
+    """One row of reference data: table "actors", "organes" or "mandates"."""
+
+    item_type = "parliament_reference"
+
+    source: str
+    table: str
+    record: dict[str, Any]
+
+
+@dataclass
+class DatasetVersion(_Item):
+    """The version of an open-data archive that was fully read (emitted last)."""
+
+    item_type = "dataset_version"
+
+    source: str
+    url: str
+    sha256: str
+    size: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    members: int = 0
+    skipped: int = 0

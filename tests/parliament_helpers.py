@@ -1,0 +1,58 @@
+"""Helpers shared by the parliamentary tests: responses from fixtures, zips built on the
+fly from real files, and storing items through the real store step."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from conftest import FIXTURES, fixture_response
+from scrapy.http import Request, TextResponse
+
+
+def source_of(spider, name: str):
+    """The configured source `name` of a spider, with its health entry opened."""
+    source = next(s for s in spider.sources if s.name == name)
+    spider.source_request(source)
+    return source
+
+
+def response(spider, source_name: str, slug: str, file: str, url: str | None = None,
+             content_type: str = "application/zip", **meta):
+    """The recorded response of `file` as the spider receives it for `source_name`."""
+    source = source_of(spider, source_name)
+    return fixture_response(slug, file, url or source.url, content_type, meta={"source": source, **meta})
+
+
+def body_response(spider, source_name: str, body: bytes, url: str | None = None, **meta):
+    """A response with the given body (an archive built by the test)."""
+    source = source_of(spider, source_name)
+    url = url or source.url
+    return TextResponse(url=url, body=body, headers={"Content-Type": "application/zip"},
+                        request=Request(url, meta={"source": source, **meta}))
+
+
+def make_zip(members: list[tuple[str, bytes]]) -> bytes:
+    """A deflated zip held in memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def fixture_bytes(slug: str, name: str) -> bytes:
+    """The bytes of a fixture file."""
+    return (FIXTURES / slug / name).read_bytes()
+
+
+def store_all(db, items) -> list[str]:
+    """Store items through the real store step; return the actions."""
+    from pipelines.parliament import topic_matcher
+    from pipelines.store import store_item
+
+    return [store_item(db, topic_matcher(), item) for item in items]
+
+
+__all__ = ["source_of", "response", "body_response", "make_zip", "fixture_bytes", "store_all", "Path"]
