@@ -210,6 +210,9 @@ cli.add_command(cli_ops.digest); cli.add_command(cli_ops.nightly)  # noqa: E702
 from pipelines import cli_parliament  # noqa: E402  (issue 3: who)
 cli.add_command(cli_parliament.who)
 
+from pipelines import cli_press  # noqa: E402  (issue 4: diff, stories, archive)
+cli.add_command(cli_press.diff); cli.add_command(cli_press.stories); cli.add_command(cli_press.archive)  # noqa: E702
+
 
 def main() -> None:
     """Entry point of the `veille` console script."""

@@ -500,3 +500,110 @@ def upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk
             return "noop"
         db[table].upsert(row, pk=pk, alter=False)
     return "update" if existing else "insert"
+
+
+# ------------------------------------------------------------------ press archive, versions, stories (issue 4)
+def _m004_press_articles(db: sqlite_utils.Database) -> None:
+    db["archives"].create(
+        {"sha256": str, "body_gz": bytes, "size": int, "compressed_size": int, "content_type": str,
+         "first_fetched": str},
+        pk="sha256",
+    )
+    db["document_versions"].create(
+        {"id": str, "document_id": str, "version": int, "source": str, "fetched": str,
+         "status": int, "url": str, "final_url": str, "content_type": str, "archive_sha256": str,
+         "text_hash": str, "title": str, "text": str, "access": str},
+        pk="id", foreign_keys=[("document_id", "documents", "id"), ("archive_sha256", "archives", "sha256")],
+    )
+    db["document_versions"].create_index(["document_id", "version"], unique=True)
+    db["document_versions"].create_index(["archive_sha256"])
+    db["document_fingerprints"].create(
+        {"document_id": str, "text_hash": str, "shingles": int, "minhash": str},
+        pk="document_id", foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["stories"].create(
+        {"id": str, "lead_document_id": str, "title": str, "published": str, "members": int,
+         "updated_at": str},
+        pk="id", foreign_keys=[("lead_document_id", "documents", "id")],
+    )
+    db["stories"].create_index(["published"])
+    db["story_members"].create(
+        {"story_id": str, "document_id": str, "role": str, "similarity": float, "published": str},
+        pk=("story_id", "document_id"),
+        foreign_keys=[("story_id", "stories", "id"), ("document_id", "documents", "id")],
+    )
+    db["story_members"].create_index(["document_id"], unique=True)
+
+
+MIGRATIONS.append(("004_press_articles", _m004_press_articles))
+
+
+def add_document_version(db: sqlite_utils.Database, document_id: str, fetch: dict[str, Any],
+                         text: str, title: str, access: str, source: str) -> str:
+    """Archive the raw response behind a stored document and record a new version when its
+    text or title changed; return "insert" or "noop". `fetch` holds body (bytes), sha256,
+    fetched, status, url, final_url and content_type. The body is stored gzip-compressed
+    once per distinct content (keyed by its sha256)."""
+    import gzip
+
+    text_hash = hashlib.sha256(f"{title}\n{text}".encode("utf-8")).hexdigest()
+    with db.conn:
+        last = db.execute(
+            "SELECT version, text_hash FROM document_versions WHERE document_id = ? ORDER BY version DESC LIMIT 1",
+            [document_id]).fetchone()
+        last = {"version": last[0], "text_hash": last[1]} if last else None
+        if last and last["text_hash"] == text_hash:
+            return "noop"
+        body = fetch["body"]
+        compressed = gzip.compress(body, mtime=0)
+        db["archives"].insert(
+            {"sha256": fetch["sha256"], "body_gz": compressed, "size": len(body),
+             "compressed_size": len(compressed), "content_type": fetch.get("content_type", ""),
+             "first_fetched": fetch["fetched"]},
+            ignore=True,
+        )
+        version = (last["version"] + 1) if last else 1
+        db["document_versions"].insert({
+            "id": f"{document_id}:v{version}", "document_id": document_id, "version": version,
+            "source": source, "fetched": fetch["fetched"], "status": fetch.get("status"),
+            "url": fetch.get("url", ""), "final_url": fetch.get("final_url", ""),
+            "content_type": fetch.get("content_type", ""), "archive_sha256": fetch["sha256"],
+            "text_hash": text_hash, "title": title, "text": text, "access": access,
+        })
+    return "insert"
+
+
+def upsert_fingerprint(db: sqlite_utils.Database, document_id: str, text_hash: str, shingles: int, minhash: list[int]) -> None:
+    """Cache the MinHash signature of a document's text (used to group syndicated copies)."""
+    with db.conn:
+        db["document_fingerprints"].upsert(
+            {"document_id": document_id, "text_hash": text_hash, "shingles": shingles,
+             "minhash": json.dumps(minhash)},
+            pk="document_id",
+        )
+
+
+def replace_stories(db: sqlite_utils.Database, stories: list[dict[str, Any]]) -> str:
+    """Make `stories` (each with "members": [{document_id, role, similarity, published}])
+    the stored set of stories; return "noop" when nothing changed, else "update"."""
+    def snapshot(items):
+        return sorted((s["id"], s["lead_document_id"], tuple(sorted(
+            (m["document_id"], m["role"]) for m in s["members"]))) for s in items)
+
+    current = []
+    for row in db.query("SELECT * FROM stories"):
+        members = list(db.query("SELECT document_id, role FROM story_members WHERE story_id = ?", [row["id"]]))
+        current.append({**row, "members": members})
+    if snapshot(current) == snapshot(stories):
+        return "noop"
+    stamp = now_iso()
+    with db.conn:
+        db.execute("DELETE FROM story_members")
+        db.execute("DELETE FROM stories")
+        for story in stories:
+            db["stories"].insert({
+                "id": story["id"], "lead_document_id": story["lead_document_id"], "title": story["title"],
+                "published": story["published"], "members": len(story["members"]), "updated_at": stamp,
+            })
+            db["story_members"].insert_all({**m, "story_id": story["id"]} for m in story["members"])
+    return "update"

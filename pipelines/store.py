@@ -18,6 +18,7 @@ from pipelines import db as database
 from pipelines.config import load_config
 from pipelines.match import match_document, mention_rows
 from pipelines.normalize import normalize_document
+from pipelines.stories import same_document
 from spiders.items import Document
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Docume
     """Normalise, match and upsert one document; return "insert", "update", "noop" or
     "irrelevant" (not stored: no strong mention of the topic)."""
     doc = normalize_document(doc)
+    if not doc.extra.get("part_of_page"):  # answers, debate passages share their page's URL (issue 3)
+        doc = same_document(db, doc)  # one article under several URLs / Google News (issue 4)
     mentions = match_document(doc, matcher)
     relevant = matcher.is_relevant(mentions)
     if not relevant and not keep_irrelevant:

@@ -12,6 +12,7 @@ import feedparser
 
 from pipelines.config import Source
 from spiders.base import VeilleSpider
+from spiders.press_articles import ArticleMixin
 from spiders.dates import parse_date
 from spiders.items import Document
 
@@ -20,7 +21,7 @@ _HTML_START = (b"<!doctype html", b"<html")
 _RECOVERABLE = ("CharacterEncodingOverride", "NonXMLContentType")
 
 
-class FeedSpider(VeilleSpider):
+class FeedSpider(ArticleMixin, VeilleSpider):
     """Reads every configured feed of its kinds; subclasses adjust entries (`_parse_*`)."""
 
     async def start(self):
@@ -37,7 +38,7 @@ class FeedSpider(VeilleSpider):
         for entry in feed.entries:
             document = self.parse_entry(source, entry, feed)
             if document is not None:
-                yield document
+                yield self.follow_article(response, document)  # the document, or its article page
 
     def _read_feed(self, source: Source, response) -> Any:
         body = response.body
