@@ -32,7 +32,7 @@ PARLIAMENT_GROUPS = (
 )
 PARLIAMENT_KINDS = {k for _, _, kinds in PARLIAMENT_GROUPS for k in kinds}
 KIND_LABELS = {
-    "press": "presse", "question": "question", "reponse": "réponse", "amendement": "amendement",
+    "press": "", "question": "question", "reponse": "réponse", "amendement": "amendement",
     "debat": "débat", "communique": "communiqué",
 }
 RULE_LABELS = {"acronym": "sigle", "long_form": "forme longue", "weak": "signal faible", "title": "dans le titre"}
@@ -229,10 +229,18 @@ def commitments(db, links, params, ref: date, limit: int) -> dict[str, Any]:
             "url": row.get("url") or document.get("url"), "datasette_url": links.row("commitments", row["id"]),
         }
 
+    fresh = {r["id"] for r in new}
+    dated = [[{**shape(r), "is_new": r["id"] in fresh} for r in rows] for rows in (due, late)]
+    for items in dated:
+        for item in items:
+            if item["is_new"]:
+                item["status_label"] = "relevé cette semaine"
+    listed = {i["id"] for items in dated for i in items}
     return {
         "available": not missing, "note": "Le relevé des engagements n'est pas encore installé." if missing else None,
-        "new": [shape(r) for r in new][:limit], "upcoming": [shape(r) for r in due][:limit],
-        "overdue": [shape(r) for r in late][:limit], "horizon_days": HORIZON_DAYS,
+        # Each commitment appears once: a new one that is due soon is listed with the deadlines.
+        "new": [shape(r) for r in new if r["id"] not in listed][:limit], "new_total": len(new),
+        "upcoming": dated[0][:limit], "overdue": dated[1][:limit], "horizon_days": HORIZON_DAYS,
         "ref": ref.isoformat(),
     }
 
@@ -256,7 +264,7 @@ def _deadline_label(value: str | None) -> str:
     if re.fullmatch(r"\d{4}-\d{2}", value):
         return f"{SHORT_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
     day = _day(value)
-    return f"{day.day} {SHORT_MONTHS[day.month - 1]} {day.year}" if day else value
+    return f"{day.day}{'er' if day.day == 1 else ''} {SHORT_MONTHS[day.month - 1]} {day.year}" if day else value
 
 
 def actors(db, links, params, limit: int = 10) -> dict[str, Any]:
@@ -325,10 +333,11 @@ def coverage(db, config: Config, links: Links, params: dict[str, str]) -> dict[s
 
 def _coverage_row(r: dict[str, Any], links: Links) -> dict[str, Any]:
     runs, usual, per_run = r["passages"], r["habituel"], r["elements_par_passage"]
+    notes = []
     if not runs:
         status = "pas de collecte"
         last = STATUS_LABELS.get(r["dernier_etat"], r["dernier_etat"]) or "jamais collectée"
-        detail = f"aucun passage cette semaine ; dernier passage : {last}"
+        notes.append(f"aucun passage cette semaine ; dernier passage : {last}")
         error = r["derniere_erreur"] if r["dernier_etat"] in ("failed", "warning") else None
     else:
         if r["echecs"] == runs:
@@ -341,18 +350,21 @@ def _coverage_row(r: dict[str, Any], links: Links) -> dict[str, Any]:
             status = "avertissement"
         else:
             status = "ok"
-        detail = f"{_num(per_run)} sur {runs} passage{'s' if runs > 1 else ''}"
-        detail += f" (habituel {_num(usual)})" if usual is not None else " (pas d'historique)"
-        if r["echecs"]:
-            detail += f", {r['echecs']} échec{'s' if r['echecs'] > 1 else ''}"
+        if r["echecs"] and r["echecs"] < runs:
+            notes.append(f"{r['echecs']} passage{'s' if r['echecs'] > 1 else ''} en échec")
         if r["nouveaux"]:
-            detail += f", {r['nouveaux']} nouveau{'x' if r['nouveaux'] > 1 else ''}"
+            notes.append(f"{r['nouveaux']} document{'s' if r['nouveaux'] > 1 else ''} nouveau{'x' if r['nouveaux'] > 1 else ''}")
         error = r["erreur"]
-    if r["echecs_consecutifs"] and r["echecs_consecutifs"] > 1 and status == "échec":
-        detail += f" ; en échec depuis {r['echecs_consecutifs']} nuits"
+    if (r["echecs_consecutifs"] or 0) > 1:
+        notes.append(f"en échec depuis {r['echecs_consecutifs']} nuits")
+    detail = (f"{_num(per_run)} éléments par passage (habituel {_num(usual)}), {runs} passage{'s' if runs > 1 else ''}"
+              if runs else "")
+    detail = " ; ".join(filter(None, [detail, *notes]))
     colour = {"ok": "#1e7b4f", "échec": "#b42318", "en baisse": "#b26b00", "avertissement": "#b26b00"}.get(status, "#5f6b7a")
     return {"name": r["source"], "label": r["libelle"] or r["source"], "url": r["url"], "runs": runs,
             "items_per_run": per_run, "usual": usual, "failures": r["echecs"], "new": r["nouveaux"],
+            "runs_label": str(runs) if runs else "—", "items_label": _num(per_run) if runs else "—",
+            "usual_label": _num(usual), "note": " ; ".join(notes),
             "status_label": status, "colour": colour, "detail": detail, "error": error,
             "consecutive_failures": r["echecs_consecutifs"], "datasette_url": links.row("sources", r["source"])}
 
@@ -397,7 +409,7 @@ def gather(db, week: Week, settings: DigestSettings, config: Config, today: date
     counts = {
         "documents": len(documents) + sum(1 for g in parl["groups"] if g["key"] == "answers" for i in g["items"] if i["id"] not in documents),
         "press": len(press_docs), "stories": len(stories), "parliament": parl["total"], "other": len(other),
-        "commitments_new": len(commits["new"]), "deadlines": len(commits["upcoming"]),
+        "commitments_new": commits["new_total"], "deadlines": len(commits["upcoming"]),
         "overdue": len(commits["overdue"]), "sources_ran": cover["ran"], "sources_failed": cover["failed"],
     }
     now = datetime.now(timezone.utc)
@@ -419,14 +431,17 @@ def gather(db, week: Week, settings: DigestSettings, config: Config, today: date
 
 
 def _figures(c: dict[str, int]) -> list[dict[str, Any]]:
+    def figure(key: str, value: int, singular: str, plural: str, alert: bool = False) -> dict[str, Any]:
+        return {"key": key, "value": value, "label": singular if value in (0, 1) else plural, "alert": alert}
+
     return [
-        {"key": "documents", "value": c["documents"], "label": "documents sur le sujet", "alert": False},
-        {"key": "press", "value": c["press"], "label": "articles de presse", "alert": False},
-        {"key": "parliament", "value": c["parliament"], "label": "textes parlementaires", "alert": False},
-        {"key": "commitments", "value": c["commitments_new"], "label": "engagements relevés", "alert": False},
-        {"key": "deadlines", "value": c["deadlines"] + c["overdue"],
-         "label": f"échéances proches ou dépassées", "alert": bool(c["overdue"])},
-        {"key": "failed", "value": c["sources_failed"], "label": "sources en échec", "alert": bool(c["sources_failed"])},
+        figure("documents", c["documents"], "document sur le sujet", "documents sur le sujet"),
+        figure("press", c["press"], "article de presse", "articles de presse"),
+        figure("parliament", c["parliament"], "texte parlementaire", "textes parlementaires"),
+        figure("commitments", c["commitments_new"], "engagement relevé", "engagements relevés"),
+        figure("deadlines", c["deadlines"] + c["overdue"], "échéance à surveiller", "échéances à surveiller",
+               alert=bool(c["overdue"])),
+        figure("failed", c["sources_failed"], "source en échec", "sources en échec", alert=bool(c["sources_failed"])),
     ]
 
 
