@@ -94,6 +94,20 @@ def datasette_args(database: Path, host: str = "127.0.0.1", port: int = 8001,
     return args
 
 
+def make_datasette(database: Path, immutable: bool = False):
+    """An in-process Datasette configured like `veille serve` (used by tests and scripts)."""
+    from datasette.app import Datasette
+
+    metadata = metadata_path(Path(database))
+    settings = {k: (int(v) if v.isdigit() else v == "on") for k, v in SETTINGS.items()}
+    return Datasette(
+        [] if immutable else [str(database)], immutables=[str(database)] if immutable else [],
+        metadata=yaml.safe_load(metadata.read_text(encoding="utf-8")) if metadata else None,
+        template_dir=str(DATASETTE_DIR / "templates"), plugins_dir=str(DATASETTE_DIR / "plugins"),
+        static_mounts=[("static", str(DATASETTE_DIR / "static"))], settings=settings,
+    )
+
+
 def serve(database: Path, host: str = "127.0.0.1", port: int = 8001, immutable: bool | None = None) -> None:
     """Run Datasette in the foreground until interrupted."""
     from datasette.cli import cli as datasette_cli

@@ -524,22 +524,31 @@ async def _rows(db, sql: str, params=None) -> list[dict]:
 
 
 async def _archive_links(db, tables: set[str], document_id: str) -> list[dict]:
-    """Archived copies of a document, from whichever archive table the press step created."""
-    links = []
-    for table in sorted(t for t in tables if "archive" in t or t == "snapshots"):
-        columns = set(await db.table_columns(table))
-        if "document_id" not in columns:
-            continue
-        url_column = next((c for c in ("archive_url", "url_archive", "wayback_url", "archived_url", "url",
-                                       "path", "file") if c in columns), None)
-        when = next((c for c in ("archived_at", "fetched", "captured", "first_seen", "created") if c in columns), None)
-        if not url_column:
-            continue
-        select = f"[{url_column}] as lien" + (f", [{when}] as quand" if when else ", null as quand")
-        for row in await _rows(db, f"select {select} from [{table}] where document_id = :id", {"id": document_id}):
-            if row["lien"]:
-                links.append(row)
-    return links
+    """Archived copies of a document (press step: document_versions → archives), newest first."""
+    if not {"document_versions", "archives"} <= tables:
+        return []
+    rows = await _rows(db, "select v.version, v.fetched as quand, v.archive_sha256 from document_versions v "
+                           "join archives a on a.sha256 = v.archive_sha256 "
+                           "where v.document_id = :id order by v.version desc", {"id": document_id})
+    return [{"lien": "/archive/" + r["archive_sha256"], "quand": r["quand"], "version": r["version"]} for r in rows]
+
+
+async def archive_page(request, datasette):
+    """/archive/<sha256>: the archived response as fetched, sandboxed (no script, no network)."""
+    import gzip
+
+    await _check(datasette, request)
+    db = datasette.get_database(DB_NAME)
+    sha = request.url_vars["sha"]
+    rows = (await db.execute("select body_gz, content_type from archives where sha256 = :s", {"s": sha})).rows
+    if not rows:
+        raise NotFound("Copie archivée introuvable")
+    content_type = rows[0]["content_type"] or "application/octet-stream"
+    if not re.match(r"^(text/html|text/plain|application/pdf|application/xhtml\+xml)", content_type):
+        content_type = "text/plain; charset=utf-8"
+    return Response(gzip.decompress(rows[0]["body_gz"]), content_type=content_type, headers={
+        "Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'",
+        "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
 
 
 async def document_page(request, datasette):
@@ -677,6 +686,7 @@ def register_routes():
     return [
         (r"^/document/(?P<id>[^/]+)$", document_page),
         (r"^/acteur/(?P<id>[^/]+)$", actor_page),
+        (r"^/archive/(?P<sha>[0-9a-f]{64})$", archive_page),
         (r"^/-/connexion$", login),
         (r"^/-/a-propos$", about_page),
     ]
