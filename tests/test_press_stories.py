@@ -1,0 +1,138 @@
+"""Syndicated stories, one document under several addresses, URL normalisation."""
+
+from datetime import datetime, timezone
+
+from conftest import FIXTURES
+from pipelines.articles import extract_article
+from pipelines.normalize import canonical_url
+from pipelines.stories import containment, find_stories, group_stories, shingles, title_similarity
+from pipelines.store import store_document
+from spiders.items import Document
+
+PAGES = FIXTURES / "press_articles"
+AFP_COPIES = ["leprogres", "midilibre", "sudouest", "estrepublicain"]
+
+
+def _text(name):
+    return extract_article((PAGES / name).read_bytes(), f"https://ex.fr/{name}", "text/html").text
+
+
+def _docs():
+    docs = []
+    for slug in AFP_COPIES:
+        article = extract_article((PAGES / f"{slug}_afp_secpa.html").read_bytes(), f"https://{slug}.fr/a", "text/html")
+        docs.append({"id": slug, "title": slug, "text": article.text, "first_seen": "2026-02-18T08:00:00+00:00",
+                     "published": article.published.isoformat()})
+    for name in ("liberation_quartiers.html", "humanite_pas_un_luxe.html", "basta_fin_programmee.html"):
+        docs.append({"id": name, "title": name, "text": _text(name), "first_seen": "2026-02-18T08:00:00+00:00",
+                     "published": "2026-02-05T08:00:00+00:00"})
+    return docs
+
+
+def test_agency_copies_form_one_story_led_by_the_earliest():
+    stories = find_stories(_docs())
+    assert len(stories) == 1
+    story = stories[0]
+    assert story["lead_document_id"] == "leprogres"
+    assert [(m["document_id"], m["role"]) for m in story["members"]] == [
+        ("leprogres", "lead"), ("midilibre", "pickup"), ("sudouest", "pickup"), ("estrepublicain", "pickup")]
+    assert all(m["similarity"] >= 0.9 for m in story["members"])
+
+
+def test_different_articles_on_the_same_topic_are_not_copies():
+    a, b = shingles(_text("liberation_quartiers.html")), shingles(_text("humanite_pas_un_luxe.html"))
+    assert containment(a, b) < 0.05
+    copies = [shingles(d["text"]) for d in _docs()[:2]]
+    assert containment(*copies) == 1.0  # Midi Libre cut the last paragraphs: contained in Le Progrès
+
+
+def test_copies_a_month_apart_are_separate_stories():
+    docs = _docs()[:2]
+    docs[1] = {**docs[1], "published": "2026-03-30T08:00:00+00:00"}
+    assert find_stories(docs) == []
+
+
+def _stored(db, matcher, **fields):
+    doc = Document(**fields)
+    return store_document(db, matcher, doc)
+
+
+GOOGLE = dict(
+    source="google_news_secpa", kind="press",
+    url="https://news.google.com/rss/articles/CBMilwFBVV95cUxNeU1p?oc=5", guid="CBMilwFBVV95cUxNeU1p",
+    title="À Échirolles, le centre de santé participatif menacé par la fin de l'expérimentation SECPA",
+    summary="À Échirolles, le centre de santé participatif menacé par la fin de l'expérimentation SECPA",
+    publisher="Le Dauphiné Libéré", published=datetime(2026, 2, 7, 6, 30, tzinfo=timezone.utc),
+    extra={"publisher_site": "https://www.ledauphine.com", "google_news_token": "CBMilwFBVV95cUxNeU1p"})
+PUBLISHER = dict(
+    source="ledauphine", kind="press",
+    url="https://www.ledauphine.com/sante/2026/02/07/echirolles-mobilisation-secpa",
+    guid="https://www.ledauphine.com/sante/2026/02/07/echirolles-mobilisation-secpa",
+    title="Échirolles : mobilisation devant le centre de santé pour sauver l'expérimentation Secpa",
+    summary="Plus de 300 personnes se sont rassemblées samedi devant le centre de santé communautaire.",
+    text="Le Village 2 Santé fait partie des structures d'exercice coordonné participatives (Secpa). " * 5,
+    access="full", publisher="Le Dauphiné libéré", published=datetime(2026, 2, 7, 6, 31, tzinfo=timezone.utc))
+
+
+def _check_one_document(db):
+    assert db["documents"].count == 1
+    row = next(db["documents"].rows)
+    assert row["source"] == "ledauphine" and row["access"] == "full"
+    assert row["url"] == PUBLISHER["url"]
+    aliases = {r["alias"] for r in db["document_aliases"].rows}
+    assert {GOOGLE["url"].replace("?oc=5", ""), GOOGLE["guid"], PUBLISHER["url"]} <= aliases
+    assert {r["source"] for r in db["document_sources"].rows} == {"google_news_secpa", "ledauphine"}
+
+
+def test_google_item_after_publisher_item_is_the_same_document(db, matcher):
+    assert _stored(db, matcher, **PUBLISHER) == "insert"
+    assert _stored(db, matcher, **GOOGLE) == "noop"
+    _check_one_document(db)
+    assert _stored(db, matcher, **GOOGLE) == "noop" and _stored(db, matcher, **PUBLISHER) == "noop"
+
+
+def test_publisher_item_after_google_item_takes_over_the_document(db, matcher):
+    assert _stored(db, matcher, **GOOGLE) == "insert"
+    assert _stored(db, matcher, **PUBLISHER) == "update"
+    _check_one_document(db)
+    assert _stored(db, matcher, **GOOGLE) == "noop" and _stored(db, matcher, **PUBLISHER) == "noop"
+
+
+def test_google_item_of_another_publisher_or_date_stays_apart(db, matcher):
+    _stored(db, matcher, **PUBLISHER)
+    _stored(db, matcher, **{**GOOGLE, "extra": {"publisher_site": "https://www.leprogres.fr"}})
+    _stored(db, matcher, **{**GOOGLE, "url": GOOGLE["url"].replace("CBMi", "CBMj"), "published": datetime(2026, 2, 12, tzinfo=timezone.utc)})
+    assert db["documents"].count == 3
+
+
+def test_one_article_through_its_amp_and_mobile_addresses(db, matcher):
+    base = dict(PUBLISHER, source="bing_news_secpa")
+    assert _stored(db, matcher, **PUBLISHER) == "insert"
+    for url in ("https://m.ledauphine.com/sante/2026/02/07/echirolles-mobilisation-secpa/amp?utm_source=bing",
+                "https://www-ledauphine-com.cdn.ampproject.org/c/s/www.ledauphine.com/sante/2026/02/07/echirolles-mobilisation-secpa/amp/"):
+        assert _stored(db, matcher, **{**base, "url": url, "guid": url}) == "noop"
+    assert db["documents"].count == 1
+
+
+def test_canonical_url_extensions():
+    assert canonical_url("https://m.ladepeche.fr/2026/02/10/x.php?amp=1&fbclid=a") == "https://www.ladepeche.fr/2026/02/10/x.php"
+    assert canonical_url("https://www.ouest-france.fr/amp/sante/x-123/") == "https://www.ouest-france.fr/sante/x-123"
+    assert canonical_url("https://www.lemonde.fr/a/article.amp.html?xtmc=1&pk_campaign=x") == "https://www.lemonde.fr/a/article.html"
+    assert canonical_url("https://www.liberation.fr/a/?outputType=amp") == "https://www.liberation.fr/a"
+    assert canonical_url("https://www.liberation.fr/arc/outboundfeeds/rss-all/?outputType=xml") == "https://www.liberation.fr/arc/outboundfeeds/rss-all?outputType=xml"
+
+
+def test_title_similarity():
+    assert title_similarity(GOOGLE["title"], PUBLISHER["title"]) > 0.6
+    assert title_similarity("Les SEC-Pa obtiennent un sursis...", "Les SEC-Pa obtiennent un sursis jusqu'en 2027") == 1.0
+    assert title_similarity("Grippe : le pic est atteint", "Les SEC-Pa obtiennent un sursis") == 0.0
+
+
+def test_group_stories_is_idempotent(db, matcher):
+    for doc in _docs()[:4]:
+        store_document(db, matcher, Document(source=doc["id"], url=f"https://{doc['id']}.fr/a", title=doc["title"],
+                                             text=doc["text"], published=datetime.fromisoformat(doc["published"])))
+    first = group_stories(db)
+    assert db["stories"].count == 1 and db["story_members"].count == 4
+    updated = next(db["stories"].rows)["updated_at"]
+    assert group_stories(db) == first and next(db["stories"].rows)["updated_at"] == updated
