@@ -59,7 +59,7 @@ def fts_expression(query: str) -> str:
         if not words:
             continue
         term = '"' + " ".join(words) + '"'
-        if word and word.endswith("*"):
+        if (phrase or word).rstrip().endswith("*"):
             term += " *"
         parts.append(term)
     while parts and parts[-1] == "OR":
@@ -98,7 +98,7 @@ def highlight(text: str, spans: list[dict]) -> Markup:
         if not covering:
             out.append(str(piece))
             continue
-        classes = " ".join(sorted({s["cls"] for s in covering}))
+        classes = " ".join(sorted({c for s in covering for c in s["cls"].split()}))
         titles = " ; ".join(dict.fromkeys(s["title"] for s in covering if s.get("title")))
         html = f'<mark class="{classes}" title="{escape(titles)}">{piece}</mark>'
         href = next((s["href"] for s in covering if s.get("href")), None)
@@ -505,7 +505,7 @@ async def login(request, datasette):
             if not target.startswith("/") or target.startswith("//"):
                 target = "/"
             response = Response.redirect(target)
-            datasette.set_actor_cookie(response, STAFF_ACTOR)
+            response.set_cookie("ds_actor", datasette.sign({"a": STAFF_ACTOR}, "actor"), httponly=True, samesite="lax")
             return response
         error = "Mot de passe incorrect." if stored else "Aucun mot de passe n'est configuré sur ce serveur."
     return Response.html(await datasette.render_template(
@@ -663,7 +663,7 @@ async def actor_page(request, datasette):
         extra = json.loads(actor.get("extra") or "{}") or {}
     except (TypeError, ValueError):
         pass
-    context = {"actor": actor, "kind_label": ACTOR_KIND_LABELS.get(actor.get("kind"), actor.get("kind") or ""),
+    context = {"person": actor, "kind_label": ACTOR_KIND_LABELS.get(actor.get("kind"), actor.get("kind") or ""),
                "mandates": mandates, "citations": citations, "commitments": commitments,
                "questions": questions, "extra": extra if isinstance(extra, dict) else {},
                "chart": _monthly_chart(chart_rows) if chart_rows else None}

@@ -1,0 +1,185 @@
+"""The site a person uses: search, facets, document and actor pages, escaping, read-only
+SQL, time limit and the optional staff login (in-process Datasette, fixture database)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from urllib.parse import quote
+
+import pytest
+
+from datasette_helpers import ROOT, build_database, fetch
+
+
+def _plugin():
+    spec = importlib.util.spec_from_file_location("veille_site", ROOT / "datasette" / "plugins" / "veille_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def site(config):
+    from pipelines.serve import make_datasette
+
+    build_database(config)
+    return make_datasette(config.database)
+
+
+def _result_ids(html: str) -> list[str]:
+    return re.findall(r'<h3 class="result-title"><a href="/document/([^"]+)"', html)
+
+
+def test_secpa_finds_every_spelling(site):
+    page = fetch(site, "/veille/documents?_q=secpa")
+    assert page.status_code == 200
+    # SEC-Pa, Sepca, SECPA, "SEC Pa", long forms: every relevant document; never the off-topic one.
+    assert sorted(_result_ids(page.text)) == sorted(["press-script", "press-ministre", "QANR5L17QE9001", "press-dauphine"])
+    assert "4 documents" in page.text
+    assert "<mark>SEC-Pa</mark>" in page.text or "<mark>SECPA</mark>" in page.text
+
+
+def test_search_is_diacritic_insensitive_with_phrases_and_prefixes(site):
+    assert _result_ids(fetch(site, "/veille/documents?_q=echirolles").text) == ["press-dauphine"]
+    assert sorted(_result_ids(fetch(site, "/veille/documents?_q=" + quote('"sante participatif*"')).text)) == [
+        "press-dauphine", "press-script"]
+    assert _result_ids(fetch(site, "/veille/documents?_q=" + quote("pérennis*")).text) == ["press-script", "QANR5L17QE9001"]
+    assert _result_ids(fetch(site, "/veille/documents?_q=" + quote("perennis")).text) == []
+    snippet = fetch(site, "/veille/documents?_q=ministre").text
+    assert "<mark>ministre</mark>" in snippet
+    broken = fetch(site, "/veille/documents?_q=" + quote('SEC-Pa "unbalanced (* OR'))
+    assert broken.status_code == 200
+
+
+def test_fts_expression():
+    fts = _plugin().fts_expression
+    assert fts("SEC-Pa") == '"SEC Pa"'
+    assert fts('santé "centre de santé" financ*') == '"santé" "centre de santé" "financ" *'
+    assert fts("ars OU cnam") == '"ars" OR "cnam"'
+    assert fts("OR ( ) *") == ""
+
+
+def test_highlight_escapes_and_nests():
+    highlight = _plugin().highlight
+    text = "<b>La ministre</b> promet"
+    html = str(highlight(text, [{"start": 3, "end": 14, "cls": "hl-actor", "title": "Acteur", "href": "/acteur/x"},
+                                {"start": 0, "end": 25, "cls": "hl-commitment", "title": "<engagement>"},
+                                {"start": 50, "end": 60, "cls": "hl-topic", "title": "hors texte"}]))
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert '<a class="mark-link" href="/acteur/x"><mark class="hl-actor hl-commitment"' in html
+    assert "&lt;engagement&gt;" in html and "hors texte" not in html
+
+
+def test_facets_actor_group_ministry_month(site):
+    page = fetch(site, "/veille/documents.json?_q=secpa&_extra=facet_results").json()
+    facets = page["facet_results"]
+    values = {name: {v["label"]: v["count"] for v in f["results"]} for name, f in facets.items()}
+    assert values["acteur"] == {"Claire Dubois": 2, "Alice Martin": 1, "DGOS": 1}
+    assert values["groupe"] == {"EcoS": 1}
+    assert values["ministere"] == {"Ministère de la Santé": 2}
+    assert values["mois"] == {"février 2026": 3, "janvier 2026": 1}
+    assert values["source"] == {"google_news_secpa": 1, "lacroix": 1, "an_questions": 1, "ledauphine": 1}
+    assert set(values) >= {"kind", "publisher", "access"}
+    narrowed = fetch(site, "/veille/documents?_q=secpa&_groupe=PO845401").text
+    assert _result_ids(narrowed) == ["QANR5L17QE9001"]
+    by_month = fetch(site, "/veille/documents?_mois=2026-01").text
+    assert _result_ids(by_month) == ["press-dauphine"]
+
+
+def test_document_page_highlights_mentions_actors_commitments(site):
+    page = fetch(site, "/document/press-ministre")
+    assert page.status_code == 200
+    html = page.text
+    assert '<mark class="hl-topic"' in html and ">SEC-Pa</mark>" in html
+    assert re.search(r'<a class="mark-link" href="/acteur/PA900002"><mark class="hl-actor hl-commitment"[^>]*>La ministre de la Santé</mark>', html)
+    assert '<a class="mark-link" href="/acteur/org%3Adgos"><mark class="hl-actor hl-announcement hl-commitment"' in html
+    assert "Pourquoi ce document ?" in html and "sigle « SEC-Pa »" in html
+    assert 'href="https://www.concourspluripro.fr/article/maintien-secpa"' in html
+    archive = re.search(r'href="(/archive/[0-9a-f]{64})"', html)
+    assert archive and "Copie archivée du 18 février 2026" in html
+    copy = fetch(site, archive.group(1))
+    assert copy.status_code == 200 and "SEC-Pa maintenues" in copy.text
+    assert "sandbox" in copy.headers["content-security-policy"]
+    assert "Échéance : 31 décembre 2026" in html and "1 500 000 €" in html
+    assert fetch(site, "/document/inconnu").status_code == 404
+
+
+def test_hostile_title_and_link_are_inert(site):
+    for path in ("/document/press-script", "/veille/documents?_q=secpa", "/", "/veille/mentions_semaine?du=2026-02-16&au=2026-02-22",
+                 "/veille/documents/press-script"):
+        html = fetch(site, path).text
+        assert "<script>window.__pwned" not in html, path
+        assert "onerror=" not in html.replace("onerror=&#34;", "").replace("onerror=&quot;", ""), path
+    page = fetch(site, "/document/press-script").text
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
+    assert "javascript:" not in page  # the scraped javascript: URL never becomes a link
+
+
+def test_actor_page(site):
+    page = fetch(site, "/acteur/PA900002")
+    assert page.status_code == 200
+    html = page.text
+    assert "<h1" in html and "Claire Dubois" in html
+    assert "Documents qui le citent (2)" in html
+    assert "Ministre — Ministère de la Santé" in html
+    assert 'class="badge commitment-commitment">engagement</span>' in html
+    assert "<svg" in html
+    author = fetch(site, "/acteur/PA900001").text
+    assert "Avenir des structures" in author and "sans réponse" in author
+    assert fetch(site, "/acteur/personne").status_code == 404
+
+
+def test_home_page_has_search_chart_and_feed(site):
+    html = fetch(site, "/").text
+    assert 'name="_q"' in html and 'action="/veille/documents"' in html
+    assert '<svg class="chart"' in html and "<rect" in html
+    assert 'type="application/atom+xml"' in html and "/veille/flux_mentions.atom" in html
+    assert "Recherches enregistrées" in html
+
+
+def test_sql_is_read_only_and_time_limited(site):
+    write = fetch(site, "/veille.json?sql=" + quote("delete from documents"))
+    assert write.status_code == 400
+    slow = fetch(site, "/veille.json?sql=" + quote(
+        "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"))
+    assert slow.status_code == 400 and "interrupted" in slow.text.lower()
+    assert site.setting("sql_time_limit_ms") == 2000
+    assert fetch(site, "/veille.db").status_code in (403, 404)
+
+
+def test_staff_login(site, monkeypatch):
+    from pipelines.serve import PASSWORD_ENV, hash_password, verify_password
+
+    stored = hash_password("bon mot de passe")
+    assert verify_password("bon mot de passe", stored) and not verify_password("autre", stored)
+    monkeypatch.setenv(PASSWORD_ENV, stored)
+    closed = fetch(site, "/veille/documents")
+    assert closed.status_code == 302 and closed.headers["location"].startswith("/-/connexion")
+    assert fetch(site, "/document/press-ministre").status_code == 302
+    form = fetch(site, "/-/connexion")
+    assert form.status_code == 200 and 'type="password"' in form.text
+    token = re.search(r'name="csrftoken" value="([^"]+)"', form.text).group(1)
+    cookies = {"ds_csrftoken": form.cookies["ds_csrftoken"]}
+    import asyncio
+
+    wrong = asyncio.run(site.client.post("/-/connexion", data={"csrftoken": token, "mot_de_passe": "non", "suite": "/"}, cookies=cookies))
+    assert wrong.status_code == 403 and "Mot de passe incorrect" in wrong.text
+    right = asyncio.run(site.client.post("/-/connexion", data={"csrftoken": token, "mot_de_passe": "bon mot de passe", "suite": "/veille/documents"}, cookies=cookies))
+    assert right.status_code == 302 and right.headers["location"] == "/veille/documents"
+    opened = fetch(site, "/veille/documents", cookies={"ds_actor": right.cookies["ds_actor"]})
+    assert opened.status_code == 200 and "Équipe" in opened.text
+
+
+def test_serve_arguments(tmp_path, monkeypatch):
+    from pipelines.serve import IMMUTABLE_ENV, datasette_args
+
+    args = datasette_args(tmp_path / "veille.db", port=9999)
+    assert args[0] == str(tmp_path / "veille.db") and "-i" not in args
+    assert ["--setting", "suggest_facets", "off"] == args[args.index("suggest_facets") - 1: args.index("suggest_facets") + 2]
+    assert "sql_time_limit_ms" in args and "--plugins-dir" in args and "--template-dir" in args
+    monkeypatch.setenv(IMMUTABLE_ENV, "1")
+    assert datasette_args(tmp_path / "veille.db")[:2] == ["-i", str(tmp_path / "veille.db")]
+    other = datasette_args(tmp_path / "autre.db")
+    metadata = other[other.index("--metadata") + 1]
+    assert "autre" in open(metadata, encoding="utf-8").read()
