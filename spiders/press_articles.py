@@ -7,7 +7,8 @@ URL and access flag are put on the document (`pipelines.articles`). A page that 
 used (too heavy, redirect loop, HTTP error, no text, consent wall...) leaves the feed's
 teaser in place and the cause in `extra["article_problem"]`: one log line, nothing stops.
 
-Per-source option in veille.toml: `articles = "auto"` (default), `"always"` or `"never"`.
+Per-source option in veille.toml: `articles = "auto"` (default), `"always"` or `"never"`;
+for a whole run: `scrapy crawl press_rss -a articles=never` (or the spider argument).
 Google News links (news.google.com) are never fetched: they need JavaScript and lead to
 consent.google.com from the EU.
 """
@@ -44,7 +45,7 @@ class ArticleMixin:
     def wants_article(self, document: Document) -> bool:
         """Fetch the page when the feed gives only a teaser or the teaser matches the topic."""
         source = self._article_source(document)
-        mode = (source.options.get("articles", "auto") if source else "auto")
+        mode = getattr(self, "articles", None) or (source.options.get("articles", "auto") if source else "auto")
         parts = urlsplit(document.url)
         if mode == "never" or parts.scheme not in ("http", "https") or (parts.hostname or "") in GOOGLE_HOSTS:
             return False
