@@ -38,7 +38,7 @@ def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Docume
     """Normalise, match and upsert one document; return "insert", "update", "noop" or
     "irrelevant" (not stored: no strong mention of the topic)."""
     doc = normalize_document(doc)
-    if not doc.extra.get("part_of_page"):  # answers, debate passages share their page's URL (issue 3)
+    if not doc.extra.get("keep_id"):  # parliamentary ids name documents that share a page (issue 3)
         doc = same_document(db, doc)  # one article under several URLs / Google News (issue 4)
     mentions = match_document(doc, matcher)
     relevant = matcher.is_relevant(mentions)

@@ -97,7 +97,7 @@ class ParliamentQuestion(_Item):
         publisher = PUBLISHERS.get(self.chamber, self.chamber)
         common = {"source": self.source, "publisher": publisher, "access": "full", "guid": self.uid}
         extra = {"chamber": self.chamber, "question_kind": self.kind, "rubrique": self.rubrique,
-                 "status": self.status, "group": self.group_abbr, "author_id": self.author_id}
+                 "status": self.status, "group": self.group_abbr, "author_id": self.author_id, "keep_id": True}
         exchange = not self.question_text and bool(self.answer_text)
         question = Document(
             id=self.uid, url=self.url, kind="question", title=self.title,
@@ -111,7 +111,7 @@ class ParliamentQuestion(_Item):
             id=self.answer_id, url=f"{self.url}#reponse", kind="reponse",
             title=f"Réponse — {self.title}", text=self.answer_text,
             published=parse_instant(self.answer_date), author=self.answer_ministry or "",
-            extra={**extra, "question_id": self.uid, "part_of_page": True},
+            extra={**extra, "question_id": self.uid},
             **{**common, "guid": self.answer_id},
         )
         return question, answer
@@ -159,7 +159,7 @@ class Amendment(_Item):
             text=text, published=parse_instant(self.published or self.filed), guid=self.uid,
             publisher="Assemblée nationale", author=self.first_signatory, access="full",
             extra={"author_id": self.author_id, "group_id": self.group_id, "fate": self.fate,
-                   "state": self.state, "bill": self.bill_ref, "article": self.article},
+                   "state": self.state, "bill": self.bill_ref, "article": self.article, "keep_id": True},
         ),)
 
 
@@ -196,7 +196,7 @@ class DebatePassage(_Item):
             published=self.sitting_start, guid=self.id, publisher="Assemblée nationale",
             author=self.speaker_name, access="full",
             extra={"sitting": self.sitting_uid, "speaker_id": self.speaker_id, "role": self.role,
-                   "point": self.point_title, "syceron_id": self.syceron_id, "part_of_page": True},
+                   "point": self.point_title, "syceron_id": self.syceron_id, "keep_id": True},
         ),)
 
 
