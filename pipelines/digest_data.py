@@ -317,6 +317,9 @@ def coverage(db, config: Config, links: Links, params: dict[str, str]) -> dict[s
     sources.sort(key=lambda s: (order.get(s["status_label"], 5), s["label"].lower()))
     failed = sum(1 for s in sources if s["status_label"] == "échec")
     runs = max((s["runs"] for s in sources), default=0)
+    for s in sources:
+        if s["runs"] and s["runs"] < runs:
+            s["note"] = "; ".join(filter(None, [f"{s['runs']} passage{'s' if s['runs'] > 1 else ''} sur {runs}", s["note"]]))
     if not ran:
         summary = ("Aucune collecte enregistrée pendant cette semaine. "
                    + (f"Au dernier passage, {len(sources)} source{'s' if len(sources) > 1 else ''} "
