@@ -203,8 +203,10 @@ def weekly_chart_svg(rows: list[dict], width: int = 760, height: int = 220,
                          f'<title>{escape(label)}</title></rect>')
         if len(weeks) <= 12 or i % max(len(weeks) // 8, 1) == 0:
             day = date.fromisoformat(week)
+            tick_label = (f"{MONTHS[day.month - 1][:4]}. {day.year}" if "{month}" in period
+                          else f"{day.day} {MONTHS[day.month - 1][:4]}.")
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-                         f'class="axis">{day.day} {MONTHS[day.month - 1][:4]}.</text>')
+                         f'class="axis">{tick_label}</text>')
     x = left
     for i, kind in enumerate(kinds):
         color = CHART_COLORS[i % len(CHART_COLORS)]
