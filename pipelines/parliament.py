@@ -8,6 +8,10 @@ documents, with their mentions. The answer of a relevant question is stored as a
 document even when it does not repeat the topic's name. Amendments and debate passages
 are stored only when relevant. Importing this module registers the item types for the
 crawl (`STORERS`) and for `veille import` (`ITEM_TYPES`).
+
+The action a storer returns feeds the run's counters, which are about documents: rows
+that are not documents (question metadata, reference data, archive versions) count as
+"irrelevant" items, so "sur le sujet" and "nouveaux" keep meaning documents on the topic.
 """
 
 from __future__ import annotations
@@ -111,10 +115,11 @@ def store_passage(db: sqlite_utils.Database, item: DebatePassage) -> str:
 
 
 def store_reference(db: sqlite_utils.Database, item: ReferenceRecord) -> str:
-    """Upsert one actor, organe or mandate row."""
+    """Upsert one actor, organe or mandate row (not a document: counted as off-topic)."""
     if item.table not in ("actors", "organes", "mandates"):
         raise ValueError(f"table de référence inconnue : {item.table}")
-    return database.upsert_record(db, item.table, dict(item.record))
+    database.upsert_record(db, item.table, dict(item.record))
+    return "irrelevant"
 
 
 def store_dataset_version(db: sqlite_utils.Database, item: DatasetVersion) -> str:

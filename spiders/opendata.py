@@ -52,6 +52,13 @@ class OpenDataSpider(VeilleSpider):
         request = self.source_request(source, url, callback=callback, **meta)
         request.meta["download_maxsize"] = int(source.options.get("max_mb", 600)) * MB
         request.meta["download_warnsize"] = 0
+        settings = getattr(self, "settings", None)
+        if settings is not None and not settings.getbool("HTTPCACHE_ENABLED"):
+            # Without the HTTP cache, revalidate with the validators of the last version read.
+            known = self.db.execute("SELECT etag, last_modified FROM datasets WHERE url = ?", [url]).fetchone()
+            if known and (known[0] or known[1]):
+                request.headers.update({k: v for k, v in (("If-None-Match", known[0]), ("If-Modified-Since", known[1])) if v})
+                request.meta["handle_httpstatus_list"] = [304]
         return request
 
     def skip(self, source: Source, uid: str, cause: str) -> None:
@@ -69,6 +76,9 @@ class OpenDataSpider(VeilleSpider):
     def archive_members(self, source: Source, response, suffixes: tuple[str, ...]) -> Iterator[Member] | None:
         """The members of the archive in `response`, or None when it is the version
         already read (or unreadable, which is recorded as a failure)."""
+        if response.status == 304:
+            logger.info("source %s : archive inchangée (HTTP 304), rien à télécharger", source.name)
+            return None
         body = response.body
         digest = hashlib.sha256(body).hexdigest()
         response.meta["archive_sha256"] = digest

@@ -60,3 +60,25 @@ def test_crawl_twice_then_import(tmp_path, replay):
     again = open_db(tmp_path / "again" / "veille.db")
     assert sorted(r["id"] for r in again["documents"].rows) == sorted(documents)
     assert again["questions"].count == db["questions"].count and again["mandates"].count == db["mandates"].count
+
+
+
+def test_lost_http_cache_downloads_again_but_writes_nothing(tmp_path, replay):
+    import shutil
+
+    from pipelines.db import open_db
+
+    config = write_config(tmp_path)
+    args = ["crawl", "--replay", replay.url, "--spider", "an_questions"]
+    assert run_veille(config, *args).returncode == 0
+    db = open_db(tmp_path / "veille.db")
+    row = db["datasets"].get(
+        "https://data.assemblee-nationale.fr/static/openData/repository/17/questions/questions_ecrites/Questions_ecrites.json.zip")
+    assert row["etag"].startswith('"') and row["last_modified"] == "Mon, 16 Feb 2026 06:00:00 GMT"
+    before = _snapshot(db)
+    shutil.rmtree(tmp_path / "httpcache")
+    hits = len(replay.hits)
+    result = run_veille(config, *args)
+    assert result.returncode == 0, result.stderr
+    assert [status for _, path, status in replay.hits[hits:] if path.endswith(".zip")] == [200, 200, 200]
+    assert _snapshot(db) == before  # same SHA-256: the archives are not read again

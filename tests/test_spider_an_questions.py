@@ -142,6 +142,21 @@ def test_not_a_zip_fails_the_source(spider):
     assert health.status == "failed" and health.error.startswith("pas une archive zip")
 
 
+def test_without_http_cache_the_stored_validators_are_sent(spider, db):
+    from scrapy.http import Request, TextResponse
+    from scrapy.settings import Settings
+
+    store_all(db, list(spider.parse(response(spider, "an_questions_ecrites", "an_questions", "Questions_ecrites_L17.json.zip")))[-1:])
+    db["datasets"].update(QE_URL, {"etag": '"abc"', "last_modified": "Mon, 16 Feb 2026 06:00:00 GMT"})
+    spider.settings = Settings({"HTTPCACHE_ENABLED": False})
+    source = next(s for s in spider.sources if s.name == "an_questions_ecrites")
+    request = spider.archive_request(source, QE_URL, spider.parse)
+    assert request.headers[b"If-None-Match"] == b'"abc"' and request.meta["handle_httpstatus_list"] == [304]
+    assert request.headers[b"If-Modified-Since"] == b"Mon, 16 Feb 2026 06:00:00 GMT"
+    not_modified = TextResponse(QE_URL, status=304, body=b"", request=Request(QE_URL, meta={"source": source}))
+    assert list(spider.parse(not_modified)) == []
+
+
 @pytest.mark.slow
 def test_crawl_on_the_replay(tmp_path):
     config = write_config(tmp_path)
