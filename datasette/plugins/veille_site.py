@@ -38,6 +38,7 @@ ACCESS_LABELS = {"full": "texte intégral", "teaser": "extrait seulement", "payw
 COMMITMENT_LABELS = {"commitment": "engagement", "announcement": "annonce", "demand": "demande",
                      "refusal": "refus"}
 ACTOR_KIND_LABELS = {"person": "personne", "organisation": "organisation", "role": "fonction"}
+MONTH_ABBR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 CHART_COLORS = ["#1f5f99", "#d9822b", "#3a8f5c", "#a23b72", "#6b5b95", "#8c8c2c", "#c0392b", "#555"]
 _DAY = r"substr(dd.published, 1, 10)"
 _ACTIVE = (f"coalesce(ma.start, '') <= {_DAY} and (ma.\"end\" is null or ma.\"end\" = '' "
@@ -203,8 +204,8 @@ def weekly_chart_svg(rows: list[dict], width: int = 760, height: int = 220,
                          f'<title>{escape(label)}</title></rect>')
         if len(weeks) <= 12 or i % max(len(weeks) // 8, 1) == 0:
             day = date.fromisoformat(week)
-            tick_label = (f"{MONTHS[day.month - 1][:4]}. {day.year}" if "{month}" in period
-                          else f"{day.day} {MONTHS[day.month - 1][:4]}.")
+            tick_label = (f"{MONTH_ABBR[day.month - 1]} {day.year}" if "{month}" in period
+                          else f"{day.day} {MONTH_ABBR[day.month - 1]}")
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
                          f'class="axis">{tick_label}</text>')
     x = left
@@ -213,7 +214,7 @@ def weekly_chart_svg(rows: list[dict], width: int = 760, height: int = 220,
         label = escape(KIND_LABELS.get(kind, kind))
         parts.append(f'<rect x="{x}" y="{height - 14}" width="10" height="10" fill="{color}"/>'
                      f'<text x="{x + 14}" y="{height - 5}" class="legend">{label}</text>')
-        x += 24 + 7 * len(str(label))
+        x += 30 + 7.5 * len(str(label))
     parts.append("</svg>")
     return Markup("".join(parts))
 
