@@ -38,7 +38,12 @@ def clean_text(value: str | None) -> str:
 def fold(text: str) -> str:
     """Lower-case and strip accents, one character for one character, so that offsets
     found in the folded copy are offsets in the original."""
-    return "".join(_fold_char(c) for c in text)
+    if text.isascii():
+        return text.lower()
+    missing = {c for c in set(text) if ord(c) not in _FOLD_TABLE}
+    for char in missing:
+        _FOLD_TABLE[ord(char)] = _fold_char(char)
+    return text.translate(_FOLD_TABLE)
 
 
 _FOLD_SAME_LENGTH = {
@@ -55,6 +60,10 @@ def _fold_char(char: str) -> str:
         return _FOLD_SAME_LENGTH[char]
     base = unicodedata.normalize("NFD", char)[0].lower()
     return base[0] if base else char
+
+
+# Filled lazily: one entry per character ever folded (a few hundred in French text).
+_FOLD_TABLE: dict[int, str] = {i: chr(i).lower() for i in range(128)}
 
 
 def snippet(text: str, start: int, end: int, width: int = 90) -> str:

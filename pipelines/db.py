@@ -20,6 +20,8 @@ DOCUMENT_FIELDS = (
     "publisher", "author", "guid", "access", "extra",
 )
 HASHED_FIELDS = ("url", "kind", "title", "published", "text", "summary", "publisher", "author", "access", "extra")
+# Documents also hash the fingerprint of the topic rules, so a rule change re-matches them.
+DOCUMENT_HASHED_FIELDS = HASHED_FIELDS + ("rules",)
 FTS_COLUMNS = ["title", "text", "topics"]
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
@@ -169,11 +171,10 @@ def upsert_document(
     or "noop". A document already stored from another source is only replaced by a
     longer text (so two feeds carrying one article never flip-flop)."""
     row = {f: record.get(f) for f in DOCUMENT_FIELDS}
-    if isinstance(row["extra"], (dict, list)):
-        row["extra"] = json.dumps(row["extra"], ensure_ascii=False, sort_keys=True)
+    row["extra"] = _json(row["extra"])
     row["topics"] = record.get("topics", "")
     row["relevant"] = int(bool(record.get("relevant", True)))
-    row["content_hash"] = content_hash(row)
+    row["content_hash"] = document_hash(record)
     stamp = now_iso()
     with db.conn:
         existing = _get(db, "documents", row["id"])
@@ -184,7 +185,7 @@ def upsert_document(
             _link(db, row["id"], row["source"], [row["url"], *aliases], stamp)
         elif existing["content_hash"] == row["content_hash"] or (
             existing["source"] != row["source"]
-            and len(row["text"] or "") <= len(existing["text"] or "")
+            and (len(row["text"] or ""), row["source"]) <= (len(existing["text"] or ""), existing["source"])
         ):
             _link(db, row["id"], row["source"], [row["url"], *aliases], stamp)
             return "noop"
@@ -200,6 +201,26 @@ def upsert_document(
             for m in mentions
         )
     return action
+
+
+def document_hash(record: dict[str, Any]) -> str:
+    """Content hash of a document record (its text fields and the topic rules' fingerprint)."""
+    return content_hash({**record, "extra": _json(record.get("extra"))}, DOCUMENT_HASHED_FIELDS)
+
+
+def document_is_current(db: sqlite_utils.Database, record: dict[str, Any], aliases: Iterable[str] = ()) -> bool:
+    """True when this exact document is already stored (same content, same rules): its
+    source and aliases are linked and nothing else needs to be done (no re-matching)."""
+    existing = _get(db, "documents", record["id"])
+    if existing is None or existing["content_hash"] != document_hash(record):
+        return False
+    with db.conn:
+        _link(db, record["id"], record["source"], [record["url"], *aliases], now_iso())
+    return True
+
+
+def _json(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (dict, list)) else value
 
 
 def _link(db: sqlite_utils.Database, document_id: str, source: str, aliases: Iterable[str], stamp: str) -> None:
@@ -255,7 +276,7 @@ def record_source_result(db: sqlite_utils.Database, run_id: str, result: dict[st
         db["run_sources"].upsert(row, pk="id")
         previous = _get(db, "sources", row["source"]) or {}
         failures = previous.get("consecutive_failures") or 0
-        failed = row["status"] != "ok"
+        failed = row["status"] == "failed"
         health = {
             "name": row["source"], "last_run_id": run_id, "last_status": row["status"],
             "last_error": row["error"], "last_items": row["items"],
@@ -272,7 +293,7 @@ def finish_run(db: sqlite_utils.Database, run_id: str, raw_path: str | None = No
     totals = next(db.query(
         "SELECT coalesce(sum(items),0) items, coalesce(sum(relevant),0) relevant,"
         " coalesce(sum(inserted),0) inserted, coalesce(sum(updated),0) updated,"
-        " coalesce(sum(unchanged),0) unchanged, coalesce(sum(status != 'ok'),0) failed"
+        " coalesce(sum(unchanged),0) unchanged, coalesce(sum(status = 'failed'),0) failed"
         " FROM run_sources WHERE run_id = ?", [run_id]))
     run = _get(db, "runs", run_id) or {"started": now_iso()}
     finished = now_iso()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from nlp.topic import Mention, TopicMatcher
 from spiders.items import Document
 
@@ -24,6 +22,7 @@ def match_document(doc: Document, matcher: TopicMatcher) -> list[Mention]:
 def mention_rows(mentions: list[Mention]) -> list[dict]:
     """Mentions as rows for the `mentions` table."""
     return [
-        {**asdict(m), "field": "title" if m.rule.startswith("title:") else "text"}
+        {"start": m.start, "end": m.end, "matched": m.matched, "rule": m.rule, "strength": m.strength,
+         "snippet": m.snippet, "field": "title" if m.rule.startswith("title:") else "text"}
         for m in mentions
     ]

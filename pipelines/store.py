@@ -40,14 +40,16 @@ def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Docume
     doc = normalize_document(doc)
     if not doc.extra.get("keep_id"):  # parliamentary ids name documents that share a page (issue 3)
         doc = same_document(db, doc)  # one article under several URLs / Google News (issue 4)
+    record = {**doc.to_dict(), "rules": matcher.fingerprint}
+    aliases = [doc.guid, *doc.aliases]
+    if database.document_is_current(db, record, aliases):
+        return "noop"
     mentions = match_document(doc, matcher)
     relevant = matcher.is_relevant(mentions)
     if not relevant and not keep_irrelevant:
         return "irrelevant"
-    record = doc.to_dict()
     record["topics"] = topic_keywords(matcher) if relevant else ""
     record["relevant"] = relevant
-    aliases = [doc.guid, *doc.aliases]
     return database.upsert_document(db, record, mention_rows(mentions), aliases)
 
 

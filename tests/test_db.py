@@ -48,6 +48,24 @@ def test_same_article_from_two_sources_is_one_document(db, matcher):
     assert store_document(db, matcher, _doc(source="bing_news_secpa", summary="Les SEC-Pa.")) == "noop"
     assert db["documents"].count == 1
     assert {r["source"] for r in db["document_sources"].rows} == {"lemonde_sante", "bing_news_secpa"}
+    longer = _doc(source="bing_news_secpa", summary="Le financement des SEC-Pa est maintenu, dit la ministre.")
+    assert store_document(db, matcher, longer) == "update"
+    assert store_document(db, matcher, _doc()) == "noop"
+    assert next(db["documents"].rows)["source"] == "bing_news_secpa"
+
+
+def test_which_feed_answers_first_does_not_change_the_result(config_path, tmp_path, matcher):
+    from pipelines.db import open_db
+
+    a = _doc(source="basta", summary="Les SEC-Pa, reportage.")
+    b = _doc(source="bing_news_secpa", summary="Les SEC-Pa, reportage!")
+    results = []
+    for order, name in (((a, b), "ab.db"), ((b, a), "ba.db")):
+        database = open_db(tmp_path / name)
+        for doc in order + order:
+            store_document(database, matcher, doc)
+        results.append(next(database["documents"].rows)["source"])
+    assert results[0] == results[1]
 
 
 def test_irrelevant_documents_are_not_stored(db, matcher):

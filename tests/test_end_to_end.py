@@ -23,22 +23,32 @@ def _db(tmp_path):
     return open_db(tmp_path / "veille.db")
 
 
-def test_crawl_twice_then_search_with_datasette(tmp_path):
+PRESS = ("--spider", "press_rss", "--spider", "press_google_news", "--spider", "press_bing_news")
+
+
+def test_crawl_twice_then_search_with_datasette(tmp_path, replay):
     config = write_config(tmp_path)
-    first = run_veille(config, "crawl", "--replay", "local", "--spider", "press_rss",
-                       "--spider", "press_google_news", "--spider", "press_bing_news")
+    start = len(replay.hits)
+    first = run_veille(config, "crawl", "--replay", replay.url, *PRESS)
     assert first.returncode == 0, first.stderr
-    assert "17 nouveaux" in first.stdout
+    assert "154 éléments lus, 19 sur le sujet" in first.stdout
     db = _db(tmp_path)
     assert db["documents"].count == 17
     assert db["runs"].count == 1
     raw = list((tmp_path / "raw").glob("*/*.jsonl"))
     assert sorted(p.name for p in raw) == ["press_bing_news.jsonl", "press_google_news.jsonl", "press_rss.jsonl"]
 
-    second = run_veille(config, "crawl", "--replay", "local")
+    first_hits = replay.hits[start:]
+    assert sum(1 for _, path, status in first_hits if status == 200 and "robots.txt" not in path) == 23
+
+    middle = len(replay.hits)
+    second = run_veille(config, "crawl", "--replay", replay.url, *PRESS)
     assert second.returncode == 0, second.stderr
     assert "0 nouveaux, 0 modifiés" in second.stdout
     assert db["documents"].count == 17 and db["runs"].count == 2
+    # Conditional requests: every unchanged feed answered 304 Not Modified, none was resent.
+    statuses = [status for _, path, status in replay.hits[middle:] if "robots.txt" not in path]
+    assert statuses == [304] * 23
 
     port = free_port()
     server = subprocess.Popen([VEILLE, "--config", str(config), "serve", "--port", str(port)], cwd=ROOT,

@@ -13,7 +13,7 @@ def test_unwrap_bing_url():
 
 
 def test_bing_items(config_path):
-    spider = PressBingNewsSpider()
+    spider = PressBingNewsSpider(articles="never")
     (source,) = spider.sources
     spider.source_request(source)
     response = fixture_response("press_bing_news", "search_secpa.xml", source.url, meta={"source": source})

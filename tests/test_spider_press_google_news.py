@@ -7,7 +7,7 @@ from spiders.press_google_news import PressGoogleNewsSpider
 
 
 def test_google_news_items(config_path):
-    spider = PressGoogleNewsSpider()
+    spider = PressGoogleNewsSpider(articles="never")
     source = spider.sources[0]
     spider.source_request(source)
     response = fixture_response("press_google_news", "search_secpa.xml", source.url, "application/xml; charset=utf-8", meta={"source": source})
@@ -25,4 +25,4 @@ def test_google_news_items(config_path):
 
 
 def test_only_google_news_sources(config_path):
-    assert [s.name for s in PressGoogleNewsSpider().sources] == ["google_news_secpa", "google_news_secpa_long"]
+    assert [s.name for s in PressGoogleNewsSpider(articles="never").sources] == ["google_news_secpa", "google_news_secpa_long"]
