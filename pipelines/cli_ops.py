@@ -35,7 +35,9 @@ def digest(ctx, week, formats, out, send):
     from pathlib import Path
 
     from pipelines import db as database
-    from pipelines.digest import DigestError, build_digest, digest_settings, parse_formats, parse_week, write_digest
+    from pipelines.digest import (
+        DigestError, build_digest, digest_settings, mail_settings, parse_formats, parse_week, write_digest,
+    )
     from pipelines.digest_data import STEPS as GATHER_STEPS
 
     try:
@@ -43,15 +45,20 @@ def digest(ctx, week, formats, out, send):
         settings = digest_settings(config)
         the_week = parse_week(week)
         wanted = parse_formats(formats) if formats else list(settings.formats)
+        if send:
+            mail_settings(config)
     except (DigestError, ConfigError) as exc:
         _fail(str(exc))
     if send and "html" not in wanted:
         wanted.append("html")
     db = database.open_db(config.database)
     out_dir = Path(out) if out else settings.out_dir
-    with click.progressbar(length=len(GATHER_STEPS), label=f"Résumé {the_week.label}", file=sys.stderr,
-                           show_eta=False, item_show_func=lambda s: s) as bar:
-        data = build_digest(config, the_week, db=db, progress=lambda label: bar.update(1, label))
+    if sys.stderr.isatty():  # a progress bar for people, nothing in logs
+        with click.progressbar(length=len(GATHER_STEPS), label=f"Résumé {the_week.label}", file=sys.stderr,
+                               show_eta=False, item_show_func=lambda s: s) as bar:
+            data = build_digest(config, the_week, db=db, progress=lambda label: bar.update(1, label))
+    else:
+        data = build_digest(config, the_week, db=db)
     paths = write_digest(data, out_dir, wanted)
     c = data["counts"]
     headline = ("rien de nouveau" if data["empty"] else

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import smtplib
-import socket
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -25,7 +24,7 @@ def build_message(settings: MailSettings, subject: str, text: str, html: str) ->
     """A multipart/alternative message: the plain-text part first, the HTML part last."""
     message = EmailMessage()
     message["Subject"] = f"{settings.subject_prefix} {subject}".strip()
-    message["From"] = settings.sender or settings.user or f"veille@{socket.getfqdn()}"
+    message["From"] = settings.sender or settings.user or "veille@localhost"
     message["To"] = ", ".join(settings.recipients)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="veille.local")
@@ -44,10 +43,11 @@ def send_message(settings: MailSettings, message: EmailMessage) -> list[str]:
         raise MailError(f"envoi impossible ({where}) : mot de passe absent, définir la variable {settings.password_env}")
     try:
         if settings.tls == "ssl":
-            smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                    context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(settings.host, settings.port, local_hostname=_helo_name(settings),
+                                    timeout=settings.timeout, context=ssl.create_default_context())
         else:
-            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+            smtp = smtplib.SMTP(settings.host, settings.port, local_hostname=_helo_name(settings),
+                                timeout=settings.timeout)
         with smtp:
             if settings.tls == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
@@ -59,6 +59,12 @@ def send_message(settings: MailSettings, message: EmailMessage) -> list[str]:
     except (OSError, ssl.SSLError) as exc:
         raise MailError(f"envoi SMTP impossible vers {where} : {_one_line(exc)}") from None
     return [r for r in settings.recipients if r not in refused]
+
+
+def _helo_name(settings: MailSettings) -> str:
+    """The EHLO name: the sender's domain (avoids smtplib's slow reverse DNS lookup)."""
+    domain = (settings.sender or settings.user).rpartition("@")[2]
+    return domain or "localhost"
 
 
 def _one_line(exc: BaseException) -> str:
