@@ -42,7 +42,7 @@ ANNOUNCE_VERBS = _verbs(
 DEMAND_VERBS = _verbs(
     "demand", "reclam", "exig", "appel(?:le|lent|ler|lait|lons|e)\\b", "plaid", "souhait", "invit", "interpell",
     "interroge\\b", "interrogent", "interroger", "alert",
-    "sollicit", "presse", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
+    "sollicit", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
     "propos", "prie", "plaident", "vise a", "visent a", "deman",
 )
 REFUSE_VERBS = _verbs(

@@ -118,9 +118,12 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
 def _windows(text: str, mentions: list, width: int = WINDOW_CHARS) -> list[tuple[int, int]]:
     spans: list[list[int]] = []
     for m in mentions:
-        left = text.rfind("\n", 0, max(0, m.start - width)) + 1
-        right = text.find("\n", min(len(text), m.end + width))
-        right = len(text) if right == -1 else right
+        left = max(0, m.start - width)
+        left = max(text.rfind("\n", max(0, left - 500), left) + 1, text.rfind(" ", max(0, left - 100), left) + 1, left) if left else 0
+        right = min(len(text), m.end + width)
+        if right < len(text):
+            cut = text.find(" ", right, right + 100)
+            right = cut if cut != -1 else right
         if spans and left <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], right)
         else:
