@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from pipelines.parliament import known_hashes
 from spiders.base import describe_failure
-from spiders.an_parse import BadRecord, parse_senat_page, parse_senat_row, senat_rows, stable_hash
+from spiders.an_parse import BadRecord, stable_hash
+from spiders.senat_parse import parse_senat_page, parse_senat_row, senat_rows
 from spiders.opendata import OpenDataSpider
 from spiders.parl_items import ParliamentQuestion
 

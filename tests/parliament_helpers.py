@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 from conftest import FIXTURES, fixture_response
 from scrapy.http import Request, TextResponse
@@ -54,5 +53,3 @@ def store_all(db, items) -> list[str]:
 
     return [store_item(db, topic_matcher(), item) for item in items]
 
-
-__all__ = ["source_of", "response", "body_response", "make_zip", "fixture_bytes", "store_all", "Path"]

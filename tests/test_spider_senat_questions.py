@@ -5,8 +5,8 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 
 from conftest import FIXTURES, run_veille, write_config
-from parliament_helpers import fixture_bytes, response, source_of, store_all
-from spiders.an_parse import parse_senat_row, senat_rows
+from parliament_helpers import fixture_bytes, response, store_all
+from spiders.senat_parse import parse_senat_row, senat_rows
 from spiders.senat_questions import SenatQuestionsSpider
 
 CSV = "https://data.senat.fr/data/questions/questions-depuis-un-an.csv"
