@@ -204,14 +204,12 @@ def replay(port):
             pass
 
 
-from pipelines import cli_ops  # noqa: E402  (issue 7: digest, nightly)
-cli.add_command(cli_ops.digest); cli.add_command(cli_ops.nightly)  # noqa: E702
+# The commands of the other stages live in their own modules.
+from pipelines import cli_nlp, cli_ops, cli_parliament, cli_press  # noqa: E402
 
-from pipelines import cli_parliament  # noqa: E402  (issue 3: who)
-cli.add_command(cli_parliament.who)
-
-from pipelines import cli_press  # noqa: E402  (issue 4: diff, stories, archive)
-cli.add_command(cli_press.diff); cli.add_command(cli_press.stories); cli.add_command(cli_press.archive)  # noqa: E702
+for _command in (cli_nlp.tag, cli_nlp.evaluate, cli_ops.digest, cli_ops.nightly, cli_parliament.who,
+                 cli_press.diff, cli_press.stories, cli_press.archive):
+    cli.add_command(_command)
 
 
 def main() -> None:
