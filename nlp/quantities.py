@@ -49,7 +49,8 @@ class Deadline:
     start: int
     end: int
     text: str
-    marked: bool  # introduced by jusqu'au, d'ici, avant, au plus tard...
+    marked: bool  # introduced by jusqu'au, d'ici, avant, au plus tard, or by "le", "au", "pour"
+    strong: bool = False  # introduced by an unambiguous deadline word (not "le", "au", "pour")
 
 
 def _to_float(num: str) -> float:
@@ -88,6 +89,7 @@ _QUARTER = re.compile(r"\b(?P<q>premier|1er|deuxieme|2e|second|troisieme|3e|quat
 _YEAR_END = re.compile(r"\b(?:fin (?:de l'annee|d'annee)|la fin de l'annee|fin de cette annee|cette annee)\b")
 _YEAR_ONLY = re.compile(r"\b(?P<edge>fin |d'ici |d'ici a |avant |jusqu'en |en |pour |d'ici fin |avant fin |a l'horizon |l'annee |exercice )" + _YEAR + r"\b")
 _DEADLINE_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|\bau\s*$|fin\s*$|pour\s*$|\ble\s*$)")
+_STRONG_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|fin\s*$)")
 _PAST_MARK = re.compile(r"(plfss pour|lfss pour|plf pour|securite sociale pour|finances pour|depuis|en date du|lancee?s? en|lancee?s? le|date du|du \d+ \w+ au)\s*$")
 _QUARTERS = {"premier": 1, "1er": 1, "deuxieme": 2, "2e": 2, "second": 2, "troisieme": 3, "3e": 3,
              "quatrieme": 4, "4e": 4, "dernier": 4}
@@ -110,7 +112,7 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
     taken: list[tuple[int, int]] = []
     found: list[Deadline] = []
 
-    def add(start: int, end: int, iso: str | None, precision: str) -> None:
+    def add(start: int, end: int, iso: str | None, precision: str, year_given: bool = True) -> None:
         if iso is None or any(s < end and start < e for s, e in taken):
             return
         before = folded[max(0, start - 25):start]
@@ -120,9 +122,12 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         if date and iso < date[:10]:
             taken.append((start, end))
             return
-        marked = bool(_DEADLINE_MARK.search(before)) or folded[start:end].startswith(("fin", "d'ici", "avant", "jusqu"))
+        strong = bool(_STRONG_MARK.search(before)) or folded[start:end].startswith(("fin", "d'ici", "avant", "jusqu"))
+        marked = strong or bool(_DEADLINE_MARK.search(before))
         taken.append((start, end))
-        found.append(Deadline(iso, precision, start, end, text[start:end], marked))
+        if not year_given and not strong and date and iso[:4] > date[:4]:
+            return  # "a confirmé le 18 février": a year-less date already passed is an event, not a deadline
+        found.append(Deadline(iso, precision, start, end, text[start:end], marked, strong))
 
     for m in _DAY_NUM.finditer(folded):
         d, mo, y = int(m["d"]), int(m["m"]), int(m["y"])
@@ -133,7 +138,7 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         mo = MONTHS[m["month"]]
         y = int(m["year"]) if m["year"] else _infer_year(mo, d, date)
         if y and 1 <= d <= calendar.monthrange(y, mo)[1]:
-            add(m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}", "day")
+            add(m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}", "day", bool(m["year"]))
     for m in _QUARTER.finditer(folded):
         q = int(m["qn"]) if m["qn"] else _QUARTERS[m["q"]]
         year = m["year"] or m["qyear"]
@@ -146,7 +151,7 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         mo = MONTHS[m["month"]]
         y = int(m["year"]) if m["year"] else _infer_year(mo, calendar.monthrange(2001, mo)[1], date)
         if y:
-            add(m.start(), m.end(), _last_day(y, mo), "month")
+            add(m.start(), m.end(), _last_day(y, mo), "month", bool(m["year"]))
     for m in _YEAR_END.finditer(folded):
         if date:
             add(m.start(), m.end(), f"{date[:4]}-12-31", "year")
@@ -156,8 +161,10 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
 
 
 def pick_deadline(candidates: list[Deadline]) -> Deadline | None:
-    """The deadline of a sentence: the first marked one, else the first one."""
+    """The deadline of a sentence: the first one introduced by an unambiguous deadline word
+    ("jusqu'au", "d'ici", "avant"...), else the first marked one, else the first one."""
     if not candidates:
         return None
+    strong = [c for c in candidates if c.strong]
     marked = [c for c in candidates if c.marked]
-    return (marked or candidates)[0]
+    return (strong or marked or candidates)[0]
