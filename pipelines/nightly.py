@@ -120,19 +120,23 @@ def step_crawl(config: Config, db, run_id: str, started: str, options: NightlyOp
         return step
     totals = {k: sum(c.get(k) or 0 for c in children) for k in ("items_seen", "relevant", "inserted", "updated", "unchanged")}
     step.data = {"runs": [c["id"] for c in children], **totals}
-    failed = list(db.query(
-        "SELECT source, error FROM run_sources WHERE run_id IN (SELECT id FROM runs WHERE parent_id = ?)"
+    problems = list(db.query(
+        "SELECT source, status, error FROM run_sources WHERE run_id IN (SELECT id FROM runs WHERE parent_id = ?)"
         " AND status != 'ok' ORDER BY source", [run_id]))
     step.summary = (f"{totals['items_seen']} éléments lus, {totals['relevant']} sur le sujet, "
                     f"{totals['inserted']} nouveaux, {totals['updated']} modifiés, {totals['unchanged']} inchangés")
+    failed = [p for p in problems if p["status"] == "failed"]
+    warned = [p for p in problems if p["status"] != "failed"]
     if failed:
-        names = ", ".join(f"{f['source']} ({f['error']})" for f in failed[:3])
-        more = f" et {len(failed) - 3} autres" if len(failed) > 3 else ""
-        step.summary += f" ; {len(failed)} source{'s' if len(failed) > 1 else ''} en échec : {names}{more}"
+        step.summary += f" ; {len(failed)} source{'s' if len(failed) > 1 else ''} en échec"
+    if warned:
+        step.summary += f" ; {len(warned)} avertissement{'s' if len(warned) > 1 else ''}"
+    step.details = [f"ÉCHEC {p['source']} : {p['error']}" for p in failed]
+    step.details += [f"avertissement {p['source']} : {p['error']}" for p in warned]
     new = list(db.query(
         "SELECT d.title, coalesce(s.label, d.source) source FROM documents d LEFT JOIN sources s ON s.name = d.source"
         " WHERE d.first_seen >= ? ORDER BY d.published DESC LIMIT 6", [started]))
-    step.details = [f"+ « {n['title']} » ({n['source']})" for n in new[:5]]
+    step.details += [f"+ « {n['title']} » ({n['source']})" for n in new[:5]]
     if totals["inserted"] > 5:
         step.details.append(f"+ … et {totals['inserted'] - 5} autres nouveaux documents")
     return step
@@ -188,7 +192,10 @@ def step_digest(config: Config, db, run_id: str, started: str, options: NightlyO
     step = Step("résumé")
     settings = digest_settings(config)
     today = options.today or today_paris()
-    if options.digest == "never" or (options.digest == "auto" and today.weekday() != settings.weekday):
+    if options.digest == "never":
+        step.status, step.summary = "skipped", "désactivé (--no-digest)"
+        return step
+    if options.digest == "auto" and today.weekday() != settings.weekday:
         step.status = "skipped"
         step.summary = f"pas aujourd'hui (envoi le {WEEKDAYS[settings.weekday]})"
         return step
@@ -203,7 +210,7 @@ def step_digest(config: Config, db, run_id: str, started: str, options: NightlyO
     step.summary = f"semaine {week.label} écrite dans {settings.out_dir} ({', '.join(paths)})"
     mail = mail_settings(config)
     if not options.send or not mail.configured:
-        step.summary += " ; pas d'envoi" + ("" if options.send else " (--no-send)") + ("" if mail.configured else " ([mail] non configuré)")
+        step.summary += " ; pas d'envoi " + ("(--no-send)" if not options.send else "([mail] host et recipients vides)")
         return step
     if options.digest == "auto" and database.digest_already_sent(db, week.label):
         step.summary += " ; déjà envoyé cette semaine"
