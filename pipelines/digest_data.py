@@ -218,31 +218,56 @@ def commitments(db, links, params, ref: date, limit: int) -> dict[str, Any]:
             days = (date.fromisoformat(deadline[:10]) - ref).days
         return {
             "id": row["id"], "text": " ".join((row.get("engagement") or "").split()),
+            "quoted": (row.get("engagement") or "").lstrip().startswith(("«", '"', "“")),
             "kind": row.get("type_code") or row.get("type"), "kind_label": row.get("type") or "",
             "actor": row.get("acteur"), "actor_id": row.get("actor_id"),
             "amount_eur": row.get("montant_eur"), "amount_label": _euros(row.get("montant_eur")),
             "deadline": deadline, "deadline_label": _deadline_label(deadline), "days": days,
             "status": row.get("statut"), "status_label": "" if row.get("statut") in (None, "open", "ouvert") else row.get("statut"),
             "document_id": row["document_id"], "document_title": row.get("document") or document.get("title") or "",
-            "date": _iso_day(row.get("date_document")),
+            "published": row.get("date_document"), "date": _iso_day(row.get("date_document")),
             "date_label": _date_label(row.get("date_document")),
             "url": row.get("url") or document.get("url"), "datasette_url": links.row("commitments", row["id"]),
         }
 
-    fresh = {r["id"] for r in new}
-    dated = [[{**shape(r), "is_new": r["id"] in fresh} for r in rows] for rows in (due, late)]
+    fresh = {_text_key(r.get("engagement")) for r in new}
+    dated = [_once([{**shape(r), "is_new": _text_key(r.get("engagement")) in fresh} for r in rows]) for rows in (due, late)]
     for items in dated:
         for item in items:
             if item["is_new"]:
                 item["status_label"] = "relevé cette semaine"
-    listed = {i["id"] for items in dated for i in items}
+    listed = {_text_key(i["text"]) for items in dated for i in items}
+    fresh_items = _once([shape(r) for r in new])
     return {
         "available": not missing, "note": "Le relevé des engagements n'est pas encore installé." if missing else None,
-        # Each commitment appears once: a new one that is due soon is listed with the deadlines.
-        "new": [shape(r) for r in new if r["id"] not in listed][:limit], "new_total": len(new),
+        # Each commitment appears once: a new one that is due soon is listed with the deadlines,
+        # and the same sentence reprinted by several outlets is one commitment.
+        "new": [i for i in fresh_items if _text_key(i["text"]) not in listed][:limit], "new_total": len(fresh_items),
         "upcoming": dated[0][:limit], "overdue": dated[1][:limit], "horizon_days": HORIZON_DAYS,
         "ref": ref.isoformat(),
     }
+
+
+def _text_key(text: str | None) -> str:
+    return " ".join(re.findall(r"\w+", fold(text or "")))
+
+
+def _once(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep the first of the commitments sharing one sentence (syndicated copies); the
+    others are counted in `copies` and named in `also_in`."""
+    kept: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key = _text_key(item["text"])
+        first = kept.get(key)
+        if first is None:
+            kept[key] = {**item, "copies": 0, "also_in": []}
+        elif (item["published"] or "9") < (first["published"] or "9"):
+            # the earliest document is the original; the others are its copies
+            kept[key] = {**item, "copies": first["copies"] + 1, "also_in": [*first["also_in"], first["document_title"]]}
+        else:
+            first["copies"] += 1
+            first["also_in"].append(item["document_title"])
+    return list(kept.values())
 
 
 def _document(db, document_id: str) -> dict[str, Any]:

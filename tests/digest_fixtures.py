@@ -209,7 +209,11 @@ def _nlp(db, ids):
     ], [{"kind": "commitment", "actor_id": "role:ministre_sante", "actor_text": "La ministre chargée de la Santé",
          "text": "La ministre chargée de la Santé s'engage à maintenir le financement des SEC-Pa jusqu'au 31 décembre 2026.",
          "amount_eur": None, "deadline": "2026-12-31", "deadline_precision": "day", "status": "open", "start": 0, "end": 105}])
-    database.replace_annotations(db, pickup, [mention("role:ministre_sante", "La ministre chargée de la Santé", 0)], [])
+    # the pick-up repeats the lead's sentence: one commitment, not two
+    database.replace_annotations(db, pickup, [mention("role:ministre_sante", "La ministre chargée de la Santé", 0)], [
+        {"kind": "commitment", "actor_id": "role:ministre_sante", "actor_text": "La ministre chargée de la Santé",
+         "text": "La ministre chargée de la Santé s'engage à maintenir le financement des SEC-Pa jusqu'au 31 décembre 2026.",
+         "amount_eur": None, "deadline": "2026-12-31", "deadline_precision": "day", "status": "open", "start": 0, "end": 105}])
     database.replace_annotations(db, debate, [
         mention("role:ministre_sante", "La ministre", 0), mention("PA793452", "M. Hendrik Davi", 90),
     ], [{"kind": "announcement", "actor_id": "role:ministre_sante", "actor_text": "La ministre",

@@ -116,6 +116,7 @@ def test_commitments_new_due_and_overdue_each_listed_once(w07):
         ("annonce", "1er mars 2026", "relevé cette semaine")]
     assert [(e["actor"], e["deadline"]) for e in c["new"]] == [("Ministre chargée de la Santé", "2026-12-31")]
     assert c["new"][0]["url"] == "https://www.lemonde.fr/sante/article/2026/02/10/sec-pa-financement-2026.html"
+    assert (c["new"][0]["copies"], c["new"][0]["also_in"]) == (1, ["Les SEC-Pa financées jusqu'à fin 2026, annonce la ministre"])
 
 
 def test_most_cited_actors(w07):
