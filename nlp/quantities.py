@@ -127,6 +127,8 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         taken.append((start, end))
         if not year_given and not strong and date and iso[:4] > date[:4]:
             return  # "a confirmé le 18 février": a year-less date already passed is an event, not a deadline
+        if not strong and date and iso == date[:10]:
+            return  # "Paris, le 29 janvier 2026": the dateline of the document itself
         found.append(Deadline(iso, precision, start, end, text[start:end], marked, strong))
 
     for m in _DAY_NUM.finditer(folded):

@@ -94,3 +94,25 @@ def _get_json(url, attempts=60):
         except OSError:
             time.sleep(0.5)
     raise AssertionError(f"no answer from {url}")
+
+
+def test_added_press_release_yields_the_minister_commitment(tmp_path):
+    """Issue 5: `veille add` then `veille tag` resolve "la ministre de la Santé" to the
+    person holding the post on the release's date, from the reference data."""
+    config = write_config(tmp_path)
+    reference = run_veille(config, "crawl", "--replay", "local", "--spider", "an_reference")
+    assert reference.returncode == 0, reference.stderr
+    added = run_veille(config, "add", str(ROOT / "tests" / "fixtures" / "add" / "communique_ministere.txt"),
+                       "--published", "2026-02-18", "--source", "ministere-sante")
+    assert added.returncode == 0, added.stderr
+    tagged = run_veille(config, "tag")
+    assert tagged.returncode == 0, tagged.stderr
+    db = _db(tmp_path)
+    (document,) = db["documents"].rows_where("source = 'ministere-sante'")
+    rows = list(db.query(
+        "SELECT c.kind, a.name, c.actor_text, c.amount_eur, c.deadline, c.deadline_precision, c.status"
+        " FROM commitments c JOIN actors a ON a.id = c.actor_id WHERE c.document_id = ?", [document["id"]]))
+    minister = [r for r in rows if r["actor_text"] == "La ministre de la Santé"]
+    assert minister == [{"kind": "commitment", "name": "Stéphanie Rist", "actor_text": "La ministre de la Santé",
+                         "amount_eur": 14_000_000.0, "deadline": "2026-12-31", "deadline_precision": "day",
+                         "status": "open"}]
