@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from nlp.text import fold
 from pipelines.config import Config
-from pipelines.digest import PARIS, DigestSettings, Week, french_date, today_paris, week_of
+from pipelines.digest import PARIS, DigestSettings, Week, french_date, week_of
 from pipelines.queries import run_query
 
 CHART_WEEKS = 12

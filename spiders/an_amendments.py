@@ -74,21 +74,14 @@ class AnAmendmentsSpider(OpenDataSpider):
 
     def parse_archive(self, response):
         """Back-fill: every amendment of the archive, then the archive version."""
-        source = self.answered(response)
-        members = self.archive_members(source, response, (".json",))
-        if members is None:
-            return
-        count = 0
-        for member in members:
-            count += 1
-            item = self._amendment(source, member)
-            if item:
-                yield item
-        yield self.archive_version(source, response, count)
+        yield from self.read_archive(response, (".json",), lambda source, member: [self._parse_amendment(source, member)])
 
     def _amendment(self, source, member: Member) -> Amendment | None:
         try:
-            return Amendment(**parse_amendment(load_json(member), source.name, member.uid))
+            return self._parse_amendment(source, member)
         except BadRecord as exc:
             self.skip(source, exc.uid, exc.cause)
             return None
+
+    def _parse_amendment(self, source, member: Member) -> Amendment:
+        return Amendment(**parse_amendment(load_json(member), source.name, member.uid))

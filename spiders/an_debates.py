@@ -14,7 +14,7 @@ date, point title and the public page of the compte rendu.
 from __future__ import annotations
 
 from nlp.topic import TopicMatcher
-from spiders.an_parse import BadRecord, parse_sitting
+from spiders.an_parse import parse_sitting
 from spiders.opendata import OpenDataSpider
 from spiders.parl_items import DebatePassage
 
@@ -36,20 +36,8 @@ class AnDebatesSpider(OpenDataSpider):
 
     def parse(self, response):
         """The relevant passages of every sitting of the archive, then its version."""
-        source = self.answered(response)
-        members = self.archive_members(source, response, (".xml",))
-        if members is None:
-            return
-        count = 0
-        for member in members:
-            count += 1
-            try:
-                sitting = parse_sitting(member.data, member.uid)
-            except BadRecord as exc:
-                self.skip(source, exc.uid, exc.cause)
-                continue
-            yield from self.passages(source.name, sitting)
-        yield self.archive_version(source, response, count)
+        yield from self.read_archive(
+            response, (".xml",), lambda source, member: self.passages(source.name, parse_sitting(member.data, member.uid)))
 
     def passages(self, source: str, sitting: dict) -> list[DebatePassage]:
         """The passages of one parsed sitting that mention the topic."""

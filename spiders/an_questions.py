@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from pipelines.parliament import known_hashes
-from spiders.an_parse import BadRecord, load_json, parse_an_question, stable_hash
+from spiders.an_parse import load_json, parse_an_question, stable_hash
 from spiders.opendata import OpenDataSpider
 from spiders.parl_items import ParliamentQuestion
 
@@ -43,22 +43,11 @@ class AnQuestionsSpider(OpenDataSpider):
 
     def parse(self, response):
         """Emit the new or changed questions of an archive, then its version."""
-        source = self.answered(response)
-        members = self.archive_members(source, response, (".json",))
-        if members is None:
-            return
-        known = known_hashes(self.db, source.name)
-        count = 0
-        for member in members:
-            count += 1
-            try:
-                data = load_json(member)
-                digest = stable_hash(data)
-                record = parse_an_question(data, source.name, member.uid)
-            except BadRecord as exc:
-                self.skip(source, exc.uid, exc.cause)
-                continue
-            if known.get(record["uid"]) == digest:
-                continue
-            yield ParliamentQuestion(**record, source_hash=digest)
-        yield self.archive_version(source, response, count)
+        known = known_hashes(self.db, response.meta["source"].name)
+        yield from self.read_archive(response, (".json",), lambda source, member: self._question(source, member, known))
+
+    def _question(self, source, member, known: dict[str, str]) -> list[ParliamentQuestion]:
+        data = load_json(member)
+        digest = stable_hash(data)
+        record = parse_an_question(data, source.name, member.uid)
+        return [] if known.get(record["uid"]) == digest else [ParliamentQuestion(**record, source_hash=digest)]

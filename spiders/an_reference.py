@@ -13,7 +13,7 @@ exports ({"export": …}). Rows go to `actors`, `organes` and `mandates`; they a
 
 from __future__ import annotations
 
-from spiders.an_parse import BadRecord, load_json, parse_reference
+from spiders.an_parse import load_json, parse_reference
 from spiders.opendata import OpenDataSpider
 from spiders.parl_items import ReferenceRecord
 
@@ -33,18 +33,8 @@ class AnReferenceSpider(OpenDataSpider):
 
     def parse(self, response):
         """One item per actor, organe and mandate of the archive, then its version."""
-        source = self.answered(response)
-        members = self.archive_members(source, response, (".json",))
-        if members is None:
-            return
-        count = 0
-        for member in members:
-            count += 1
-            try:
-                records = list(parse_reference(load_json(member), member.uid))
-            except BadRecord as exc:
-                self.skip(source, exc.uid, exc.cause)
-                continue
-            for kind, record in records:
-                yield ReferenceRecord(source=source.name, table=TABLES[kind], record=record)
-        yield self.archive_version(source, response, count)
+        yield from self.read_archive(response, (".json",), self._records)
+
+    def _records(self, source, member) -> list[ReferenceRecord]:
+        return [ReferenceRecord(source=source.name, table=TABLES[kind], record=record)
+                for kind, record in parse_reference(load_json(member), member.uid)]

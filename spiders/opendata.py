@@ -14,11 +14,11 @@ import hashlib
 import io
 import logging
 import zipfile
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from pipelines import db as database
 from pipelines.config import Source
-from spiders.an_parse import Member, iter_zip, salvage_zip
+from spiders.an_parse import BadRecord, Member, iter_zip, salvage_zip
 from spiders.base import VeilleSpider
 from spiders.parl_items import DatasetVersion
 
@@ -108,6 +108,26 @@ class OpenDataSpider(VeilleSpider):
             yield member
         for uid, cause in skipped[reported:]:
             self.skip(source, uid, cause)
+
+    def read_archive(self, response, suffixes: tuple[str, ...],
+                     items_of: Callable[[Source, Member], list[Any]]) -> Iterator[Any]:
+        """The items of every member of the archive in `response`, then the item recording
+        the version read; nothing when the archive is unchanged. A member whose parsing
+        raises `BadRecord` is skipped with its uid and cause."""
+        source = self.answered(response)
+        members = self.archive_members(source, response, suffixes)
+        if members is None:
+            return
+        count = 0
+        for member in members:
+            count += 1
+            try:
+                items = items_of(source, member)
+            except BadRecord as exc:
+                self.skip(source, exc.uid, exc.cause)
+                continue
+            yield from items
+        yield self.archive_version(source, response, count)
 
     def archive_version(self, source: Source, response, members: int) -> DatasetVersion:
         """The item recording that this archive version was read in full."""
