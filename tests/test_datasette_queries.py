@@ -96,6 +96,17 @@ def test_unanswered_questions_with_days_waiting(sdb):
     assert run_query(sdb, "questions_sans_reponse", date_ref="2026-04-10")[0]["alerte"] == "plus de deux mois"
 
 
+def test_pending_questions_off_topic_only_on_request(sdb):
+    from pipelines.db import upsert_record
+
+    upsert_record(sdb, "questions", {"id": "QANR5L17QE9999", "chamber": "AN", "kind": "QE", "number": "9999",
+                                     "title": "Tarif des cantines scolaires", "published": "2026-02-20",
+                                     "status": "pending"})
+    assert [r["numero"] for r in run_query(sdb, "questions_sans_reponse", date_ref="2026-03-10")] == ["9001"]
+    everything = run_query(sdb, "questions_sans_reponse", date_ref="2026-03-10", toutes="oui")
+    assert sorted(r["numero"] for r in everything) == ["9001", "9999"]
+
+
 def test_stories_with_pickups(sdb):
     rows = run_query(sdb, "reprises")
     assert [(r["story_id"], r["articles"], r["document_id"]) for r in rows] == [("story-sursis", 2, "press-ministre")]
