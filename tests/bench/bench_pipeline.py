@@ -57,20 +57,17 @@ def main() -> None:
     median, low, high = timed(lambda: [feedparser.parse(b, sanitize_html=False) for b in raw])
     print(f"lecture des flux (feedparser) : {entries} entrées, {entries / median:.0f} entrées/s (médiane)")
 
-    docs = [Document(source="bench", url=f"https://exemple.fr/{i}", title=f"Les SEC-Pa {i}",
-                     summary="Le financement des SEC-Pa est maintenu. " * 40) for i in range(2000)]
-    with tempfile.TemporaryDirectory() as folder:
-        db = open_db(Path(folder) / "bench.db")
-        start = time.perf_counter()
-        for doc in docs:
-            store_document(db, matcher, doc)
-        insert = time.perf_counter() - start
-        start = time.perf_counter()
-        for doc in docs:
-            store_document(db, matcher, doc)
-        noop = time.perf_counter() - start
-    print(f"enregistrement : {len(docs) / insert:.0f} documents/s à l'insertion (FTS par déclencheurs), "
-          f"{len(docs) / noop:.0f} documents/s quand rien ne change (empreinte identique)")
+    realistic = "Le financement des SEC-Pa est maintenu. " + "Texte ordinaire sur la santé publique. " * 60
+    dense = "Le financement des SEC-Pa est maintenu. " * 40
+    for label, body in (("article de 2,4 ko, 1 mention", realistic), ("40 mentions par document", dense)):
+        docs = [Document(source="bench", url=f"https://exemple.fr/{i}", title=f"Article {i}", summary=body) for i in range(1000)]
+        with tempfile.TemporaryDirectory() as folder:
+            db = open_db(Path(folder) / "bench.db")
+            insert = timed(lambda: [store_document(db, matcher, d) for d in docs], 1)[0]
+            noop = timed(lambda: [store_document(db, matcher, d) for d in docs], 1)[0]
+            db.close()
+        print(f"enregistrement ({label}) : {len(docs) / insert:.0f} documents/s à l'insertion "
+              f"(FTS par déclencheurs), {len(docs) / noop:.0f} documents/s quand rien ne change")
 
 
 if __name__ == "__main__":
