@@ -16,7 +16,6 @@ that are not documents (question metadata, reference data, archive versions) cou
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import date
 from typing import Any
@@ -26,23 +25,12 @@ import sqlite_utils
 from nlp.text import fold
 from nlp.topic import TopicMatcher
 from pipelines import db as database
-from pipelines.config import config_path, load_config
 from pipelines.raw import ITEM_TYPES
 from pipelines.store import STORERS, store_document
 from spiders.parl_items import Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord
 
 _ORDER = {"insert": 3, "update": 2, "noop": 1, "irrelevant": 0}
 OPEN_STATUSES = ("pending", "reminded")
-
-
-@functools.lru_cache(maxsize=4)
-def _matcher_for(path: str) -> TopicMatcher:
-    return TopicMatcher.from_topic(load_config(path).topic)
-
-
-def topic_matcher() -> TopicMatcher:
-    """The topic matcher of the current configuration (built once per config file)."""
-    return _matcher_for(str(config_path()))
 
 
 def _combine(*actions: str | None) -> str:
@@ -73,10 +61,9 @@ def days_waiting(published: str | None, status: str, answer_date: str | None = N
 
 
 # ------------------------------------------------------------------ storers
-def store_question(db: sqlite_utils.Database, item: ParliamentQuestion) -> str:
+def store_question(db: sqlite_utils.Database, matcher: TopicMatcher, item: ParliamentQuestion) -> str:
     """Store a question's metadata row and its relevant texts; return the action on the
     documents ("irrelevant" when neither the question nor its answer is on topic)."""
-    matcher = topic_matcher()
     question, answer = item.documents()
     question.author = question.author or actor_name(db, item.author_id) or ""
     q_action = store_document(db, matcher, question)
@@ -93,9 +80,9 @@ def store_question(db: sqlite_utils.Database, item: ParliamentQuestion) -> str:
     return _combine(q_action, a_action)
 
 
-def store_amendment(db: sqlite_utils.Database, item: Amendment) -> str:
+def store_amendment(db: sqlite_utils.Database, matcher: TopicMatcher, item: Amendment) -> str:
     """Store a relevant amendment as a document plus its `amendments` row."""
-    action = store_document(db, topic_matcher(), item.documents()[0])
+    action = store_document(db, matcher, item.documents()[0])
     if action == "irrelevant":
         return action
     row = {k: v for k, v in item.to_dict().items()
@@ -104,9 +91,9 @@ def store_amendment(db: sqlite_utils.Database, item: Amendment) -> str:
     return _combine(action, database.upsert_record(db, "amendments", row))
 
 
-def store_passage(db: sqlite_utils.Database, item: DebatePassage) -> str:
+def store_passage(db: sqlite_utils.Database, matcher: TopicMatcher, item: DebatePassage) -> str:
     """Store a relevant debate passage as a document plus its `debate_passages` row."""
-    action = store_document(db, topic_matcher(), item.documents()[0])
+    action = store_document(db, matcher, item.documents()[0])
     if action == "irrelevant":
         return action
     row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "text")}
@@ -114,7 +101,7 @@ def store_passage(db: sqlite_utils.Database, item: DebatePassage) -> str:
     return _combine(action, database.upsert_record(db, "debate_passages", row))
 
 
-def store_reference(db: sqlite_utils.Database, item: ReferenceRecord) -> str:
+def store_reference(db: sqlite_utils.Database, matcher: TopicMatcher, item: ReferenceRecord) -> str:
     """Upsert one actor, organe or mandate row (not a document: counted as off-topic)."""
     if item.table not in ("actors", "organes", "mandates"):
         raise ValueError(f"table de référence inconnue : {item.table}")
@@ -122,7 +109,7 @@ def store_reference(db: sqlite_utils.Database, item: ReferenceRecord) -> str:
     return "irrelevant"
 
 
-def store_dataset_version(db: sqlite_utils.Database, item: DatasetVersion) -> str:
+def store_dataset_version(db: sqlite_utils.Database, matcher: TopicMatcher, item: DatasetVersion) -> str:
     """Remember the archive version fully read (bookkeeping, not counted as a document)."""
     row = {k: v for k, v in item.to_dict().items() if k != "item_type"}
     database.upsert_record(db, "datasets", row, pk="url")

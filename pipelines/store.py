@@ -23,8 +23,9 @@ from spiders.items import Document
 
 logger = logging.getLogger(__name__)
 
-# Storers for item types other than Document, keyed by class (parliament items register here).
-STORERS: dict[type, Callable[[sqlite_utils.Database, Any], str]] = {}
+# Storers for item types other than Document, keyed by class (parliament items register
+# here): storer(db, matcher, item) -> "insert" | "update" | "noop" | "irrelevant".
+STORERS: dict[type, Callable[[sqlite_utils.Database, TopicMatcher, Any], str]] = {}
 
 
 def topic_keywords(matcher: TopicMatcher) -> str:
@@ -59,7 +60,7 @@ def store_item(db: sqlite_utils.Database, matcher: TopicMatcher, item: Any) -> s
         return store_document(db, matcher, item)
     for kind, storer in STORERS.items():
         if isinstance(item, kind):
-            return storer(db, item)
+            return storer(db, matcher, item)
     raise TypeError(f"type d'élément inconnu : {type(item).__name__}")
 
 

@@ -48,8 +48,10 @@ def fixture_bytes(slug: str, name: str) -> bytes:
 
 def store_all(db, items) -> list[str]:
     """Store items through the real store step; return the actions."""
-    from pipelines.parliament import topic_matcher
+    from nlp.topic import TopicMatcher
+    from pipelines.config import load_config
     from pipelines.store import store_item
 
-    return [store_item(db, topic_matcher(), item) for item in items]
+    matcher = TopicMatcher.from_topic(load_config().topic)
+    return [store_item(db, matcher, item) for item in items]
 
