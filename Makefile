@@ -25,8 +25,8 @@ browser:
 # Install, crawl the recorded sources, tag, write the digest, then serve Datasette.
 demo: install
 	$(BIN)/veille crawl --replay local || echo "(au moins une source en échec : voir ci-dessus et « veille sources »)"
-	-$(BIN)/veille tag
-	-$(BIN)/veille digest --week $(DEMO_WEEK) --format html --format md --format csv --format json --out data/digest
+	$(BIN)/veille tag
+	$(BIN)/veille digest --week $(DEMO_WEEK) --format html --format md --format csv --format json --out data/digest
 	$(BIN)/veille sources
 	@echo "Digest de la semaine $(DEMO_WEEK) : data/digest/"
 	$(BIN)/veille serve --port $(PORT)
