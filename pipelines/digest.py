@@ -153,6 +153,7 @@ class MailSettings:
     subject_prefix: str = "[Veille SEC-Pa]"
     timeout: float = 30.0
     password_env: str = "VEILLE_SMTP_PASSWORD"
+    ca_file: Path | None = None
 
     @property
     def configured(self) -> bool:
@@ -240,6 +241,7 @@ def mail_settings(config: Config) -> MailSettings:
         subject_prefix=_typed(config, "mail.subject_prefix", raw.get("subject_prefix", f"[Veille {config.topic.name}]"), str, "texte"),
         timeout=float(_typed(config, "mail.timeout", raw.get("timeout", 30), (int, float), "nombre")),
         password_env=_typed(config, "mail.password_env", raw.get("password_env", "VEILLE_SMTP_PASSWORD"), str, "nom de variable"),
+        ca_file=_path(config, raw["ca_file"]) if _typed(config, "mail.ca_file", raw.get("ca_file", ""), str, "chemin") else None,
     )
 
 

@@ -1,7 +1,9 @@
 """Sending the digest by e-mail: one multipart/alternative message (plain text + HTML).
 
 SMTP host, port, TLS mode (starttls, ssl, none) and user come from [mail] in veille.toml;
-the password only from the environment ($VEILLE_SMTP_PASSWORD by default). Any failure is a
+the password only from the environment ($VEILLE_SMTP_PASSWORD by default). The server's
+certificate is always verified (name included): against the system trust store, or only
+against [mail] ca_file (a PEM bundle, e.g. a self-signed server certificate) when it is set. Any failure is a
 `MailError` with a one-line French message; the caller keeps the digest files on disk.
 """
 
@@ -41,24 +43,56 @@ def send_message(settings: MailSettings, message: EmailMessage) -> list[str]:
     password = os.environ.get(settings.password_env, "")
     if settings.user and not password:
         raise MailError(f"envoi impossible ({where}) : mot de passe absent, définir la variable {settings.password_env}")
+    context = tls_context(settings) if settings.tls in ("ssl", "starttls") else None
     try:
         if settings.tls == "ssl":
             smtp = smtplib.SMTP_SSL(settings.host, settings.port, local_hostname=_helo_name(settings),
-                                    timeout=settings.timeout, context=ssl.create_default_context())
+                                    timeout=settings.timeout, context=context)
         else:
             smtp = smtplib.SMTP(settings.host, settings.port, local_hostname=_helo_name(settings),
                                 timeout=settings.timeout)
         with smtp:
             if settings.tls == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=context)
             if settings.user:
                 smtp.login(settings.user, password)
             refused = smtp.send_message(message)
     except smtplib.SMTPException as exc:
         raise MailError(f"envoi SMTP refusé par {where} : {_one_line(exc)}") from None
+    except ssl.SSLCertVerificationError as exc:
+        detail = exc.verify_message or _one_line(exc)
+        reason = (f"établi pour un autre nom que {settings.host}" if "mismatch" in detail
+                  else _VERIFY_REASONS.get(detail, detail))
+        trust = f"[mail] ca_file ({settings.ca_file})" if settings.ca_file else "le magasin de certificats du système"
+        raise MailError(f"envoi SMTP impossible vers {where} : certificat du serveur refusé ({reason}), "
+                        f"vérifié avec {trust}") from None
     except (OSError, ssl.SSLError) as exc:
         raise MailError(f"envoi SMTP impossible vers {where} : {_one_line(exc)}") from None
     return [r for r in settings.recipients if r not in refused]
+
+
+def tls_context(settings: MailSettings) -> ssl.SSLContext:
+    """A verifying client context: [mail] ca_file alone when set, else the system trust store."""
+    if settings.ca_file is None:
+        return ssl.create_default_context()
+    where = f"{settings.host}:{settings.port}"
+    if not settings.ca_file.is_file():
+        raise MailError(f"envoi impossible ({where}) : [mail] ca_file introuvable : {settings.ca_file}")
+    try:
+        return ssl.create_default_context(cafile=str(settings.ca_file))
+    except (ssl.SSLError, ValueError, OSError) as exc:
+        raise MailError(f"envoi impossible ({where}) : [mail] ca_file illisible (certificats PEM attendus) : "
+                        f"{settings.ca_file} : {_one_line(exc)}") from None
+
+
+_VERIFY_REASONS = {
+    "self-signed certificate": "certificat auto-signé non reconnu",
+    "self signed certificate": "certificat auto-signé non reconnu",
+    "self-signed certificate in certificate chain": "autorité auto-signée non reconnue",
+    "unable to get local issuer certificate": "autorité de certification inconnue",
+    "certificate has expired": "certificat expiré",
+    "certificate is not yet valid": "certificat pas encore valide",
+}
 
 
 def _helo_name(settings: MailSettings) -> str:
