@@ -96,8 +96,7 @@ def test_html_is_mail_safe(written):
 @pytest.mark.slow
 def test_html_renders_in_headless_chromium(written):
     """Render both weeks in Debian's Chromium; save screenshots in tests/artifacts/."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium absent (apt-get install -y chromium)")
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make browser` (make test does)"
     from playwright.sync_api import sync_playwright
 
     out, _ = written
