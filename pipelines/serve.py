@@ -6,6 +6,8 @@ opened immutable (`-i`: no locking, counts cached), for a snapshot no crawl writ
 it is served. An optional staff login: put a hash made by
 `python -m pipelines.serve --hash-password` in VEILLE_STAFF_PASSWORD_HASH; nothing is then
 visible before logging in at /-/connexion. DATASETTE_SECRET keeps logins across restarts.
+Feed readers cannot log in: with VEILLE_FEED_TOKEN set (a random secret), the Atom and ICS
+feeds, and only them, also open with `?jeton=<secret>`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import sys
 import tempfile
@@ -25,6 +28,10 @@ import yaml
 DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
 PASSWORD_ENV = "VEILLE_STAFF_PASSWORD_HASH"
 IMMUTABLE_ENV = "VEILLE_SERVE_IMMUTABLE"
+FEED_TOKEN_ENV = "VEILLE_FEED_TOKEN"
+FEED_TOKEN_PARAM = "jeton"
+FEED_QUERIES = {"flux_mentions": "atom", "flux_engagements": "atom", "calendrier_engagements": "ics"}
+_FEED_PATH = re.compile(r"/[^/]+/(%s)" % "|".join(rf"{re.escape(q)}\.{e}" for q, e in FEED_QUERIES.items()))
 DATABASE_NAME = "veille"
 SQL_TIME_LIMIT_MS = 2000
 PBKDF2_ITERATIONS = 480_000
@@ -54,6 +61,15 @@ def verify_password(password: str, stored: str) -> bool:
     if algorithm != "pbkdf2_sha256" or not iterations.isdigit():
         return False
     return hmac.compare_digest(hash_password(password, salt, int(iterations)), stored.strip())
+
+
+def feed_token_accepted(path: str, supplied: str | None) -> bool:
+    """True when `path` is one of the subscribable feeds (/<base>/flux_mentions.atom,
+    …/flux_engagements.atom, …/calendrier_engagements.ics) and `supplied` is $VEILLE_FEED_TOKEN."""
+    expected = os.environ.get(FEED_TOKEN_ENV, "").strip()
+    if not expected or not supplied or not _FEED_PATH.fullmatch(path):
+        return False
+    return hmac.compare_digest(supplied.encode("utf-8"), expected.encode("utf-8"))
 
 
 def metadata_path(database: Path) -> Path | None:

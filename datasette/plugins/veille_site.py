@@ -1,6 +1,6 @@
 """The veille site on top of Datasette: search with snippets, join facets (actor, political
 group, ministry, month), document and actor pages with highlighted text, the weekly chart,
-canned-query fallbacks and an optional staff login.
+canned-query fallbacks, an optional staff login and a token that opens only the feeds.
 
 Loaded by Datasette from `--plugins-dir datasette/plugins`. Everything scraped is escaped
 before it reaches a page: highlighting cuts the raw text at offsets and escapes each piece.
@@ -23,10 +23,16 @@ from datasette.utils.asgi import Forbidden, NotFound, Response
 from markupsafe import Markup, escape
 
 from pipelines.queries import effective_sql, load_queries
-from pipelines.serve import PASSWORD_ENV, verify_password
+from pipelines.serve import (
+    FEED_QUERIES, FEED_TOKEN_ENV, FEED_TOKEN_PARAM, PASSWORD_ENV, feed_token_accepted, verify_password,
+)
 
 DB_NAME = "veille"
 STAFF_ACTOR = {"id": "equipe", "name": "Équipe"}
+FEED_ACTOR = {"id": "lecteur-de-flux", "veille_feed": True}
+FEED_LABELS = {"flux_mentions": "Documents qui citent les SEC-Pa (Atom)",
+               "flux_engagements": "Engagements, annonces, demandes et refus (Atom)",
+               "calendrier_engagements": "Échéances des engagements (agenda ICS)"}
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre"]
 KIND_LABELS = {"press": "presse", "question": "question", "question_ecrite": "question écrite",
@@ -480,8 +486,21 @@ def extra_template_vars(template, database, table, request, datasette):
 
 # ---------------------------------------------------------------- login
 @hookimpl
+def actor_from_request(datasette, request):
+    """A feed reader: the right ?jeton= on one of the three feed URLs (never on another page)."""
+    if os.environ.get(PASSWORD_ENV) and feed_token_accepted(request.path, request.args.get(FEED_TOKEN_PARAM)):
+        return FEED_ACTOR
+    return None
+
+
+@hookimpl
 def permission_allowed(datasette, actor, action, resource):
-    """With a staff password configured, nothing is visible before logging in."""
+    """With a staff password configured, nothing is visible before logging in; a feed reader
+    sees the feed queries and nothing else."""
+    if actor and actor.get("veille_feed"):
+        if action == "view-query":
+            return isinstance(resource, (tuple, list)) and resource[-1] in FEED_QUERIES
+        return action in ("view-instance", "view-database")
     if os.environ.get(PASSWORD_ENV) and not actor:
         return False
     return None
@@ -678,9 +697,25 @@ def _monthly_chart(rows: list[dict]) -> Markup:
                             period="{month}")
 
 
+def feed_links(request, datasette) -> dict:
+    """The feed addresses to subscribe to: public without login; with login, shown to staff
+    only and carrying ?jeton= (or a note when VEILLE_FEED_TOKEN is not set)."""
+    login = bool(os.environ.get(PASSWORD_ENV))
+    if login and (request.actor or {}).get("id") != STAFF_ACTOR["id"]:
+        return {"veille_feeds": [], "veille_feed_token_missing": False}
+    token = os.environ.get(FEED_TOKEN_ENV, "").strip()
+    if login and not token:
+        return {"veille_feeds": [], "veille_feed_token_missing": True}
+    suffix = "?" + urlencode({FEED_TOKEN_PARAM: token}) if login else ""
+    feeds = [{"label": FEED_LABELS[name], "url": datasette.absolute_url(
+        request, datasette.urls.path(f"/{DB_NAME}/{name}.{ext}")) + suffix} for name, ext in FEED_QUERIES.items()]
+    return {"veille_feeds": feeds, "veille_feed_token_missing": False}
+
+
 async def about_page(request, datasette):
-    """/-/a-propos: sources, licences and press rights."""
-    return Response.html(await datasette.render_template("veille_a_propos.html", {}, request=request))
+    """/-/a-propos: sources, licences and press rights; the feed addresses for staff."""
+    return Response.html(await datasette.render_template("veille_a_propos.html", feed_links(request, datasette),
+                                                         request=request))
 
 
 @hookimpl
