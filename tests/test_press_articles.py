@@ -128,3 +128,33 @@ def test_apply_article_never_keeps_blocked_text(name, access, text):
     assert (text in completed.text) if text else completed.text == ""
     assert completed.summary == "Le résumé du flux."
     assert completed.published == doc.published
+
+
+def test_page_labels_and_the_source_health_line():
+    from spiders.press_articles import PageTally, page_label
+
+    assert page_label("full", "") is None
+    assert page_label("teaser", page("midilibre_direct_20mb.html.gz").problem) == "page trop lourde"
+    assert page_label("teaser", page("estrepublicain_no_text.html").problem) == "aucun texte"
+    assert page_label("blocked", page("20minutes_consent_wall.html").problem) == "bloqué"
+    assert page_label("paywall", page("lemonde_sursis_paywall.html").problem) == "payant"
+    assert page_label("", "HTTP 404 (introuvable)") == "HTTP 404"
+    assert page_label("", "délai dépassé (pas de réponse en 20 s)") == "délai dépassé"
+    assert page_label("", "nom de domaine introuvable (DNS)") == "connexion impossible"
+
+    tally = PageTally()
+    for label in [None] * 9 + ["aucun texte", "page trop lourde", "boucle de redirections"]:
+        tally.add(label)
+    assert tally.message() == ("3 pages d'articles sur 12 illisibles : boucle de redirections (1), "
+                               "page trop lourde (1), aucun texte (1)")
+    refused = PageTally()
+    for label in ["bloqué", "payant", None]:
+        refused.add(label)
+    assert refused.message() is None
+    blocked = PageTally()
+    for label in ["bloqué"] * 10 + ["HTTP 404", "aucun texte"]:
+        blocked.add(label)
+    assert blocked.message() == "toutes les pages d'articles bloquées ou illisibles (12/12) : aucun texte (1), bloqué (10), HTTP 404 (1)"
+    two = PageTally()
+    two.add("bloqué"), two.add("bloqué")
+    assert two.message() is None  # fewer than 3 pages: not enough to call the source blocked

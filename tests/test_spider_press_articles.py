@@ -5,6 +5,12 @@ from datetime import datetime, timezone
 
 import pytest
 
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
+
 from conftest import fixture_response, run_veille, write_config
 from pipelines.archive import fetch_record_of
 from spiders.items import Document
@@ -54,6 +60,80 @@ def test_article_callback_completes_the_document(config_path):
     assert record.status == 200 and record.final_url == LEMONDE and record.body.startswith(b"<!DOCTYPE html>")
 
 
+def _crawled_spider(config_path, sources):
+    """A spider with its crawler settings, whose sources have been requested."""
+    spider = PressRssSpider.from_crawler(get_crawler(PressRssSpider, {"DOWNLOAD_TIMEOUT": 20}),
+                                         config_path=str(config_path), sources=sources)
+    for source in spider.sources:
+        spider.source_request(source)
+    return spider
+
+
+def _page(spider, request, name, status=200):
+    """Run the article callback on a recorded page (`name`) or a bare HTTP status."""
+    if name:
+        response = fixture_response("press_articles", name, request.url, "text/html; charset=utf-8", status, request.meta)
+    else:
+        response = TextResponse(request.url, status=status, body=b"Forbidden", request=request)
+    return list(spider.parse_article(response))
+
+
+def _failure(spider, request, exception):
+    """Run the article errback on a download failure."""
+    failure = Failure(exception)
+    failure.request = request
+    return list(spider.article_failed(failure))
+
+
+def _feed_requests(spider, name):
+    source = next(s for s in spider.sources if s.name == name)
+    response = fixture_response("press_articles", f"{name}_rss.xml", source.url, meta={"source": source})
+    return list(spider.parse(response))
+
+
+def test_unreadable_article_pages_show_in_the_source_health(config_path):
+    spider = _crawled_spider(config_path, "leprogres,midilibre,sudouest,estrepublicain")
+    # Le Progrès: one page read, a redirect loop, a page gone (404).
+    full, loop, gone = _feed_requests(spider, "leprogres")
+    assert _page(spider, full, "leprogres_afp_secpa.html")[0].access == "full"
+    assert spider.health["leprogres"].status == "ok"
+    loop.meta["redirect_urls"] = [loop.url, loop.url + "?redirect=1"]
+    (flagged,) = _failure(spider, loop, IgnoreRequest("max redirections reached"))
+    assert flagged.extra["article_problem"] == "boucle de redirections" and flagged.access == "teaser"
+    _failure(spider, gone, HttpError(TextResponse(gone.url, status=404, request=gone)))
+    health = spider.health["leprogres"]
+    assert (health.status, health.error) == ("warning", "1 page d'articles sur 3 illisible : boucle de redirections (1) ; aussi HTTP 404 (1)")
+
+    # Midi Libre: every page blocked or unreadable (consent wall, HTTP 403, timeout).
+    consent, forbidden, slow = _feed_requests(spider, "midilibre")
+    _page(spider, consent, "20minutes_consent_wall.html")
+    _page(spider, forbidden, None, status=403)
+    _failure(spider, slow, DownloadTimeoutError("timeout"))
+    health = spider.health["midilibre"]
+    assert (health.status, health.error) == (
+        "warning", "toutes les pages d'articles bloquées ou illisibles (3/3) : délai dépassé (1), bloqué (2)")
+
+    # Sud Ouest: a feed warning stays in front; paywalled and refused pages alone warn of nothing.
+    spider.fail(next(s for s in spider.sources if s.name == "sudouest"), "encodage déclaré incorrect", status="warning")
+    paywall, latin1, empty = _feed_requests(spider, "sudouest")
+    _page(spider, paywall, "lemonde_sursis_paywall.html")
+    _page(spider, latin1, "sudouest_benauge_latin1.html")
+    assert spider.health["sudouest"].error == "encodage déclaré incorrect"
+    _page(spider, empty, "estrepublicain_no_text.html")
+    assert spider.health["sudouest"].error == (
+        "encodage déclaré incorrect ; 1 page d'articles sur 3 illisible : aucun texte (1) ; aussi payant (1)")
+
+    # L'Est Républicain: a failed feed stays failed, with its own cause.
+    source = next(s for s in spider.sources if s.name == "estrepublicain")
+    requests = _feed_requests(spider, "estrepublicain")
+    spider.fail(source, "XML invalide, 3 entrée(s) récupérée(s) : x")
+    for request in requests:
+        _page(spider, request, "estrepublicain_no_text.html")
+    health = spider.health["estrepublicain"]
+    assert (health.status, health.error) == ("failed", "XML invalide, 3 entrée(s) récupérée(s) : x")
+    assert spider.article_pages["estrepublicain"].labels == {"aucun texte": 3}
+
+
 @pytest.mark.slow
 def test_replay_crawl_articles_stories_archive(tmp_path):
     config = write_config(tmp_path)
@@ -89,6 +169,17 @@ def test_replay_crawl_articles_stories_archive(tmp_path):
     assert problems["leprogres"] == "boucle de redirections"
     assert problems["midilibre"] == "page trop lourde (plus de 5 Mo), téléchargement interrompu"
     assert problems["estrepublicain"] == "aucun texte d'article dans la page (52 caractères seulement)"
+
+    # ... and counted in their source's health (pages missing from the recording are not).
+    warnings = {r["source"]: r["error"] for r in db.query("SELECT * FROM run_sources WHERE status = 'warning'")}
+    assert warnings == {
+        "leprogres": "1 page d'articles sur 2 illisible : boucle de redirections (1)",
+        "midilibre": "1 page d'articles sur 2 illisible : page trop lourde (1)",
+        "estrepublicain": "1 page d'articles sur 2 illisible : aucun texte (1)",
+        "ars_occitanie": "flux valide mais sans aucune entrée",
+        "senat_textes": "encodage déclaré incorrect, lu en windows-1252 (CharacterEncodingOverride)",
+    }
+    assert "  avertissement leprogres : 1 page d'articles sur 2 illisible : boucle de redirections (1)" in result.stderr.splitlines()
     notes = {r["source"]: json.loads(r["extra"]).get("article_notes") for r in docs.values()}
     assert notes["ladepeche"] == ["charset déclaré utf-8 incorrect, contenu lu en windows-1252"]
     assert "Place Arnaud-Bernard, la Case de santé ne désemplit pas." in next(
