@@ -12,8 +12,7 @@ run: a warning when some pages were unreadable on our side (redirect loop, too h
 text, timeout...), or when all of them (at least 3) were unreadable or refused by the
 publisher (HTTP 403/404/429..., anti-bot page, consent wall). Refused and paywalled pages
 alone are the publisher's choice: counted and listed in a warning, never a warning by
-themselves. A failed feed stays "failed". On the replay, a page absent from the recording
-(404) is not counted.
+themselves. A failed feed stays "failed".
 
 Per-source option in veille.toml: `articles = "auto"` (default), `"always"` or `"never"`;
 for a whole run: `scrapy crawl press_rss -a articles=never` (or the spider argument).
@@ -30,7 +29,6 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 
 from nlp.text import clean_text
@@ -115,8 +113,7 @@ class ArticleMixin:
         document = failure.request.meta["document"]
         cause = describe_article_failure(failure, self.settings.getfloat("DOWNLOAD_TIMEOUT"))
         self._article_problem(document, cause)
-        if not self._unrecorded(failure):
-            self._count_page(document, page_label("", cause))
+        self._count_page(document, page_label("", cause))
         flagged = replace(document, access="teaser", extra={**document.extra, "article_problem": cause})
         attach_fetch(flagged, fetch_record_of(document))
         yield flagged
@@ -144,12 +141,6 @@ class ArticleMixin:
             health.status = "warning"
             health.error = f"{base[1]} ; {message}" if base[0] == "warning" and base[1] else message
         written[document.source] = (base, (health.status, health.error))
-
-    def _unrecorded(self, failure) -> bool:
-        """On the replay, a 404 means the page was not recorded, not that it is gone."""
-        settings = getattr(self, "settings", None)
-        return bool(settings and settings.get("VEILLE_REPLAY")) and bool(failure.check(HttpError)) \
-            and failure.value.response.status == 404
 
     def _article_source(self, document: Document):
         return next((s for s in getattr(self, "sources", []) if s.name == document.source), None)

@@ -173,13 +173,13 @@ def test_replay_crawl_articles_stories_archive(tmp_path):
     # ... and counted in their source's health (pages missing from the recording are not).
     warnings = {r["source"]: r["error"] for r in db.query("SELECT * FROM run_sources WHERE status = 'warning'")}
     assert warnings == {
-        "leprogres": "1 page d'articles sur 2 illisible : boucle de redirections (1)",
-        "midilibre": "1 page d'articles sur 2 illisible : page trop lourde (1)",
-        "estrepublicain": "1 page d'articles sur 2 illisible : aucun texte (1)",
+        "leprogres": "1 page d'articles sur 3 illisible : boucle de redirections (1)",
+        "midilibre": "1 page d'articles sur 3 illisible : page trop lourde (1)",
+        "estrepublicain": "1 page d'articles sur 3 illisible : aucun texte (1)",
         "ars_occitanie": "flux valide mais sans aucune entrée",
         "senat_textes": "encodage déclaré incorrect, lu en windows-1252 (CharacterEncodingOverride)",
     }
-    assert "  avertissement leprogres : 1 page d'articles sur 2 illisible : boucle de redirections (1)" in result.stderr.splitlines()
+    assert "  avertissement leprogres : 1 page d'articles sur 3 illisible : boucle de redirections (1)" in result.stderr.splitlines()
     notes = {r["source"]: json.loads(r["extra"]).get("article_notes") for r in docs.values()}
     assert notes["ladepeche"] == ["charset déclaré utf-8 incorrect, contenu lu en windows-1252"]
     assert "Place Arnaud-Bernard, la Case de santé ne désemplit pas." in next(
