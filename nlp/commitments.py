@@ -53,6 +53,8 @@ NEGATION = re.compile(r"\b(?:ne|n')\s*(?:[\w']+\s+){0,2}?(?:pas|plus|jamais)\b(?
 NEGATION_SIMPLE = re.compile(r"\bpas question\b|\bne (?:sera|seront|pourra|pourront) (?:pas|plus) (?:prolong|maint|perennis|financ|reconduit|verse)|\bne (?:prevoit|prevoient) (?:pas|aucun)|\bne sera plus financ")
 # Negated abandonment is a commitment: "ne laissera pas tomber", "ne lâchera pas".
 POSITIVE_NEGATION = re.compile(r"\b(?:ne|n')\s*(?:[\w']+\s+){0,2}?(?:laisser\w*|lacher\w*|abandonner\w*|sacrifi\w*|fermer\w*)\s+(?:pas|plus|jamais)\b|\b(?:ne|n')\s*(?:laisser\w*|lacher\w*|abandonner\w*)\s+pas\b|ne seraient pas sacrifi|ne seront pas sacrifi|ne sera pas sacrifi")
+_TRIGGERS = tuple((kind, re.compile(regex)) for kind, regex in (
+    ("refusal", REFUSE_VERBS), ("demand", DEMAND_VERBS), ("commitment", COMMIT_VERBS), ("announcement", ANNOUNCE_VERBS)))
 _INCISE = re.compile(r"[,«»]\s*(?:a |ont |avait |aurait )?(?:annonce|indique|precise|fait savoir|confirme|assure|explique|declare|affirme|souligne|rappelle|promis|garanti)\w*\s+$")
 
 _PREPOSITION_BEFORE = re.compile(r"(?:\b(?:a|au|aux|aupres de|aupres du|aupres des|de|du|des|d'|par|pour|avec|contre|sur|envers|vers|entre|et|ou|chez|dont)\s*)$")
@@ -90,9 +92,8 @@ def classify(sentence: str) -> tuple[str, int, int] | None:
     """The kind of the sentence and the trigger's span in it, or None."""
     folded = fold(sentence)
     spans: dict[str, tuple[int, int]] = {}
-    for kind, regex in (("refusal", REFUSE_VERBS), ("demand", DEMAND_VERBS),
-                        ("commitment", COMMIT_VERBS), ("announcement", ANNOUNCE_VERBS)):
-        match = re.search(regex, folded)
+    for kind, regex in _TRIGGERS:
+        match = regex.search(folded)
         if match:
             spans[kind] = match.span()
     positive = POSITIVE_NEGATION.search(folded)

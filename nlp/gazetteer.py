@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -63,6 +64,20 @@ def organe_patterns(organes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             if len(value) >= 3 or (len(value) == 2 and value.isupper()):
                 patterns.append({"label": label, "pattern": value, "id": record["id"]})
     return _unambiguous(patterns)
+
+
+def structure_patterns(structures: Iterable[Any]) -> list[dict[str, Any]]:
+    """Patterns for the structures of the experiment (`[topic] structures` of the config:
+    objects or dicts with `name` and `ville`): the name as an organisation, with the id
+    "structure:<slug of the name>". Sorted; a name listed twice gives one pattern."""
+    patterns = {}
+    for record in structures:
+        name = record.get("name") if isinstance(record, dict) else getattr(record, "name", None)
+        name = clean_text(str(name or ""))
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+        if slug:
+            patterns[slug] = {"label": "ORG", "pattern": name, "id": f"structure:{slug}"}
+    return sort_patterns(patterns.values())
 
 
 def _unambiguous(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -164,10 +179,19 @@ def generate(acteur_files: Iterable[Path], organe_files: Iterable[Path],
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m nlp.gazetteer AN_DIR NOSDEPUTES_JSON OUT`: regenerate the committed file."""
+    """`python -m nlp.gazetteer AN_DIR NOSDEPUTES_JSON OUT`: regenerate the committed file;
+    `python -m nlp.gazetteer structures CONFIG OUT`: the patterns of `[topic] structures`."""
     import sys
 
-    an_dir, nosdeputes, out = (argv or sys.argv[1:])[:3]
+    args = argv or sys.argv[1:]
+    if args[:1] == ["structures"]:
+        from pipelines.config import load_config
+
+        patterns = structure_patterns(load_config(args[1]).topic.structures)
+        Path(args[2]).write_text(dumps_jsonl(patterns), encoding="utf-8")
+        print(f"{len(patterns)} motifs de structures écrits dans {args[2]}")
+        return
+    an_dir, nosdeputes, out = args[:3]
     patterns = generate(sorted(Path(an_dir, "acteur").glob("*.json")),
                         sorted(Path(an_dir, "organe").glob("*.json")), [Path(nosdeputes)])
     Path(out).write_text(dumps_jsonl(patterns), encoding="utf-8")

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import spacy
 from spacy.language import Language
 
+import nlp.ruler  # noqa: F401  (registers the veille_entity_ruler factory)
 import nlp.sentences  # noqa: F401  (registers the veille_senter component)
 from nlp.gazetteer import pattern_files, read_jsonl
 
@@ -30,7 +31,7 @@ def add_ruler(nlp: Language, patterns: Iterable[dict[str, Any]], before: str | N
     """Add (or extend) the `veille_ruler` entity ruler with validated patterns."""
     if "veille_ruler" not in nlp.pipe_names:
         where = {"before": before} if before and before in nlp.pipe_names else {}
-        nlp.add_pipe("entity_ruler", name="veille_ruler", config=RULER_CONFIG, **where)
+        nlp.add_pipe("veille_entity_ruler", name="veille_ruler", config=RULER_CONFIG, **where)
     nlp.get_pipe("veille_ruler").add_patterns(list(patterns))
     return nlp
 

@@ -62,6 +62,8 @@ def _to_float(num: str) -> float:
 
 def amounts(text: str) -> list[Amount]:
     """Every euro amount in `text`, normalised to a float in euros."""
+    if not _DIGIT.search(text):
+        return []
     folded = fold(text)
     found = []
     for match in _AMOUNT.finditer(folded):
@@ -91,6 +93,9 @@ _YEAR_ONLY = re.compile(r"\b(?P<edge>fin |d'ici |d'ici a |avant |jusqu'en |en |p
 _DEADLINE_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|\bau\s*$|fin\s*$|pour\s*$|\ble\s*$)")
 _STRONG_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|fin\s*$)")
 _PAST_MARK = re.compile(r"(plfss pour|lfss pour|plf pour|securite sociale pour|finances pour|depuis|en date du|lancee?s? en|lancee?s? le|date du|du \d+ \w+ au)\s*$")
+# Every date pattern above needs a digit, a month, "trimestre" or "annee": a cheap first look.
+_MAY_DATE = re.compile(r"\d|trimestre|annee|" + "|".join(MONTHS))
+_DIGIT = re.compile(r"\d")
 _QUARTERS = {"premier": 1, "1er": 1, "deuxieme": 2, "2e": 2, "second": 2, "troisieme": 3, "3e": 3,
              "quatrieme": 4, "4e": 4, "dernier": 4}
 
@@ -109,6 +114,8 @@ def _infer_year(month: int, day: int, date: str | None) -> int | None:
 def deadlines(text: str, date: str | None = None) -> list[Deadline]:
     """Every future date of `text` (relative to `date`, ISO), normalised, in text order."""
     folded = fold(text)
+    if not _MAY_DATE.search(folded):
+        return []
     taken: list[tuple[int, int]] = []
     found: list[Deadline] = []
 

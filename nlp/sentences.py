@@ -1,39 +1,67 @@
 """Sentence boundaries by rule: cheap, predictable, and aware of French abbreviations
-("M.", "Mme", "n°", "art.") so that "M. Darmanin" never ends a sentence."""
+("M.", "Mme", "n°", "art.") so that "M. Darmanin" never ends a sentence.
+
+Cheap means array work: the token attributes are read once with `Doc.to_array`, only the
+few candidate tokens (sentence-final punctuation, whitespace) are looked at in Python, and
+the boundaries are written back in one `Doc.from_array` (setting `Token.is_sent_start` one
+token at a time rescans the whole document on every assignment).
+"""
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_SPACE, IS_TITLE, IS_UPPER, LIKE_NUM, ORTH, SENT_START
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 ABBREVIATIONS = {"m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "art", "cf", "n°", "no",
                  "p", "pp", "vol", "etc", "av", "bd", "ex", "env", "min", "max", "j", "al"}
 _ENDS = {".", "!", "?", "…", "...", "?!", "!?"}
 _CLOSERS = {"»", '"', ")", "”", "'"}
+_OPENERS = {"«", '"', "-", "•", "·", "*"}
+_END_SET = {get_string_id(s) for s in _ENDS}
+_END_IDS = numpy.array(sorted(_END_SET), dtype=numpy.uint64)
+_CLOSER_IDS = {get_string_id(s) for s in _CLOSERS}
+_OPENER_IDS = {get_string_id(s) for s in _OPENERS}
+_ATTRS = [ORTH, IS_SPACE, IS_TITLE, IS_UPPER, LIKE_NUM]
+_DOT = get_string_id(".")
+
+
+def sentence_starts(doc: Doc) -> numpy.ndarray:
+    """SENT_START values (1 = starts a sentence, -1 = does not) for every token of `doc`."""
+    n = len(doc)
+    starts = numpy.full(n, -1, dtype=numpy.int64)
+    if not n:
+        return starts
+    starts[0] = 1
+    table = doc.to_array(_ATTRS)
+    orth, space = table[:, 0].tolist(), table[:, 1]
+    capital = (table[:, 2] | table[:, 3] | table[:, 4]).tolist()
+    candidates = numpy.flatnonzero(numpy.isin(table[:-1, 0], _END_IDS) | (space[:-1] != 0))
+    for i in candidates.tolist():
+        if space[i]:
+            if "\n" in doc[i].text:
+                starts[i + 1] = 1
+                continue
+            if orth[i] not in _END_SET:
+                continue
+        if orth[i] == _DOT and i > 0:
+            previous = doc[i - 1].lower_
+            if previous.rstrip(".") in ABBREVIATIONS or (len(previous) == 1 and previous.isalpha()):
+                continue
+        j = i + 1
+        while j < n and orth[j] in _CLOSER_IDS:
+            j += 1
+        if j < n and (capital[j] or orth[j] in _OPENER_IDS):
+            starts[j] = 1
+            starts[i + 1:j] = -1
+    return starts
 
 
 @Language.component("veille_senter")
 def veille_senter(doc: Doc) -> Doc:
     """Set sentence starts after sentence-final punctuation (and after newlines)."""
-    for token in doc:
-        token.is_sent_start = token.i == 0
-    for i, token in enumerate(doc[:-1]):
-        nxt = doc[i + 1]
-        if "\n" in token.text or (token.is_space and "\n" in token.text_with_ws):
-            nxt.is_sent_start = True
-            continue
-        if token.text not in _ENDS:
-            continue
-        previous = doc[i - 1].lower_ if i > 0 else ""
-        if token.text == "." and (previous.rstrip(".") in ABBREVIATIONS or (len(previous) == 1 and previous.isalpha())):
-            continue
-        j = i + 1
-        while j < len(doc) and doc[j].text in _CLOSERS:
-            j += 1
-        if j < len(doc) and (doc[j].is_title or doc[j].is_upper or doc[j].like_num or doc[j].text in {"«", '"', "-", "•", "·", "*"}):
-            doc[j].is_sent_start = True
-            for k in range(i + 1, j):
-                doc[k].is_sent_start = False
-        elif j < len(doc) and j > i + 1:
-            pass
+    if len(doc):
+        doc.from_array([SENT_START], sentence_starts(doc).view(numpy.uint64))
     return doc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -40,9 +41,14 @@ def fold(text: str) -> str:
     found in the folded copy are offsets in the original."""
     if text.isascii():
         return text.lower()
-    missing = {c for c in set(text) if ord(c) not in _FOLD_TABLE}
-    for char in missing:
-        _FOLD_TABLE[ord(char)] = _fold_char(char)
+    if len(text) <= 2000:
+        return _fold_sentence(text)
+    return text.translate(_FOLD_TABLE)
+
+
+@functools.lru_cache(maxsize=2048)
+def _fold_sentence(text: str) -> str:
+    # The rules fold the same sentence several times (trigger, actor, amount, deadline).
     return text.translate(_FOLD_TABLE)
 
 
@@ -62,8 +68,16 @@ def _fold_char(char: str) -> str:
     return base[0] if base else char
 
 
-# Filled lazily: one entry per character ever folded (a few hundred in French text).
-_FOLD_TABLE: dict[int, str] = {i: chr(i).lower() for i in range(128)}
+class _FoldTable(dict):
+    """Filled lazily by `str.translate` itself: one entry per character ever folded (a few
+    hundred in French text)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable({i: chr(i).lower() for i in range(128)})
 
 
 def snippet(text: str, start: int, end: int, width: int = 90) -> str:

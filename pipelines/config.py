@@ -29,6 +29,15 @@ class Topic:
     long_forms: tuple[str, ...]
     weak_signals: tuple[str, ...] = ()
     exclusions: tuple[str, ...] = ()
+    structures: tuple["Structure", ...] = ()
+
+
+@dataclass(frozen=True)
+class Structure:
+    """A structure of the experiment (`[topic] structures`): its name and its city."""
+
+    name: str
+    ville: str
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,7 @@ def _build(file: Path, raw: dict[str, Any]) -> Config:
         long_forms=check.strings(topic_raw, "topic.long_forms"),
         weak_signals=check.strings(topic_raw, "topic.weak_signals", required=False),
         exclusions=check.strings(topic_raw, "topic.exclusions", required=False),
+        structures=check.structures(topic_raw, "topic.structures"),
     )
     storage = check.table(raw, "storage", required=False)
     crawl = check.table(raw, "crawl", required=False)
@@ -156,6 +166,21 @@ class _Checker:
         if required and not value:
             raise self.fail(key, "la liste ne peut pas être vide")
         return tuple(value)
+
+    def structures(self, data: dict, key: str) -> tuple[Structure, ...]:
+        value = data.get(key.rsplit(".", 1)[-1], [])
+        if not isinstance(value, list):
+            raise self.fail(key, "liste de tables { name = \"...\", ville = \"...\" } attendue")
+        found = []
+        for index, item in enumerate(value):
+            where = f"{key}[{index}]"
+            if not isinstance(item, dict):
+                raise self.fail(where, "table { name = \"...\", ville = \"...\" } attendue")
+            unknown = sorted(set(item) - {"name", "ville"})
+            if unknown:
+                raise self.fail(where, f"clé inconnue {unknown[0]!r} (attendu : name, ville)")
+            found.append(Structure(self.string(item, f"{where}.name"), self.string(item, f"{where}.ville")))
+        return tuple(found)
 
     def number(self, data: dict, key: str, default: float) -> float:
         value = data.get(key.rsplit(".", 1)[-1], default)

@@ -43,3 +43,15 @@ def test_malformed_config_is_one_line_naming_file_and_key(tmp_path, body, messag
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="fichier de configuration introuvable"):
         load_config(tmp_path / "absent.toml")
+
+
+def test_topic_structures_are_name_and_city_and_a_bad_entry_names_its_key(tmp_path):
+    head = '[topic]\nname = "X"\nacronyms = ["X"]\nlong_forms = ["a b"]\n'
+    path = tmp_path / "veille.toml"
+    path.write_text(head + 'structures = [{ name = "Centre A", ville = "Lyon" }]\n', encoding="utf-8")
+    structure = load_config(path).topic.structures[0]
+    assert (structure.name, structure.ville) == ("Centre A", "Lyon")
+    path.write_text(head + 'structures = [{ name = "Centre A", ville = "Lyon" }, { name = "Centre B" }]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value) == f"{path}: topic.structures[1].ville: texte non vide attendu"

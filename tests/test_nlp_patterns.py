@@ -36,3 +36,45 @@ def test_gazetteer_from_records_drops_homonyms_and_keeps_ids():
     assert [p["pattern"] for p in groups] == ["ECOS", "Écologiste et Social"]
     assert patterns == actor_patterns(list(reversed(actors)))  # order-independent
     json.dumps(patterns)
+
+
+def test_structures_of_the_config_become_organisation_patterns_in_sync_with_the_file():
+    from conftest import ROOT
+    from nlp.gazetteer import PATTERN_DIR, structure_patterns
+    from nlp.pipeline import add_ruler
+    from pipelines.config import load_config
+    import spacy
+
+    structures = [{"name": "Maison  Exemple Santé", "ville": "Lyon"}, {"name": "Atelier Témoin", "ville": "Nantes"},
+                  {"name": "Atelier Témoin", "ville": "Nantes"}]
+    patterns = structure_patterns(structures)
+    assert patterns == [{"label": "ORG", "pattern": "Atelier Témoin", "id": "structure:atelier-temoin"},
+                        {"label": "ORG", "pattern": "Maison Exemple Santé", "id": "structure:maison-exemple-sante"}]
+    assert patterns == structure_patterns(list(reversed(structures)))
+    doc = add_ruler(spacy.blank("fr"), patterns)("Visite à la maison exemple santé de Lyon.")
+    assert [(e.text, e.label_, e.ent_id_) for e in doc.ents] == [("maison exemple santé", "ORG", "structure:maison-exemple-sante")]
+    committed = read_jsonl(PATTERN_DIR / "structures.jsonl")
+    assert committed == structure_patterns(load_config(ROOT / "veille.toml").topic.structures)
+
+
+def test_anchored_ruler_finds_what_spacys_ruler_finds():
+    import spacy
+
+    from nlp.pipeline import RULER_CONFIG, shipped_patterns
+    from nlp.ruler import expand_counts
+
+    patterns = shipped_patterns()
+    from conftest import ROOT
+
+    devset = ROOT / "tests" / "fixtures" / "nlp" / "devset.jsonl"
+    texts = [json.loads(line)["text"] for line in devset.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["ministre", "la ministre de la Santé, du Travail et des Solidarités", "Le Premier ministre et l'Élysée."]
+    found = []
+    for factory in ("entity_ruler", "veille_entity_ruler"):
+        nlp = spacy.blank("fr")
+        nlp.add_pipe(factory, config=RULER_CONFIG).add_patterns(patterns)
+        found.append([[(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents] for doc in nlp.pipe(texts)])
+    assert found[0] == found[1]
+    assert sum(map(len, found[1])) > 150
+    assert found[1][-2] == [(0, 11, "ROLE", "role:ministre_sante")]
+    assert len(expand_counts([{"LOWER": "a"}, {"LOWER": "b", "OP": "{0,10}"}, {"LOWER": "c", "OP": "{1,6}"}])) == 66
