@@ -10,6 +10,7 @@ page never yields text. `apply_article` puts the result on the feed's `Document`
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from dataclasses import dataclass, field, replace
@@ -99,7 +100,7 @@ def extract_article(body: bytes, url: str, content_type: str = "", status: int =
         return Article("blocked", problem="mur de consentement aux cookies : aucun texte enregistré", notes=notes)
     meta = dict(
         title=(result.title if result else "") or "",
-        author=(result.author if result else "") or "",
+        author=_author(page, (result.author if result else "") or ""),
         published=_published(page, result.date if result else None, today),
         canonical_url=(result.url if result else "") or "",
         notes=notes,
@@ -223,6 +224,19 @@ def _is_consent_wall(folded_text: str, folded_page: str, text_chars: int) -> boo
     in_page = sum(p in folded_page for p in CONSENT_PHRASES)
     in_text = sum(p in folded_text for p in CONSENT_PHRASES)
     return (in_text >= 1 and text_chars < 400) or (text_chars == 0 and in_page >= 2)
+
+
+_META_AUTHOR = re.compile(r"""<meta\s+name=["']author["']\s+content="([^"]+)"|<meta\s+name=["']author["']\s+content='([^']+)'""", re.I)
+
+
+def _author(page: str, found: str) -> str:
+    """The author trafilatura found, unless it is only a cut-off start of the page's own
+    <meta name="author"> (trafilatura cuts names at an apostrophe: "L'Est…" gives "L")."""
+    match = _META_AUTHOR.search(page)
+    declared = html.unescape(next((g for g in match.groups() if g), "")).strip() if match else ""
+    if declared and (not found or (declared.startswith(found) and len(found) < len(declared))):
+        return declared
+    return found
 
 
 def _is_paywalled(page: str, folded_page: str) -> bool:

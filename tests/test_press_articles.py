@@ -158,3 +158,8 @@ def test_page_labels_and_the_source_health_line():
     two = PageTally()
     two.add("bloqué"), two.add("bloqué")
     assert two.message() is None  # fewer than 3 pages: not enough to call the source blocked
+
+
+def test_author_with_an_apostrophe_is_not_cut():
+    article = page("estrepublicain_afp_secpa.html")
+    assert article.author == "L'Est Républicain (AFP)"
