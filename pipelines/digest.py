@@ -15,12 +15,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipelines.config import Config, ConfigError
+from pipelines.labels import MONTHS, french_date
 
 PARIS = ZoneInfo("Europe/Paris")
 FORMATS = ("html", "md", "csv", "json")
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 TLS_MODES = ("starttls", "ssl", "none")
 
 
@@ -68,10 +67,6 @@ class Week:
             first += f" {MONTHS[s.month - 1]}"
         return f"du {first} au {french_date(e)}"
 
-
-def french_date(d: date) -> str:
-    """"15 février 2026", "1er mars 2026"."""
-    return f"{d.day}{'er' if d.day == 1 else ''} {MONTHS[d.month - 1]} {d.year}"
 
 
 def paris_midnight_utc(d: date) -> str:

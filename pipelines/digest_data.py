@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 from nlp.text import fold
 from pipelines.config import Config
-from pipelines.digest import PARIS, DigestSettings, Week, french_date, week_of
+from pipelines.digest import PARIS, DigestSettings, Week, week_of
+from pipelines.labels import french_date, rule_label
 from pipelines.queries import run_query
 
 CHART_WEEKS = 12
@@ -35,7 +36,6 @@ KIND_LABELS = {
     "press": "", "question": "question", "reponse": "réponse", "amendement": "amendement",
     "debat": "débat", "communique": "communiqué",
 }
-RULE_LABELS = {"acronym": "sigle", "long_form": "forme longue", "weak": "signal faible", "title": "dans le titre"}
 COMMITMENT_KINDS = {"commitment": "engagement", "announcement": "annonce", "demand": "demande", "refusal": "refus"}
 ACTOR_KINDS = {"person": "personne", "organisation": "organisation", "role": "fonction"}
 STATUS_LABELS = {"ok": "ok", "warning": "avertissement", "failed": "échec"}
@@ -106,14 +106,6 @@ def _date_label(value: str | None) -> str:
     return french_date(day) if day else ""
 
 
-def rule_label(rule: str | None) -> str:
-    """"acronym:SEC-Pa" → "sigle"; "title:long_form:…" → "forme longue, dans le titre"."""
-    parts = (rule or "").split(":")
-    labels = [RULE_LABELS[p] for p in parts if p in RULE_LABELS]
-    if "title" in labels and len(labels) > 1:
-        labels = [*[l for l in labels if l != "dans le titre"], "dans le titre"]
-    return ", ".join(labels) or (rule or "règle inconnue")
-
 
 def why(db, document_id: str, limit: int = 3) -> list[dict[str, Any]]:
     """Why a document was kept: its distinct strong mentions (then weak ones), with snippet."""
@@ -124,7 +116,7 @@ def why(db, document_id: str, limit: int = 3) -> list[dict[str, Any]]:
         if key in seen:
             continue
         seen.add(key)
-        result.append({"matched": r["forme"], "rule": r["regle"], "rule_label": rule_label(r["regle"]),
+        result.append({"matched": r["forme"], "rule": r["regle"], "rule_label": rule_label(r["regle"], with_term=False),
                        "strength": r["force"], "snippet": " ".join((r["extrait"] or "").split())})
         if len(result) >= limit:
             break

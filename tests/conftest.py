@@ -16,6 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 REAL = ROOT.parent / "shared" / "data" / "real"
 VEILLE = str(Path(sys.executable).with_name("veille"))
+ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots (git-ignored)
+# Debian's Chromium (`make browser`), headless, with no background traffic on a closed network.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def write_config(tmp_path: Path, extra: str = "") -> Path:

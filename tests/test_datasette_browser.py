@@ -8,17 +8,12 @@ import os
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, VEILLE, free_port
+from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, VEILLE, free_port
 from datasette_helpers import build_database
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = ROOT / "tests" / "artifacts"
 
 # No skip: without Debian's Chromium these tests fail (`make test` installs it with `make browser`).
 pytestmark = pytest.mark.slow
@@ -54,7 +49,7 @@ def test_a_person_searches_reads_and_subscribes(server):
     ARTIFACTS.mkdir(exist_ok=True)
     dialogs, errors, requests = [], [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.on("pageerror", lambda e: errors.append(str(e)))

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import quote, urlencode
 
 from datasette import hookimpl
@@ -22,6 +22,7 @@ from datasette.utils import path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import Forbidden, NotFound, Response
 from markupsafe import Markup, escape
 
+from pipelines.labels import MONTHS, french_date, rule_label
 from pipelines.queries import effective_sql, load_queries
 from pipelines.serve import (
     FEED_QUERIES, FEED_TOKEN_ENV, FEED_TOKEN_PARAM, PASSWORD_ENV, feed_token_accepted, verify_password,
@@ -33,8 +34,6 @@ FEED_ACTOR = {"id": "lecteur-de-flux", "veille_feed": True}
 FEED_LABELS = {"flux_mentions": "Documents qui citent les SEC-Pa (Atom)",
                "flux_engagements": "Engagements, annonces, demandes et refus (Atom)",
                "calendrier_engagements": "Échéances des engagements (agenda ICS)"}
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre"]
 KIND_LABELS = {"press": "presse", "question": "question", "question_ecrite": "question écrite",
                "question_orale": "question orale", "qag": "question au Gouvernement",
                "reponse": "réponse", "answer": "réponse", "debate": "débat", "debat": "débat",
@@ -134,22 +133,6 @@ def safe_url(value: str | None) -> str:
     return value if re.match(r"(?i)^https?://", value) else ""
 
 
-def french_date(value: str | None, with_time: bool = False) -> str:
-    """"2026-02-18T10:05:00+00:00" → "18 février 2026" (or with the time)."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            moment = datetime.combine(date.fromisoformat(str(value)[:10]), datetime.min.time())
-        except ValueError:
-            return str(value)
-    text = f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
-    if with_time and (moment.hour or moment.minute):
-        text += f" à {moment.hour:02d} h {moment.minute:02d}"
-    return text
-
 
 def french_month(value: str | None) -> str:
     """"2026-02" → "février 2026"."""
@@ -159,16 +142,6 @@ def french_month(value: str | None) -> str:
     except (ValueError, IndexError):
         return str(value or "")
 
-
-def rule_label(rule: str | None) -> str:
-    """Why a mention matched, in French."""
-    rule = rule or ""
-    where = ""
-    if rule.startswith("title:"):
-        rule, where = rule[len("title:"):], " (dans le titre)"
-    kind, _, term = rule.partition(":")
-    label = {"acronym": "sigle", "long_form": "forme longue", "weak": "signal faible"}.get(kind, kind)
-    return f"{label} « {term} »{where}" if term else f"{label}{where}"
 
 
 def weekly_chart_svg(rows: list[dict], width: int = 760, height: int = 220,
