@@ -4,14 +4,11 @@ the same matching and storage as a crawled one."""
 from __future__ import annotations
 
 import hashlib
-import io
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
-import trafilatura
-from pypdf import PdfReader
-
+from pipelines.articles import charset_of, decode_html, extract_article
 from spiders.dates import parse_date
 from spiders.items import Document
 
@@ -38,31 +35,19 @@ def fetch(location: str, user_agent: str, timeout: float) -> tuple[bytes, str, s
 
 
 def extract(body: bytes, content_type: str, name: str) -> tuple[str, str]:
-    """(title, text) of a PDF, an HTML page or a plain-text file."""
+    """(title, text) of a PDF, an HTML page or a plain-text file. PDF and HTML go through
+    the article extraction of the press stage (charset repair, boilerplate removed)."""
     kind = content_type.split(";")[0].strip().lower()
-    if body[:5] == b"%PDF-" or kind == "application/pdf":
-        try:
-            reader = PdfReader(io.BytesIO(body))
-            text = "\n".join(page.extract_text() or "" for page in reader.pages)
-            title = (reader.metadata.title if reader.metadata else None) or ""
-        except Exception as exc:  # pypdf raises many types on broken files
-            raise AddError(f"{name} : PDF illisible ({exc})") from None
-        return title, text
-    text = _decode(body)
-    if kind in ("text/html", "application/xhtml+xml") or name.lower().endswith((".html", ".htm")) or "<html" in text[:1000].lower():
-        metadata = trafilatura.extract_metadata(text)
-        extracted = trafilatura.extract(text, include_comments=False, include_tables=True) or ""
-        return (metadata.title if metadata and metadata.title else ""), extracted
-    return "", text
-
-
-def _decode(body: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return body.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return body.decode("latin-1")
+    text, _ = decode_html(body, charset_of(content_type))
+    is_html = kind in ("text/html", "application/xhtml+xml") or name.lower().endswith((".html", ".htm")) \
+        or "<html" in text[:1000].lower()
+    if body[:5] != b"%PDF-" and kind != "application/pdf" and not is_html:
+        return "", text
+    article = extract_article(body, name, content_type or ("text/html" if is_html else "application/pdf"),
+                              max_bytes=MAX_BYTES)
+    if not article.text and article.problem:
+        raise AddError(f"{name} : {article.problem}")
+    return article.title, article.text
 
 
 def build_document(location: str, body: bytes, content_type: str, url: str, *, title: str | None,

@@ -79,7 +79,7 @@ def extract_article(body: bytes, url: str, content_type: str = "", status: int =
         return Article("teaser", problem=f"page trop lourde ({len(body) / 1e6:.1f} Mo, limite {max_bytes / 1e6:.0f} Mo)")
     if body.lstrip()[:5] == b"%PDF-":
         return _pdf_article(body, content_type)
-    page, notes = decode_html(body, _charset(content_type))
+    page, notes = decode_html(body, charset_of(content_type))
     if not page.strip():
         return Article("teaser", problem="page vide", notes=notes)
     today = today or datetime.now(timezone.utc)
@@ -177,7 +177,8 @@ def decode_html(body: bytes, declared: str = "") -> tuple[str, list[str]]:
     return body.decode("cp1252", errors="replace"), notes
 
 
-def _charset(content_type: str) -> str:
+def charset_of(content_type: str) -> str:
+    """The charset declared in a Content-Type header ("" when none)."""
     match = re.search(r"charset=[\"']?([\w.:-]+)", content_type or "", re.I)
     return match.group(1) if match else ""
 
