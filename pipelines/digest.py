@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,10 +49,6 @@ class Week:
         """Sunday of the week."""
         return self.start + timedelta(days=6)
 
-    def utc_bounds(self) -> tuple[str, str]:
-        """[Monday 00:00, next Monday 00:00) in Paris time, as ISO UTC strings."""
-        return paris_midnight_utc(self.start), paris_midnight_utc(self.start + timedelta(days=7))
-
     def shifted(self, weeks: int) -> "Week":
         """The week `weeks` weeks later (negative: earlier)."""
         return week_of(self.start + timedelta(weeks=weeks))
@@ -68,11 +64,6 @@ class Week:
         return f"du {first} au {french_date(e)}"
 
 
-
-def paris_midnight_utc(d: date) -> str:
-    """Midnight of `d` in Paris, as an ISO UTC timestamp comparable with `documents.published`."""
-    local = datetime.combine(d, time(0, 0), tzinfo=PARIS)
-    return local.astimezone(timezone.utc).replace(tzinfo=timezone.utc).isoformat()
 
 
 def week_of(d: date) -> Week:

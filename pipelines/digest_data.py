@@ -36,7 +36,6 @@ KIND_LABELS = {
     "press": "", "question": "question", "reponse": "réponse", "amendement": "amendement",
     "debat": "débat", "communique": "communiqué",
 }
-COMMITMENT_KINDS = {"commitment": "engagement", "announcement": "annonce", "demand": "demande", "refusal": "refus"}
 ACTOR_KINDS = {"person": "personne", "organisation": "organisation", "role": "fonction"}
 STATUS_LABELS = {"ok": "ok", "warning": "avertissement", "failed": "échec"}
 STEPS = ("documents", "parlement", "presse", "engagements", "acteurs", "graphique", "sources")

@@ -12,7 +12,6 @@ Exit code: 0 when everything ran; 1 when a step failed or a source has failed on
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import shlex
 import subprocess
@@ -289,11 +288,6 @@ def _run_locked(config: Config, options: NightlyOptions, echo: Callable[[str], N
 
 def _label(key: str) -> str:
     return {"crawl": "collecte", "tag": "étiquetage", "publish": "publication", "digest": "résumé"}[key]
-
-
-def steps_of(run: dict[str, Any]) -> list[dict[str, Any]]:
-    """The decoded `steps` column of a nightly run row."""
-    return json.loads(run.get("steps") or "[]")
 
 
 def lock_path(config: Config) -> Path:
