@@ -39,8 +39,7 @@ def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Docume
     """Normalise, match and upsert one document; return "insert", "update", "noop" or
     "irrelevant" (not stored: no strong mention of the topic)."""
     doc = normalize_document(doc)
-    if not doc.extra.get("keep_id"):  # parliamentary ids name documents that share a page (issue 3)
-        doc = same_document(db, doc)  # one article under several URLs / Google News (issue 4)
+    doc = same_document(db, doc)
     record = {**doc.to_dict(), "rules": matcher.fingerprint}
     aliases = [doc.guid, *doc.aliases]
     if database.document_is_current(db, record, aliases):

@@ -37,7 +37,13 @@ STOP_WORDS = set(
 
 # ------------------------------------------------------------------ one article, several addresses
 def same_document(db: sqlite_utils.Database, doc: Document) -> Document:
-    """`doc` with the id of the stored document it duplicates (unchanged when none)."""
+    """`doc` with the id of the stored document it duplicates (unchanged when none).
+
+    A document whose source names it with a stable id of its own (`extra["keep_id"]`:
+    parliamentary uids, where a question and its answer, or the passages of one sitting,
+    share one public page) is never merged by URL."""
+    if doc.extra.get("keep_id"):
+        return doc
     for alias in _url_aliases(doc):
         found = database.document_id_for_alias(db, alias)
         if found and found != doc.id:

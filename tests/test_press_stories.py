@@ -136,3 +136,19 @@ def test_group_stories_is_idempotent(db, matcher):
     assert db["stories"].count == 1 and db["story_members"].count == 4
     updated = next(db["stories"].rows)["updated_at"]
     assert group_stories(db) == first and next(db["stories"].rows)["updated_at"] == updated
+
+
+def test_documents_with_their_own_stable_id_are_never_merged_by_url(db, matcher):
+    from pipelines.store import store_document
+    from spiders.items import Document
+
+    page = "https://www.assemblee-nationale.fr/dyn/17/questions/QANR5L17QE9001"
+    question = Document(source="an", kind="question", url=page, title="Question : les SEC-Pa", id="QANR5L17QE9001",
+                        extra={"keep_id": True})
+    answer = Document(source="an", kind="reponse", url=page, title="Réponse : les SEC-Pa", id="QANR5L17QE9001-R",
+                      extra={"keep_id": True})
+    assert [store_document(db, matcher, d) for d in (question, answer)] == ["insert", "insert"]
+    assert sorted(r["id"] for r in db["documents"].rows) == ["QANR5L17QE9001", "QANR5L17QE9001-R"]
+    press_copy = Document(source="presse", url=page, title="Les SEC-Pa à l'Assemblée, version longue")
+    store_document(db, matcher, press_copy)
+    assert db["documents"].count == 2
