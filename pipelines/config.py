@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "veille.toml"
+CONFIG_ENV = "VEILLE_CONFIG"
+CONFIG_NAME = "veille.toml"
 CADENCES = {"hourly", "daily", "weekly", "monthly"}
 
 
@@ -74,13 +75,13 @@ class Config:
 
 
 def config_path(path: str | os.PathLike | None = None) -> Path:
-    """Resolve the config file: explicit path, then $VEILLE_CONFIG, then ./veille.toml."""
+    """The config file: the explicit path, else $VEILLE_CONFIG, else ./veille.toml (the one
+    `veille init` writes). Never looked for elsewhere."""
     if path:
         return Path(path)
-    if os.environ.get("VEILLE_CONFIG"):
-        return Path(os.environ["VEILLE_CONFIG"])
-    local = Path.cwd() / "veille.toml"
-    return local if local.exists() else DEFAULT_CONFIG
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    return Path.cwd() / CONFIG_NAME
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:
@@ -89,7 +90,10 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     try:
         raw = tomllib.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{file}: fichier de configuration introuvable") from None
+        raise ConfigError(f"{file}: fichier de configuration introuvable"
+                          " (créez-le avec « veille init » ou indiquez-le avec --config / VEILLE_CONFIG)") from None
+    except OSError as exc:
+        raise ConfigError(f"{file}: fichier de configuration illisible ({exc.strerror or exc})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{file}: TOML invalide ({exc})") from None
     return _build(file, raw)
@@ -108,7 +112,7 @@ def _build(file: Path, raw: dict[str, Any]) -> Config:
     )
     storage = check.table(raw, "storage", required=False)
     crawl = check.table(raw, "crawl", required=False)
-    base = file.resolve().parent
+    base = file.absolute().parent  # not resolve(): a symlinked veille.toml keeps its own folder
     sources_raw = raw.get("sources", [])
     if not isinstance(sources_raw, list):
         raise ConfigError(f"{file}: sources: doit être une liste [[sources]]")

@@ -15,7 +15,9 @@ from typing import Any, Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+from pipelines.resources import package_path
+
+TEMPLATES = package_path("templates")
 
 CSV_COLUMNS = ("semaine", "section", "rubrique", "date", "titre", "source", "type", "acteur",
                "montant_eur", "echeance", "pourquoi", "extrait", "lien_original", "lien_base")

@@ -21,7 +21,9 @@ from typing import Any
 
 import yaml
 
-METADATA = Path(__file__).resolve().parent.parent / "datasette" / "metadata.yml"
+from pipelines.resources import site_path
+
+METADATA = site_path("metadata.yml")
 DATABASE_NAME = "veille"
 _PARAM = re.compile(r"(?<!:):([a-zA-Z_][a-zA-Z0-9_]*)")
 

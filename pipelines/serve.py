@@ -25,7 +25,9 @@ from pathlib import Path
 
 import yaml
 
-DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
+from pipelines.resources import site_path
+
+DATASETTE_DIR = site_path()
 PASSWORD_ENV = "VEILLE_STAFF_PASSWORD_HASH"
 IMMUTABLE_ENV = "VEILLE_SERVE_IMMUTABLE"
 FEED_TOKEN_ENV = "VEILLE_FEED_TOKEN"
