@@ -20,16 +20,15 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any, Iterator
-from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from nlp.text import clean_text
+from spiders.dates import parse_day, parse_instant
 
-PARIS = ZoneInfo("Europe/Paris")
 AN_SITE = "https://www.assemblee-nationale.fr"
 QUESTION_KINDS = {"QE": "question écrite", "QG": "question au Gouvernement",
                   "QOSD": "question orale sans débat"}
@@ -86,46 +85,14 @@ def last(value: Any) -> Any:
 
 
 # ------------------------------------------------------------------ dates
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_SYCERON = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\d{0,3}$")
+def day_of(value: Any) -> str | None:
+    """An AN date field (string, `{"#text": …}` or nil) as ISO YYYY-MM-DD."""
+    return parse_day(text(value))
 
 
-def parse_day(value: Any) -> str | None:
-    """A date as ISO YYYY-MM-DD from ISO, ISO datetime, DD/MM/YYYY or Syceron forms."""
-    raw = text(value)
-    if not raw:
-        return None
-    raw = raw.strip()
-    try:
-        match = _DMY.match(raw)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day).isoformat()
-        match = _SYCERON.match(raw)
-        if match:
-            year, month, day = (int(g) for g in match.groups()[:3])
-            return date(year, month, day).isoformat()
-        return datetime.fromisoformat(raw.replace("Z", "+00:00")).date().isoformat()
-    except ValueError:
-        raise ValueError(f"date illisible {raw!r}") from None
-
-
-def parse_instant(value: Any) -> datetime | None:
-    """An aware UTC datetime; a bare date is taken as midnight Paris time."""
-    raw = text(value)
-    if not raw:
-        return None
-    raw = raw.strip()
-    match = _SYCERON.match(raw)
-    if match:
-        local = datetime(*(int(g) for g in match.groups()))
-    elif "T" in raw or " " in raw.strip():
-        local = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    else:
-        local = datetime.fromisoformat(parse_day(raw))
-    if local.tzinfo is None:
-        local = local.replace(tzinfo=PARIS)
-    return local.astimezone(timezone.utc)
+def instant_of(value: Any) -> datetime | None:
+    """An AN date-time field (string, `{"#text": …}` or nil) as an aware UTC datetime."""
+    return parse_instant(text(value))
 
 
 def stable_hash(data: Any) -> str:
@@ -314,9 +281,9 @@ def _question_record(q: dict[str, Any], uid: str, source: str) -> dict[str, Any]
     question_text = _LEGACY_PREFIX.sub("", clean_text(text(question.get("texte"))))
     answer_text = clean_text(text(answer.get("texte")))
     reminders = [r for r in as_list(q.get("renouvellements")) + as_list(q.get("signalement")) if not is_nil(r)]
-    published = (parse_day(question_info.get("dateJO")) or parse_day(obj(attribution.get("infoJO"), "infoJO").get("dateJO"))
-                 or parse_day(answer_info.get("dateJO")))
-    answered = parse_day(answer_info.get("dateJO")) if answer_text else None
+    published = (day_of(question_info.get("dateJO")) or day_of(obj(attribution.get("infoJO"), "infoJO").get("dateJO"))
+                 or day_of(answer_info.get("dateJO")))
+    answered = day_of(answer_info.get("dateJO")) if answer_text else None
     code, label = text(closure.get("codeCloture")), text(closure.get("libelleCloture"))
     analyses = _analyses(indexation)
     return {
@@ -336,7 +303,7 @@ def _question_record(q: dict[str, Any], uid: str, source: str) -> dict[str, Any]
         "question_text": question_text, "answer_text": answer_text,
         "status": closure_status(code, label, bool(answer_text), bool(reminders)),
         "closure_code": code, "closure_label": label,
-        "closure_date": parse_day(closure.get("dateCloture")),
+        "closure_date": day_of(closure.get("dateCloture")),
         "reminder_of": None, "reminders": len(reminders),
         "title": question_title(kind, number, analyses, indexation),
     }
@@ -393,8 +360,8 @@ def _amendment_record(a: dict[str, Any], uid: str, source: str) -> dict[str, Any
         "group_id": text(author.get("groupePolitiqueRef")),
         "cosigners": [c for c in cosigners if c], "signatories": label,
         "first_signatory": label.split(",")[0].strip() if label else "",
-        "filed": parse_day(life.get("dateDepot")), "published": parse_day(life.get("datePublication")),
-        "fate": text(life.get("sort")), "fate_date": parse_instant(life.get("dateSort")),
+        "filed": day_of(life.get("dateDepot")), "published": day_of(life.get("datePublication")),
+        "fate": text(life.get("sort")), "fate_date": instant_of(life.get("dateSort")),
         "state": text(obj(states.get("etat"), "etat").get("libelle")),
         "sub_state": text(obj(states.get("sousEtat"), "sousEtat").get("libelle")),
         "dispositif": dispositif, "expose": expose,
@@ -473,7 +440,7 @@ def _organe_record(o: dict[str, Any], uid: str) -> dict[str, Any]:
     return {
         "id": uid, "kind": text(o.get("codeType")), "name": clean_text(text(o.get("libelle"))),
         "short_name": clean_text(text(o.get("libelleAbrege"))) or None,
-        "start": parse_day(dates.get("dateDebut")), "end": parse_day(dates.get("dateFin")),
+        "start": day_of(dates.get("dateDebut")), "end": day_of(dates.get("dateFin")),
         "legislature": text(o.get("legislature")),
         "extra": {"abbrev": text(o.get("libelleAbrev")), "edition": clean_text(text(o.get("libelleEdition"))) or None,
                   "parent": text(o.get("organeParent")), "previous": text(o.get("organePrecedentRef")),
@@ -492,9 +459,9 @@ def _mandate_record(m: dict[str, Any], actor_id: str | None) -> dict[str, Any]:
         "id": uid, "actor_id": text(m.get("acteurRef")) or actor_id,
         "organe_id": organes[0] if organes else None, "organe_kind": text(m.get("typeOrgane")),
         "role": clean_text(text(quality.get("libQualite"))) or None,
-        "start": parse_day(m.get("dateDebut")), "end": parse_day(m.get("dateFin")),
+        "start": day_of(m.get("dateDebut")), "end": day_of(m.get("dateFin")),
         "extra": {"role_sex": clean_text(text(quality.get("libQualiteSex"))) or None,
-                  "legislature": text(m.get("legislature")), "published": parse_day(m.get("datePublication")),
+                  "legislature": text(m.get("legislature")), "published": day_of(m.get("datePublication")),
                   "organes": organes, "principal": text(m.get("nominPrincipale"))},
     }
 
@@ -531,7 +498,7 @@ def parse_sitting(data: bytes, default_uid: str = "?") -> dict[str, Any]:
     if meta is None:
         raise BadRecord(uid, "métadonnées absentes")
     try:
-        started = parse_instant(meta.findtext(f"{_NS}dateSeance"))
+        started = instant_of(meta.findtext(f"{_NS}dateSeance"))
     except ValueError as exc:
         raise BadRecord(uid, str(exc)) from None
     legislature = (meta.findtext(f"{_NS}legislature") or "").strip()

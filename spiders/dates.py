@@ -8,7 +8,7 @@ A date without a zone is taken as Europe/Paris time. Results are aware UTC datet
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -79,3 +79,46 @@ def _with_zone(local: datetime, zone: str | None) -> datetime | None:
     else:
         return None
     return (local - timedelta(minutes=offset)).replace(tzinfo=timezone.utc)
+
+
+# ------------------------------------------------------------------ parliamentary dates
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_SYCERON = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\d{0,3}$")
+
+
+def parse_day(raw: str | None) -> str | None:
+    """A date as ISO YYYY-MM-DD from ISO, ISO datetime, DD/MM/YYYY or Syceron forms;
+    None when empty, ValueError when unreadable."""
+    if not raw or not raw.strip():
+        return None
+    raw = raw.strip()
+    try:
+        match = _DMY.match(raw)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day).isoformat()
+        match = _SYCERON.match(raw)
+        if match:
+            year, month, day = (int(g) for g in match.groups()[:3])
+            return date(year, month, day).isoformat()
+        return datetime.fromisoformat(raw.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        raise ValueError(f"date illisible {raw!r}") from None
+
+
+def parse_instant(raw: str | None) -> datetime | None:
+    """An aware UTC datetime from ISO, DD/MM/YYYY or Syceron forms; a bare date is taken
+    as midnight Paris time."""
+    if not raw or not raw.strip():
+        return None
+    raw = raw.strip()
+    match = _SYCERON.match(raw)
+    if match:
+        local = datetime(*(int(g) for g in match.groups()))
+    elif "T" in raw or " " in raw:
+        local = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    else:
+        local = datetime.fromisoformat(parse_day(raw) or "")
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=PARIS)
+    return local.astimezone(timezone.utc)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from spiders.an_parse import parse_instant
+from spiders.dates import parse_instant
 from spiders.items import Document
 
 PUBLISHERS = {"AN": "Assemblée nationale", "Sénat": "Sénat"}

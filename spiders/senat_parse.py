@@ -12,7 +12,8 @@ from typing import Any
 from lxml import html as lxml_html
 
 from nlp.text import clean_text
-from spiders.an_parse import BadRecord, parse_day
+from spiders.an_parse import BadRecord
+from spiders.dates import parse_day
 
 SENAT_STATUS = (("reponse", "answered"), ("retir", "withdrawn"), ("cadu", "lapsed"),
                 ("transform", "converted"), ("en cours", "pending"))
