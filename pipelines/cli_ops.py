@@ -35,19 +35,16 @@ def digest(ctx, week, formats, out, send):
     from pathlib import Path
 
     from pipelines import db as database
-    from pipelines.digest import (
-        DigestError, build_digest, digest_settings, mail_settings, parse_formats, parse_week, write_digest,
-    )
+    from pipelines.digest import DigestError, build_digest, parse_formats, write_digest
     from pipelines.digest_data import STEPS as GATHER_STEPS
+    from pipelines.weeks import WeekError, parse_week
 
     try:
         config = _config(ctx)
-        settings = digest_settings(config)
+        settings = config.digest
         the_week = parse_week(week)
         wanted = parse_formats(formats) if formats else list(settings.formats)
-        if send:
-            mail_settings(config)
-    except (DigestError, ConfigError) as exc:
+    except (DigestError, WeekError, ConfigError) as exc:
         _fail(str(exc))
     if send and "html" not in wanted:
         wanted.append("html")
@@ -99,9 +96,6 @@ def nightly(ctx, replay, skip, force_digest, no_send):
 
     try:
         config = _config(ctx)
-        from pipelines.digest import digest_settings, mail_settings, nightly_settings
-
-        digest_settings(config), mail_settings(config), nightly_settings(config)
     except ConfigError as exc:
         _fail(str(exc))
     mode = "auto" if force_digest is None else ("always" if force_digest else "never")

@@ -1,6 +1,9 @@
-"""Load and validate `veille.toml`: the topic, the sources and the paths.
+"""Load and validate `veille.toml`: the topic, the sources, the paths and the settings of
+the digest, the mail and the night's run.
 
-A malformed file stops with one `ConfigError` line naming the file, the key and the problem.
+The file is checked once, when it is loaded, against one schema (`pipelines.config_schema`):
+unknown keys, wrong types and bad values stop with one `ConfigError` line naming the file,
+the key and the problem. The result is typed: callers never re-check a section.
 """
 
 from __future__ import annotations
@@ -10,15 +13,28 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+
+from pydantic import ValidationError
+
+from pipelines import config_schema as schema
+from pipelines.config_schema import CADENCES, FORMATS, TLS_MODES, WEEKDAYS
+
+__all__ = [
+    "CADENCES", "FORMATS", "TLS_MODES", "WEEKDAYS", "Config", "ConfigError", "DigestSettings", "MailSettings",
+    "NightlySettings", "Source", "Structure", "Topic", "config_path", "load_config",
+]
 
 CONFIG_ENV = "VEILLE_CONFIG"
 CONFIG_NAME = "veille.toml"
-CADENCES = {"hourly", "daily", "weekly", "monthly"}
 
 
 class ConfigError(ValueError):
-    """A configuration problem, already phrased as one line for the user."""
+    """A configuration problem, already phrased as one line for the user (the first one;
+    `problems` lists every line found when the file was checked)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 @dataclass(frozen=True)
@@ -43,7 +59,10 @@ class Structure:
 
 @dataclass(frozen=True)
 class Source:
-    """One configured source: a feed or a dataset, with its spider family (`kind`)."""
+    """One configured source: a feed or a dataset, with its spider family (`kind`).
+
+    `options` holds the other keys of its entry, already checked against its kind's model
+    (only the keys the file sets: a spider applies its own defaults)."""
 
     name: str
     kind: str
@@ -52,6 +71,51 @@ class Source:
     cadence: str = "daily"
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """The [digest] section: where and how the weekly digest is written (`weekday`: 0 = Monday)."""
+
+    site_url: str
+    database_name: str
+    out_dir: Path
+    formats: tuple[str, ...]
+    weekday: int
+    max_items: int
+    title: str
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """The [mail] section (the password comes from the variable named by `password_env`)."""
+
+    host: str
+    port: int
+    tls: str
+    user: str
+    sender: str
+    recipients: tuple[str, ...]
+    subject_prefix: str
+    timeout: float
+    password_env: str
+    ca_file: Path | None
+
+    @property
+    def configured(self) -> bool:
+        """True when there is somewhere to send the digest."""
+        return bool(self.host and self.recipients)
+
+
+@dataclass(frozen=True)
+class NightlySettings:
+    """The [nightly] section."""
+
+    max_consecutive_failures: int
+    lock_file: Path
+    crawl_timeout_s: float
+    tag_timeout_s: float
+    publish_command: str
 
 
 @dataclass(frozen=True)
@@ -67,7 +131,9 @@ class Config:
     download_delay: float
     download_timeout: float
     retry_times: int
-    sections: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    digest: DigestSettings
+    mail: MailSettings
+    nightly: NightlySettings
 
     def enabled_sources(self, kinds: set[str] | None = None) -> list[Source]:
         """Return the enabled sources, optionally only those of the given kinds."""
@@ -100,122 +166,90 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
 
 
 def _build(file: Path, raw: dict[str, Any]) -> Config:
-    check = _Checker(file)
-    topic_raw = check.table(raw, "topic")
-    topic = Topic(
-        name=check.string(topic_raw, "topic.name"),
-        acronyms=check.strings(topic_raw, "topic.acronyms"),
-        long_forms=check.strings(topic_raw, "topic.long_forms"),
-        weak_signals=check.strings(topic_raw, "topic.weak_signals", required=False),
-        exclusions=check.strings(topic_raw, "topic.exclusions", required=False),
-        structures=check.structures(topic_raw, "topic.structures"),
-    )
-    storage = check.table(raw, "storage", required=False)
-    crawl = check.table(raw, "crawl", required=False)
-    base = file.absolute().parent  # not resolve(): a symlinked veille.toml keeps its own folder
-    sources_raw = raw.get("sources", [])
-    if not isinstance(sources_raw, list):
-        raise ConfigError(f"{file}: sources: doit être une liste [[sources]]")
-    sources = tuple(check.source(s, i) for i, s in enumerate(sources_raw))
-    names = [s.name for s in sources]
+    try:
+        checked = schema.validate(raw)
+    except ValidationError as exc:
+        found = [f"{file}: {line}" for line in schema.problems(exc, raw)]
+        raise ConfigError(found[0], found) from None
+    names = [s.name for s in checked.sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ConfigError(f"{file}: sources: nom en double {duplicates[0]!r}")
+    base = file.absolute().parent  # not resolve(): a symlinked veille.toml keeps its own folder
+    database = _under(base, os.environ.get("VEILLE_DB") or checked.storage.database)
+    topic = checked.topic
     return Config(
         path=file,
-        topic=topic,
-        sources=sources,
-        database=_under(base, os.environ.get("VEILLE_DB") or storage.get("database", "data/veille.db")),
-        raw_dir=_under(base, storage.get("raw_dir", "data/raw")),
-        user_agent=check.string(crawl, "crawl.user_agent", default="veille/0.1"),
-        download_delay=check.number(crawl, "crawl.download_delay", default=1.0),
-        download_timeout=check.number(crawl, "crawl.download_timeout", default=30.0),
-        retry_times=int(check.number(crawl, "crawl.retry_times", default=2)),
-        sections=raw,
+        topic=Topic(
+            name=topic.name,
+            acronyms=tuple(topic.acronyms),
+            long_forms=tuple(topic.long_forms),
+            weak_signals=tuple(topic.weak_signals),
+            exclusions=tuple(topic.exclusions),
+            structures=tuple(Structure(s.name, s.ville) for s in topic.structures),
+        ),
+        sources=tuple(_source(s) for s in checked.sources),
+        database=database,
+        raw_dir=_under(base, checked.storage.raw_dir),
+        user_agent=checked.crawl.user_agent,
+        download_delay=checked.crawl.download_delay,
+        download_timeout=checked.crawl.download_timeout,
+        retry_times=checked.crawl.retry_times,
+        digest=_digest(checked.digest, base, database, topic.name),
+        mail=_mail(checked.mail, base, topic.name),
+        nightly=_nightly(checked.nightly, base, database),
+    )
+
+
+def _source(entry: schema.SourceTable) -> Source:
+    return Source(
+        name=entry.name,
+        kind=entry.kind,
+        url=entry.url,
+        label=entry.name if entry.label is None else entry.label,
+        cadence=entry.cadence,
+        enabled=entry.enabled,
+        options=schema.source_options(entry),
+    )
+
+
+def _digest(table: schema.DigestTable, base: Path, database: Path, topic: str) -> DigestSettings:
+    return DigestSettings(
+        site_url=table.site_url.rstrip("/"),
+        database_name=database.stem,
+        out_dir=_under(base, table.out_dir),
+        formats=tuple(dict.fromkeys(table.formats)) or FORMATS,
+        weekday=WEEKDAYS.index(table.weekday),
+        max_items=table.max_items,
+        title=table.title or f"Veille {topic}",
+    )
+
+
+def _mail(table: schema.MailTable, base: Path, topic: str) -> MailSettings:
+    return MailSettings(
+        host=table.host,
+        port=table.port or {"ssl": 465, "starttls": 587, "none": 25}[table.tls],
+        tls=table.tls,
+        user=table.user,
+        sender=table.sender,
+        recipients=tuple(table.recipients),
+        subject_prefix=f"[Veille {topic}]" if table.subject_prefix is None else table.subject_prefix,
+        timeout=table.timeout,
+        password_env=table.password_env,
+        ca_file=_under(base, table.ca_file) if table.ca_file else None,
+    )
+
+
+def _nightly(table: schema.NightlyTable, base: Path, database: Path) -> NightlySettings:
+    return NightlySettings(
+        max_consecutive_failures=table.max_consecutive_failures,
+        lock_file=_under(base, table.lock_file) if table.lock_file else database.parent / "nightly.lock",
+        crawl_timeout_s=table.crawl_timeout_s,
+        tag_timeout_s=table.tag_timeout_s,
+        publish_command=table.publish_command,
     )
 
 
 def _under(base: Path, value: str) -> Path:
     path = Path(value)
     return path if path.is_absolute() else base / path
-
-
-class _Checker:
-    """Typed accessors that turn a wrong value into a one-line `ConfigError`."""
-
-    def __init__(self, file: Path):
-        self.file = file
-
-    def fail(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{self.file}: {key}: {problem}")
-
-    def table(self, data: dict, key: str, required: bool = True) -> dict:
-        value = data.get(key)
-        if value is None and not required:
-            return {}
-        if not isinstance(value, dict):
-            raise self.fail(key, "table manquante ou invalide" if value is None else "doit être une table")
-        return value
-
-    def string(self, data: dict, key: str, default: str | None = None) -> str:
-        value = data.get(key.rsplit(".", 1)[-1], default)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, "texte non vide attendu")
-        return value
-
-    def strings(self, data: dict, key: str, required: bool = True) -> tuple[str, ...]:
-        value = data.get(key.rsplit(".", 1)[-1], [] if not required else None)
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(key, "liste de textes non vides attendue")
-        if required and not value:
-            raise self.fail(key, "la liste ne peut pas être vide")
-        return tuple(value)
-
-    def structures(self, data: dict, key: str) -> tuple[Structure, ...]:
-        value = data.get(key.rsplit(".", 1)[-1], [])
-        if not isinstance(value, list):
-            raise self.fail(key, "liste de tables { name = \"...\", ville = \"...\" } attendue")
-        found = []
-        for index, item in enumerate(value):
-            where = f"{key}[{index}]"
-            if not isinstance(item, dict):
-                raise self.fail(where, "table { name = \"...\", ville = \"...\" } attendue")
-            unknown = sorted(set(item) - {"name", "ville"})
-            if unknown:
-                raise self.fail(where, f"clé inconnue {unknown[0]!r} (attendu : name, ville)")
-            found.append(Structure(self.string(item, f"{where}.name"), self.string(item, f"{where}.ville")))
-        return tuple(found)
-
-    def number(self, data: dict, key: str, default: float) -> float:
-        value = data.get(key.rsplit(".", 1)[-1], default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise self.fail(key, f"nombre positif attendu, pas {value!r}")
-        return float(value)
-
-    def source(self, data: Any, index: int) -> Source:
-        where = f"sources[{index}]"
-        if not isinstance(data, dict):
-            raise self.fail(where, "doit être une table")
-        name = self.string(data, f"{where}.name")
-        where = f"sources[{index}] ({name})"
-        kind = self.string(data, f"{where}.kind")
-        url = self.string(data, f"{where}.url")
-        parsed = urlparse(url)
-        if parsed.scheme not in {"http", "https"} or not parsed.netloc:
-            raise self.fail(f"{where}.url", f"URL http(s) attendue, pas {url!r}")
-        cadence = data.get("cadence", "daily")
-        if cadence not in CADENCES:
-            raise self.fail(f"{where}.cadence", f"une valeur parmi {sorted(CADENCES)} attendue, pas {cadence!r}")
-        enabled = data.get("enabled", True)
-        if not isinstance(enabled, bool):
-            raise self.fail(f"{where}.enabled", "true ou false attendu")
-        known = {"name", "kind", "url", "label", "cadence", "enabled"}
-        return Source(
-            name=name,
-            kind=kind,
-            url=url,
-            label=str(data.get("label", name)),
-            cadence=cadence,
-            enabled=enabled,
-            options={k: v for k, v in data.items() if k not in known},
-        )

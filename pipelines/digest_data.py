@@ -17,10 +17,10 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 from nlp.text import fold
-from pipelines.config import Config
-from pipelines.digest import PARIS, DigestSettings, Week, week_of
+from pipelines.config import Config, DigestSettings
 from pipelines.labels import french_date, rule_label
 from pipelines.queries import run_query
+from pipelines.weeks import PARIS, Week, week_of
 
 CHART_WEEKS = 12
 CHART_HEIGHT = 90

@@ -11,7 +11,6 @@ from typing import Any
 
 from pipelines import db as database
 from pipelines.config import Config
-from pipelines.digest import mail_settings
 from pipelines.digest_render import render_html, render_markdown
 from pipelines.mail import MailError, build_message, send_message
 
@@ -35,7 +34,7 @@ def subject(digest: dict[str, Any]) -> str:
 def send_digest(db, config: Config, digest: dict[str, Any], paths: dict[str, Path], run_id: str | None = None) -> dict[str, Any]:
     """Send the digest to the [mail] recipients; log it; return {status, recipients, error}.
     Never raises for SMTP problems: the error is returned as one line."""
-    settings = mail_settings(config)
+    settings = config.mail
     html = Path(paths["html"]).read_text(encoding="utf-8") if "html" in paths else render_html(digest)
     text = Path(paths["md"]).read_text(encoding="utf-8") if "md" in paths else render_markdown(digest)
     message = build_message(settings, subject(digest), text, html)

@@ -15,7 +15,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from pipelines.digest import MailSettings
+from pipelines.config import MailSettings
 
 
 class MailError(RuntimeError):

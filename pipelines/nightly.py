@@ -23,10 +23,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from pipelines import db as database
-from pipelines.config import Config
-from pipelines.digest import (
-    PARIS, WEEKDAYS, DigestError, digest_settings, mail_settings, nightly_settings, previous_week, today_paris,
-)
+from pipelines.config import WEEKDAYS, Config
+from pipelines.weeks import PARIS, previous_week, today_paris
 
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3
 VEILLE_CMD = [sys.executable, "-c", "from pipelines.cli import main; main()"]
@@ -108,7 +106,7 @@ def step_crawl(config: Config, db, run_id: str, started: str, options: NightlyOp
     step = Step("collecte")
     args = ["crawl"] + (["--replay", options.replay] if options.replay else [])
     try:
-        result = _veille(config, *args, timeout=nightly_settings(config).crawl_timeout_s)
+        result = _veille(config, *args, timeout=config.nightly.crawl_timeout_s)
     except subprocess.TimeoutExpired as exc:
         step.status, step.summary = "failed", f"interrompue après {exc.timeout:.0f} s"
         return step
@@ -143,14 +141,9 @@ def step_crawl(config: Config, db, run_id: str, started: str, options: NightlyOp
 
 def step_tag(config: Config, db, run_id: str, started: str, options: NightlyOptions) -> Step:
     """Run `veille tag` (actors, commitments) when the NLP step is installed."""
-    from pipelines.cli import cli
-
     step = Step("étiquetage")
-    if "tag" not in cli.commands:
-        step.status, step.summary = "skipped", "commande `veille tag` absente : étape ignorée"
-        return step
     try:
-        result = _veille(config, "tag", timeout=nightly_settings(config).tag_timeout_s)
+        result = _veille(config, "tag", timeout=config.nightly.tag_timeout_s)
     except subprocess.TimeoutExpired as exc:
         step.status, step.summary = "failed", f"interrompu après {exc.timeout:.0f} s"
         return step
@@ -165,13 +158,13 @@ def step_tag(config: Config, db, run_id: str, started: str, options: NightlyOpti
 def step_publish(config: Config, db, run_id: str, started: str, options: NightlyOptions) -> Step:
     """Run [nightly] publish_command if set (Datasette otherwise reads the database live)."""
     step = Step("publication")
-    command = nightly_settings(config).publish_command
+    command = config.nightly.publish_command
     if not command:
         step.status, step.summary = "skipped", "rien à faire : `veille serve` lit la base directement"
         return step
     try:
         result = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=1800,
-                                cwd=config.path.resolve().parent)
+                                cwd=config.path.absolute().parent)
     except (OSError, subprocess.TimeoutExpired) as exc:
         step.status, step.summary = "failed", f"{command} : {exc}"
         return step
@@ -185,11 +178,11 @@ def step_publish(config: Config, db, run_id: str, started: str, options: Nightly
 
 def step_digest(config: Config, db, run_id: str, started: str, options: NightlyOptions) -> Step:
     """On the configured weekday, write last week's digest and send it (once per week)."""
-    from pipelines.digest import build_digest, write_digest
+    from pipelines.digest import DigestError, build_digest, write_digest
     from pipelines.digest_send import send_digest
 
     step = Step("résumé")
-    settings = digest_settings(config)
+    settings = config.digest
     today = options.today or today_paris()
     if options.digest == "never":
         step.status, step.summary = "skipped", "désactivé (--no-digest)"
@@ -207,7 +200,7 @@ def step_digest(config: Config, db, run_id: str, started: str, options: NightlyO
     paths = write_digest(digest, settings.out_dir, settings.formats)
     step.data = {"week": week.label, "files": [str(p) for p in paths.values()]}
     step.summary = f"semaine {week.label} écrite dans {settings.out_dir} ({', '.join(paths)})"
-    mail = mail_settings(config)
+    mail = config.mail
     if not options.send or not mail.configured:
         step.summary += " ; pas d'envoi " + ("(--no-send)" if not options.send else "([mail] host et recipients vides)")
         return step
@@ -226,7 +219,7 @@ def step_digest(config: Config, db, run_id: str, started: str, options: NightlyO
 
 def source_alerts(config: Config, db) -> list[str]:
     """One line per enabled source that failed on `max_consecutive_failures` nights in a row."""
-    limit = nightly_settings(config).max_consecutive_failures
+    limit = config.nightly.max_consecutive_failures
     enabled = [s.name for s in config.enabled_sources()]
     if not enabled or limit <= 0:
         return []
@@ -246,7 +239,7 @@ STEPS: dict[str, Callable[..., Step]] = {
 def run_nightly(config: Config, options: NightlyOptions, echo: Callable[[str], None] = print) -> int:
     """Run the whole night under the lock; print a short log through `echo`; return the
     exit code. Raise `LockBusy` when another run holds the lock."""
-    with NightlyLock(nightly_settings(config).lock_file):
+    with NightlyLock(config.nightly.lock_file):
         return _run_locked(config, options, echo)
 
 
@@ -292,4 +285,4 @@ def _label(key: str) -> str:
 
 def lock_path(config: Config) -> Path:
     """Where the nightly lock lives."""
-    return nightly_settings(config).lock_file
+    return config.nightly.lock_file

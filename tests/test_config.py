@@ -19,15 +19,15 @@ def test_production_config_lists_the_real_sources():
 
 @pytest.mark.parametrize("body, message", [
     ("[topic\nname = 1", "TOML invalide"),
-    ('[storage]\ndatabase = "x.db"\n', "topic: table manquante ou invalide"),
-    ('[topic]\nname = "X"\nlong_forms = ["a b"]\n', "topic.acronyms: liste de textes non vides attendue"),
+    ('[storage]\ndatabase = "x.db"\n', "topic: table obligatoire absente"),
+    ('[topic]\nname = "X"\nlong_forms = ["a b"]\n', "topic.acronyms: clé obligatoire absente"),
     ('[topic]\nname = "X"\nacronyms = []\nlong_forms = ["a b"]\n', "topic.acronyms: la liste ne peut pas être vide"),
     ('[topic]\nname = "X"\nacronyms = ["X"]\nlong_forms = ["a b"]\n[[sources]]\nname = "s"\nkind = "rss"\nurl = "ftp://x"\n',
      "sources[0] (s).url: URL http(s) attendue, pas 'ftp://x'"),
     ('[topic]\nname = "X"\nacronyms = ["X"]\nlong_forms = ["a b"]\n[[sources]]\nname = "s"\nkind = "rss"\nurl = "https://x"\ncadence = "souvent"\n',
      "sources[0] (s).cadence: une valeur parmi"),
     ('[topic]\nname = "X"\nacronyms = ["X"]\nlong_forms = ["a b"]\n[crawl]\ndownload_delay = "vite"\n',
-     "crawl.download_delay: nombre positif attendu, pas 'vite'"),
+     "crawl.download_delay: nombre attendu, pas 'vite'"),
     ('[topic]\nname = "X"\nacronyms = ["X"]\nlong_forms = ["a b"]\n[[sources]]\nname = "s"\nkind = "rss"\nurl = "https://x"\n[[sources]]\nname = "s"\nkind = "rss"\nurl = "https://y"\n',
      "sources: nom en double 's'"),
 ])
@@ -54,4 +54,8 @@ def test_topic_structures_are_name_and_city_and_a_bad_entry_names_its_key(tmp_pa
     path.write_text(head + 'structures = [{ name = "Centre A", ville = "Lyon" }, { name = "Centre B" }]\n', encoding="utf-8")
     with pytest.raises(ConfigError) as error:
         load_config(path)
-    assert str(error.value) == f"{path}: topic.structures[1].ville: texte non vide attendu"
+    assert str(error.value) == f"{path}: topic.structures[1].ville: clé obligatoire absente"
+    path.write_text(head + 'structures = [{ name = "Centre A", ville = " " }]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value) == f"{path}: topic.structures[0].ville: texte non vide attendu"

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 import digest_fixtures as fx
-from pipelines.digest import DigestError, Week, build_digest, parse_formats, parse_week
+from pipelines.digest import DigestError, build_digest, parse_formats
+from pipelines.weeks import Week, WeekError, parse_week
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_weeks_are_iso_weeks():
     ("2027-W01", "semaine 2027-W01 : elle n'a pas encore commencé"),
 ])
 def test_unknown_weeks_are_one_line_errors(text, message):
-    with pytest.raises(DigestError) as error:
+    with pytest.raises(WeekError) as error:
         parse_week(text, today=date(2026, 11, 22))
     assert str(error.value) == message
 
