@@ -16,7 +16,8 @@ pytestmark = pytest.mark.slow
 def test_nightly_twice_on_the_replay(tmp_path):
     from pipelines.config import load_config
     from pipelines.db import open_db
-    from pipelines.digest import PARIS, WEEKDAYS
+    from pipelines.config import WEEKDAYS
+    from pipelines.weeks import PARIS
 
     inbox = Inbox()
     smtp = Controller(inbox, hostname="127.0.0.1", port=free_port(), server_hostname="localhost")
