@@ -1,4 +1,4 @@
-"""Evaluation against the labelled development set (tests/fixtures/nlp/devset.jsonl).
+"""Evaluation against a labelled development set (veille's is tests/fixtures/nlp/devset.jsonl).
 
 Pure: items (dicts) in, scores and errors out. Labels: topic mentions, actors (text +
 resolved id), role resolution (accuracy over gold role mentions) and commitments (a
@@ -75,9 +75,25 @@ class Report:
 
 
 def load_devset(path: str | Path) -> list[dict[str, Any]]:
-    """Read the JSONL development set."""
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    """Read the JSONL development set: one object with `id` and `text` a line. Raises
+    OSError when the file cannot be read, ValueError (in French, with the line number)
+    when a line is not such an object."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise ValueError("fichier non UTF-8") from None
+    items = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            raise ValueError(f"ligne {number} : JSON invalide ({exc})") from None
+        if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("text"), str):
+            raise ValueError(f"ligne {number} : objet avec « id » et « text » attendu")
+        items.append(item)
+    return items
 
 
 def norm(text: str) -> str:

@@ -8,6 +8,7 @@ that date. When zero or several candidates remain, the mention stays a role (no 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -76,12 +77,8 @@ class Reference:
         organes, actors = list(organes), list(actors)
         people = {}
         for a in actors:
-            extra = a.get("extra")
-            if isinstance(extra, str) and extra.startswith("{"):
-                import json
-
-                extra = json.loads(extra)
-            civ = a.get("civ") or a.get("sex") or (extra or {}).get("civ") or (extra or {}).get("sex")
+            extra = row_extra(a)
+            civ = a.get("civ") or a.get("sex") or extra.get("civ") or extra.get("sex")
             people[a["id"]] = {**a, "civ": civ}
         names = {o["id"]: o.get("name") for o in organes}
         rows = []
@@ -124,6 +121,15 @@ class Reference:
             found = {m["organe_id"]: m.get("organe_name") or m["organe_id"]
                      for m in self.active(date) if m.get("organe_kind") == kind}
         return found
+
+
+def row_extra(row: dict[str, Any]) -> dict[str, Any]:
+    """The `extra` column of a reference row as a dict (stored as JSON text in the
+    database, a dict straight from the parser, or absent)."""
+    extra = row.get("extra")
+    if isinstance(extra, str) and extra.startswith("{"):
+        extra = json.loads(extra)
+    return extra if isinstance(extra, dict) else {}
 
 
 def _sex_of(value: Any) -> str | None:

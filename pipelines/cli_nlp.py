@@ -1,13 +1,32 @@
-"""CLI commands of the NLP stage: `veille tag` and `veille evaluate` (registered by cli.py)."""
+"""CLI commands of the NLP stage: `veille tag` and `veille evaluate` (registered by cli.py),
+and the maintainer commands that regenerate the committed pattern files:
+
+    python -m pipelines.cli_nlp gazetteer AN_DIR NOSDEPUTES_JSON nlp/patterns/an_generated.jsonl
+    python -m pipelines.cli_nlp structures veille.toml nlp/patterns/structures.jsonl
+
+This module is an entrance: it reads the files (AN reference data through
+`spiders.an_parse.parse_reference`, the one AN reader; the config; the dev set) and hands
+plain values to `nlp`, which never reads them itself.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import tempfile
 from pathlib import Path
+from typing import Any, Iterator, NoReturn
 
 import click
 
-DEVSET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "nlp" / "devset.jsonl"
+# Relative to the current folder: the default works from a checkout of veille.
+DEVSET = Path("tests") / "fixtures" / "nlp" / "devset.jsonl"
+
+
+def _fail(message: str) -> NoReturn:
+    """Print one French line on stderr and stop with exit code 2."""
+    click.echo(f"Erreur : {message}", err=True)
+    raise SystemExit(2)
 
 
 def _topic(config_path):
@@ -46,60 +65,175 @@ def tag(everything: bool, db_path: str | None, config_path: str | None, quiet: b
 
 
 @click.command()
-@click.option("--devset", type=click.Path(exists=True, dir_okay=False), default=str(DEVSET), show_default=True,
-              help="Jeu de développement annoté (JSONL).")
-@click.option("--reference", "reference_dir", type=click.Path(exists=True, file_okay=False),
-              help="Dossier des données de référence (défaut : celui du jeu de développement).")
+@click.option("--devset", default=str(DEVSET), show_default=True,
+              help="Jeu de développement annoté (JSONL) ; le défaut vaut depuis un dépôt veille.")
+@click.option("--reference", "reference_dir",
+              help="Dossier des données de référence : amo/*.json (AN) et mandates_extra.json "
+                   "(défaut : celui du jeu de développement).")
 @click.option("--errors/--no-errors", default=True, help="Afficher les erreurs une à une.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Fichier de configuration.")
 def evaluate(devset: str, reference_dir: str | None, errors: bool, config_path: str | None) -> None:
     """Mesurer l'étape NLP sur le jeu annoté : précision, rappel et F1 par étiquette.
 
     Affiche aussi l'exactitude de la résolution des rôles, les objectifs et les erreurs ;
-    le code de sortie vaut 1 si un objectif n'est pas atteint.
+    le code de sortie vaut 1 si un objectif n'est pas atteint. La référence est construite
+    comme celle de « veille tag » : les fichiers de référence passent par une base SQLite
+    temporaire.
 
-    Exemple : veille evaluate --no-errors
+    Exemple : veille evaluate --no-errors --devset tests/fixtures/nlp/devset.jsonl
     """
     from nlp.evaluate import evaluate as run, format_report, load_devset
-    from nlp.gazetteer import actor_patterns
+    from nlp.gazetteer import reference_patterns
     from nlp.pipeline import load_pipeline
 
     logging.getLogger("nlp").setLevel(logging.WARNING)
+    try:
+        items = load_devset(devset)
+    except FileNotFoundError:
+        _fail(f"jeu de développement introuvable : {devset} (indiquez-le avec --devset)")
+    except (OSError, ValueError) as exc:
+        _fail(f"jeu de développement illisible : {devset} ({_reason(exc)})")
+    directory = Path(reference_dir) if reference_dir else Path(devset).parent
+    if not directory.is_dir():
+        _fail(f"dossier de référence introuvable : {directory} (indiquez-le avec --reference)")
     _, topic = _topic(config_path)
-    mandates, organes, actors = reference_rows(Path(reference_dir) if reference_dir else Path(devset).parent)
-    from nlp.roles import Reference
-
-    nlp = load_pipeline(extra_patterns=actor_patterns(actors))
-    report = run(load_devset(devset), nlp, Reference.join(mandates, organes, actors), topic)
+    reference = evaluation_reference(directory)
+    nlp = load_pipeline(extra_patterns=reference_patterns(reference))
+    report = run(items, nlp, reference, topic)
     click.echo(format_report(report, show_errors=errors))
     if report.failures():
         raise SystemExit(1)
 
 
-def reference_rows(directory: Path) -> tuple[list[dict], list[dict], list[dict]]:
-    """Reference data of an evaluation folder: AN files in `amo/` (PM*, PO*, PA*) plus
-    `mandates_extra.json` (mandates, organes, actors written by hand)."""
-    import json
+def _reason(exc: Exception) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
 
-    from nlp.gazetteer import an_acteur_record, an_mandat_record, an_organe_record
 
-    def read(path: Path) -> dict:
-        return json.loads(path.read_text(encoding="utf-8"))
+# ------------------------------------------------------------------ reference data of an evaluation
+def evaluation_reference(directory: Path):
+    """The `Reference` that `veille tag` would build from a database holding the reference
+    data of `directory`: its rows are written to a temporary database through the write
+    path of `pipelines.db`, then read back with `pipelines.tag.load_reference`."""
+    from pipelines import db as store
+    from pipelines.tag import load_reference
 
-    amo = directory / "amo"
-    mandates = [an_mandat_record(read(p)) for p in sorted(amo.glob("PM*.json"))]
-    organes = []
-    for path in sorted(amo.glob("PO*.json")):
-        record = an_organe_record(read(path))
-        if record["kind"] == "GOUVERNEMENT":
-            record["name"] = f"Gouvernement {read(path)['organe'].get('libelleAbrege') or ''}".strip()
-        organes.append(record)
-    actors = [an_acteur_record(read(p)) for p in sorted(amo.glob("PA*.json"))]
-    actors = [{**a, "name": f"{a['prenom']} {a['nom']}"} for a in actors]
+    with tempfile.TemporaryDirectory(prefix="veille-evaluate-") as tmp:
+        db = store.open_db(Path(tmp) / "reference.db")
+        try:
+            for table, record in reference_records(directory):
+                store.upsert_record(db, table, _table_row(db, table, record))
+            return load_reference(db)
+        finally:
+            db.close()
+
+
+def reference_records(directory: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(table, record) of an evaluation folder: every AN file of `amo/` (acteurs with their
+    mandates, organes, mandats) read by `spiders.an_parse.parse_reference`, then the
+    hand-written `mandates_extra.json` ({"actors", "organes", "mandates"} lists)."""
+    from spiders.an_parse import REFERENCE_TABLES
+
+    for kind, record in an_records(sorted((directory / "amo").glob("*.json"))):
+        yield REFERENCE_TABLES[kind], record
     extra_path = directory / "mandates_extra.json"
     if extra_path.exists():
-        extra = read(extra_path)
-        mandates += extra.get("mandates", [])
-        organes += extra.get("organes", [])
-        actors += [{**a, "kind": "person"} for a in extra.get("actors", [])]
-    return mandates, organes, actors
+        extra = _read_json(extra_path)
+        for table in ("organes", "actors", "mandates"):
+            for record in extra.get(table, []):
+                yield table, ({"kind": "person", **record} if table == "actors" else record)
+
+
+def an_records(paths: Iterator[Path] | list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """("actor" | "organe" | "mandate", record) of AN reference JSON files, through the one
+    AN reader; an unreadable file stops with one French line."""
+    from spiders.an_parse import BadRecord, parse_reference
+
+    for path in paths:
+        try:
+            yield from parse_reference(_read_json(path), path.stem)
+        except BadRecord as exc:
+            _fail(f"donnée de référence illisible : {path} ({exc})")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        _fail(f"fichier illisible : {path} ({_reason(exc)})")
+
+
+def _table_row(db, table: str, record: dict[str, Any]) -> dict[str, Any]:
+    """A record as a row of `table`: keys that are not columns go into `extra` (the
+    hand-written records put `civ` at the top, where the AN reader puts it in `extra`)."""
+    from nlp.roles import row_extra
+
+    columns = set(db[table].columns_dict)
+    row = {k: v for k, v in record.items() if k in columns}
+    rest = {k: v for k, v in record.items() if k not in columns}
+    if rest:
+        row["extra"] = {**row_extra(row), **rest}
+    return row
+
+
+# ------------------------------------------------------------------ committed pattern files
+def nosdeputes_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """NosDéputés `deputes/json` export to `actors` rows with AN ids (`PA` + id_an)."""
+    rows = []
+    for item in data.get("deputes", []):
+        d = item.get("depute", item)
+        if d.get("id_an"):
+            rows.append({"id": f"PA{d['id_an']}", "kind": "person", "name": d.get("nom"),
+                         "extra": {"prenom": d.get("prenom"), "nom": d.get("nom_de_famille"), "sex": d.get("sexe")}})
+    return rows
+
+
+@click.group()
+def maintenance() -> None:
+    """Régénérer les fichiers de motifs livrés dans nlp/patterns (pour les mainteneurs)."""
+
+
+@maintenance.command("gazetteer")
+@click.argument("an_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("nosdeputes", type=click.Path(exists=True, dir_okay=False))
+@click.argument("out", type=click.Path(dir_okay=False))
+def gazetteer_command(an_dir: str, nosdeputes: str, out: str) -> None:
+    """Régénérer les motifs des députés, groupes, commissions et ministères.
+
+    AN_DIR contient des fichiers AN (acteurs, organes) lus comme par la collecte ;
+    NOSDEPUTES est l'export deputes/json de NosDéputés ; les acteurs AN l'emportent.
+
+    Exemple : python -m pipelines.cli_nlp gazetteer ../shared/data/real/assemblee_nationale/amo
+    ../shared/data/real/nosdeputes/nosdeputes_deputes_json_16e.json nlp/patterns/an_generated.jsonl
+    """
+    from nlp.gazetteer import dumps_jsonl, generate
+
+    actors = {row["id"]: row for row in nosdeputes_rows(_read_json(Path(nosdeputes)))}
+    organes = []
+    for kind, record in an_records(sorted(Path(an_dir).rglob("*.json"))):
+        if kind == "actor":
+            actors[record["id"]] = record
+        elif kind == "organe":
+            organes.append(record)
+    patterns = generate(actors.values(), organes)
+    Path(out).write_text(dumps_jsonl(patterns), encoding="utf-8")
+    click.echo(f"{len(patterns)} motifs écrits dans {out}")
+
+
+@maintenance.command("structures")
+@click.argument("config_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("out", type=click.Path(dir_okay=False))
+def structures_command(config_path: str, out: str) -> None:
+    """Régénérer les motifs des structures de l'expérimentation ([topic] structures).
+
+    Exemple : python -m pipelines.cli_nlp structures veille.toml nlp/patterns/structures.jsonl
+    """
+    from nlp.gazetteer import dumps_jsonl, structure_patterns
+
+    config, _ = _topic(config_path)
+    patterns = structure_patterns(config.topic.structures)
+    Path(out).write_text(dumps_jsonl(patterns), encoding="utf-8")
+    click.echo(f"{len(patterns)} motifs de structures écrits dans {out}")
+
+
+if __name__ == "__main__":
+    maintenance(prog_name="python -m pipelines.cli_nlp")

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator
 import sqlite_utils
 
 from nlp.extract import Annotations, extract
-from nlp.gazetteer import actor_patterns
+from nlp.gazetteer import reference_patterns
 from nlp.pipeline import DEFAULT_MODEL, load_pipeline
 from nlp.roles import Reference
 from nlp.topic import TopicMatcher
@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 
 def load_reference(db: sqlite_utils.Database) -> Reference:
-    """Mandates joined with actor and organe names, from the reference tables."""
+    """Mandates joined with actor and organe names, from the reference tables (what
+    `veille tag` resolves roles with; `veille evaluate` builds its reference here too)."""
     tables = set(db.table_names())
     mandates = list(db["mandates"].rows) if "mandates" in tables else []
     organes = list(db["organes"].rows) if "organes" in tables else []
@@ -60,9 +61,7 @@ def tag(db: sqlite_utils.Database, topic: TopicMatcher, everything: bool = False
     if not documents:
         return counts
     reference = load_reference(db)
-    nlp = nlp or load_pipeline(model, extra_patterns=actor_patterns(
-        {"id": a["actor_id"], "name": a["actor_name"], "civ": a.get("civ")} for a in reference.mandates
-        if a.get("actor_id") and a.get("actor_name")))
+    nlp = nlp or load_pipeline(model, extra_patterns=reference_patterns(reference))
     triples: Iterator = ((d["text"] or "", d["published"], d["id"]) for d in documents)
     for annotations in extract(triples, nlp, reference, topic):
         mentions, commitments = _rows(annotations)

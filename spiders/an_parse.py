@@ -387,6 +387,11 @@ def publication_index_uids(body: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ AN acteurs / organes / mandats
+# The one reader of AN reference JSON: the spider, the gazetteer generation and `veille
+# evaluate` all go through `parse_reference`. Its records are the rows of these tables.
+REFERENCE_TABLES = {"actor": "actors", "organe": "organes", "mandate": "mandates"}
+
+
 def parse_reference(data: Any, default_uid: str = "?") -> Iterator[tuple[str, dict[str, Any]]]:
     """Records ("actor" | "organe" | "mandate", record) of one AMO JSON object: a split
     file ({"acteur"}, {"organe"} or {"mandat"}) or a whole export ({"export": ...})."""
@@ -436,6 +441,9 @@ def _actor_record(a: dict[str, Any], uid: str) -> tuple[dict[str, Any], list[dic
 
 
 def _organe_record(o: dict[str, Any], uid: str) -> dict[str, Any]:
+    # `short_name` is `libelleAbrege`, the AN's display label ("EcoS", "LECORNU II",
+    # "Affaires sociales"); `libelleAbrev` is a code ("ECOS", "CION-SOC", and "GVT" for
+    # every government, so it cannot tell two cabinets apart): kept as `extra.abbrev`.
     dates = obj(o.get("viMoDe"), "viMoDe")
     return {
         "id": uid, "kind": text(o.get("codeType")), "name": clean_text(text(o.get("libelle"))),

@@ -1,5 +1,6 @@
 """Shared NLP test fixtures: one loaded model for the session, and the reference data
-(real AN mandate/organe files + hand-written records in tests/fixtures/nlp/)."""
+(real AN files + hand-written records in tests/fixtures/nlp/), built the way `veille
+evaluate` builds it: through a database, as `veille tag` reads it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.gazetteer import actor_patterns
+from nlp.gazetteer import reference_patterns
 from nlp.roles import Reference
 from nlp.topic import TopicMatcher
 
@@ -15,16 +16,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "nlp"
 DEVSET = FIXTURES / "devset.jsonl"
 
 
-def reference_rows() -> tuple[list[dict], list[dict], list[dict]]:
-    """Mandates, organes and actors: the real AN files, then the hand-written extras."""
-    from pipelines.cli_nlp import reference_rows as rows
-
-    return rows(FIXTURES)
-
-
 def reference() -> Reference:
-    """The test reference (mandates joined with names)."""
-    return Reference.join(*reference_rows())
+    """The test reference (mandates joined with names), as `veille evaluate` builds it."""
+    from pipelines.cli_nlp import evaluation_reference
+
+    return evaluation_reference(FIXTURES)
+
+
+def reference_rows() -> tuple[list[dict], list[dict], list[dict]]:
+    """Mandates, organes and actors of the test reference."""
+    ref = reference()
+    return ref.mandates, ref.organes, ref.actors
 
 
 def topic_matcher() -> TopicMatcher:
@@ -39,7 +41,7 @@ def nlp_model():
     """The NLP pipeline with the reference people as extra patterns, loaded once."""
     from nlp.pipeline import load_pipeline
 
-    return load_pipeline(extra_patterns=actor_patterns(reference_rows()[2]))
+    return load_pipeline(extra_patterns=reference_patterns(reference()))
 
 
 @pytest.fixture(scope="session")
