@@ -180,3 +180,32 @@ def test_links_open_real_datasette_pages(built, w07):
         return [(await ds.client.get(u.removeprefix(fx.SITE))).status_code for u in urls]
 
     assert asyncio.run(statuses()) == [200] * len(urls)
+
+
+def _imports(module: str) -> set[str]:
+    """Every module a file of the project imports, at the top or inside a function."""
+    import ast
+
+    from conftest import ROOT
+
+    tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found
+
+
+@pytest.mark.parametrize("module, forbidden", [
+    ("pipelines.digest_data", {"pipelines.digest"}),
+    ("pipelines.weeks", {"pipelines.digest", "pipelines.digest_data", "pipelines.config"}),
+    ("pipelines.config", {"pipelines.digest", "pipelines.weeks", "pipelines.nightly"}),
+    ("pipelines.config_schema", {"pipelines.config", "pipelines.digest"}),
+    ("pipelines.mail", {"pipelines.digest", "pipelines.digest_send"}),
+    ("pipelines.nightly", {"pipelines.cli", "pipelines.cli_ops"}),
+])
+def test_the_digest_modules_import_one_way(module, forbidden):
+    assert _imports(module) & forbidden == set()

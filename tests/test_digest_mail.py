@@ -145,3 +145,25 @@ def test_bad_tls_setting_is_a_one_line_error(tmp_path):
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"Erreur : {config}: mail.tls: une valeur parmi starttls, ssl, none attendue, pas 'tls1.3'"]
+
+
+def test_a_bad_mail_port_stops_even_a_digest_that_is_not_sent(tmp_path):
+    from pipelines.cli import cli
+
+    config = fx.small_config(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace('[mail]\n', '[mail]\nport = "abc"\n'), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "digest", "--week", "2026-W07"], obj={})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"Erreur : {config}: mail.port: nombre entier attendu, pas 'abc'"]
+    assert not (tmp_path / "digests").exists()
+
+
+def test_a_misspelt_mail_key_is_refused_instead_of_leaving_mail_unconfigured(tmp_path):
+    from pipelines.cli import cli
+
+    config = fx.small_config(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace("recipients = [", "recipents = ["), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "digest", "--send"], obj={})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Erreur : {config}: mail.recipents: clé inconnue — vouliez-vous dire « recipients » ?"]

@@ -122,3 +122,25 @@ def test_an_smtp_failure_fails_the_step_and_keeps_the_digest(tmp_path):
     assert lines[4].startswith("  ÉCHEC résumé : semaine 2026-W07 écrite dans ")
     assert f"envoi SMTP impossible vers 127.0.0.1:{port} : [Errno 111] Connection refused" in lines[4]
     assert len(list((tmp_path / "digests").glob("veille-2026-W07.*"))) == 4
+
+
+def test_a_bad_nightly_setting_stops_before_the_lock_and_the_run(tmp_path):
+    config = fx.small_config(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[nightly]\n", '[nightly]\ncrawl_timeout_s = "long"\n'), encoding="utf-8")
+    result = run_veille(config, "nightly", "--skip", "crawl", "--skip", "tag", "--no-digest")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"Erreur : {config}: nightly.crawl_timeout_s: nombre attendu, pas 'long'"]
+    assert not (tmp_path / "nightly.lock").exists()
+
+
+def test_the_nightly_settings_are_the_typed_ones_of_the_config(tmp_path):
+    from pipelines.config import load_config
+    from pipelines.nightly import lock_path
+
+    config = fx.small_config(tmp_path, "")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[nightly]\n", '[nightly]\nlock_file = "run/veille.lock"\ntag_timeout_s = 60\n'), encoding="utf-8")
+    loaded = load_config(config)
+    assert lock_path(loaded) == tmp_path / "run" / "veille.lock"
+    assert loaded.nightly.tag_timeout_s == 60.0 and isinstance(loaded.nightly.tag_timeout_s, float)
