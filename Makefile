@@ -24,7 +24,7 @@ browser:
 
 # Install, crawl the recorded sources, tag, write the digest, then serve Datasette.
 demo: install
-	$(BIN)/veille crawl --replay local || echo "(au moins une source en échec : voir ci-dessus et « veille sources »)"
+	$(BIN)/python tests/replay_server.py -- $(BIN)/veille crawl --replay {url} || echo "(au moins une source en échec : voir ci-dessus et « veille sources »)"
 	$(BIN)/veille tag
 	$(BIN)/veille digest --week $(DEMO_WEEK) --format html --format md --format csv --format json --out data/digest
 	$(BIN)/veille sources

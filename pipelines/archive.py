@@ -2,12 +2,11 @@
 
 A spider attaches a `FetchRecord` (body, sha256, fetch time, HTTP status, requested and
 final URL) to each document it yields: the article page, or the feed when the page was not
-fetched or could not be used. `ArchivePipeline` runs after the store step: for a document
+fetched or could not be used. The archive step runs after the store step: for a document
 that was stored, it archives the body (gzip, once per sha256) and records a new row in
 `document_versions` whenever the stored title or text changed, so a changed article keeps
 both versions (`veille diff DOC_ID` shows the difference). The record travels as a
 private attribute, never in the raw JSONL (documents replayed by `veille import` have none).
-At the end of each spider, syndicated copies are grouped into stories (`pipelines.stories`).
 """
 
 from __future__ import annotations
@@ -16,70 +15,25 @@ import difflib
 import gzip
 import hashlib
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 import sqlite_utils
 
 from pipelines import db as database
+from pipelines.store import stored_as
+from spiders.items import fetch_record_of
 
 logger = logging.getLogger(__name__)
-_ATTRIBUTE = "_fetch_record"
-
-
-@dataclass(frozen=True)
-class FetchRecord:
-    """One HTTP response as fetched."""
-
-    body: bytes
-    sha256: str
-    fetched: str
-    status: int
-    url: str
-    final_url: str
-    content_type: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """Fields as a dict (for `pipelines.db.add_document_version`)."""
-        return dict(self.__dict__)
-
-
-def fetch_record(response, requested_url: str = "") -> FetchRecord:
-    """The record of a Scrapy response (production URLs, even on the replay)."""
-    return FetchRecord(
-        body=response.body,
-        sha256=hashlib.sha256(response.body).hexdigest(),
-        fetched=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        status=response.status,
-        url=requested_url or response.url,
-        final_url=response.url,
-        content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-    )
-
-
-def attach_fetch(document: Any, record: FetchRecord | None) -> Any:
-    """Attach the response behind `document` (kept out of `to_dict`)."""
-    if record is not None:
-        setattr(document, _ATTRIBUTE, record)
-    return document
-
-
-def fetch_record_of(document: Any) -> FetchRecord | None:
-    """The response attached to `document`, if any."""
-    return getattr(document, _ATTRIBUTE, None)
 
 
 def archive_document(db: sqlite_utils.Database, document: Any) -> str:
-    """Archive the response behind a stored document; "insert", "noop" or "skipped"
-    (not stored, stored from another source's text, or no response attached)."""
-    from pipelines.normalize import normalize_document
-    from pipelines.stories import same_document
-
+    """Archive the response behind a document the store step just stored; "insert",
+    "noop" or "skipped" (not stored, stored from another source's text, or no response
+    attached)."""
     record = fetch_record_of(document)
-    if record is None:
+    normalized = stored_as(document)
+    if record is None or normalized is None:
         return "skipped"
-    normalized = same_document(db, normalize_document(document))
     try:
         row = db["documents"].get(normalized.id)
     except sqlite_utils.db.NotFoundError:
@@ -133,38 +87,3 @@ def version_diff(db: sqlite_utils.Database, document_id: str, old: int | None = 
         lineterm="",
     )
     return "\n".join(lines)
-
-
-class ArchivePipeline:
-    """Scrapy step after the store: archive responses of stored documents; group stories
-    when the spider closes."""
-
-    def __init__(self, crawler):
-        from pipelines.config import load_config
-
-        self.crawler = crawler
-        self.db = database.open_db(load_config().database)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        """Open the configured database."""
-        return cls(crawler)
-
-    def process_item(self, item):
-        """Archive the response behind a stored document (other items pass through)."""
-        if fetch_record_of(item) is not None:
-            try:
-                archive_document(self.db, item)
-            except Exception as exc:  # never lose the crawl for the archive
-                logger.error("archive de %s impossible : %s", getattr(item, "url", "?"), exc)
-        return item
-
-    def close_spider(self):
-        """Group syndicated copies into stories, then close the database."""
-        from pipelines.stories import group_stories
-
-        try:
-            group_stories(self.db)
-        except Exception as exc:
-            logger.error("regroupement des reprises impossible : %s", exc)
-        self.db.close()

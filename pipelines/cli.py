@@ -51,8 +51,8 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
 @cli.command()
 @click.option("--replay", "replay", default=None, metavar="URL",
-              help="Lire l'enregistrement local au lieu du web : URL d'un serveur `veille replay`, "
-                   "ou « local » pour en démarrer un le temps de la collecte.")
+              help="Lire un enregistrement des sources au lieu du web : URL du serveur qui le sert "
+                   "(les URL de production y sont redirigées).")
 @click.option("--spider", "spiders", multiple=True, help="Limiter à une araignée (répétable).")
 @click.option("--source", "sources", multiple=True, help="Limiter à une source (répétable).")
 @click.option("--timeout", type=float, default=None, help="Délai maximal par requête, en secondes.")
@@ -62,18 +62,13 @@ def crawl(ctx, replay, spiders, sources, timeout):
 
     Le code de sortie vaut 1 si une source a échoué (les autres sont quand même collectées).
 
-    Exemple : veille crawl --replay local
+    Exemple : veille crawl --replay http://127.0.0.1:8765
     """
     from pipelines.crawl import run_crawl
-    from pipelines.replay import ReplayServer
 
     config = _config(ctx)
     try:
-        if replay == "local":
-            with ReplayServer() as server:
-                run = run_crawl(config, server.url, list(spiders), list(sources), timeout)
-        else:
-            run = run_crawl(config, replay or "", list(spiders), list(sources), timeout)
+        run = run_crawl(config, replay or "", list(spiders), list(sources), timeout)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     _print_run(config, run)
@@ -126,7 +121,7 @@ def add(ctx, location, title, published, source, kind, url):
 
     Exemple : veille add communique.txt --published 2026-02-18 --source ars-idf
     """
-    from pipelines.add import AddError, build_document, fetch
+    from spiders.add import AddError, build_document, fetch
     from pipelines.store import store_document
 
     config = _config(ctx)
@@ -182,26 +177,6 @@ def sources(ctx):
         state = "inactive" if not r["enabled"] else (r["last_status"] or "jamais")
         click.echo(f"{r['name'][:28]:28} {state:8} {r['last_items'] or 0:>8} {r['consecutive_failures'] or 0:>6}  "
                    f"{(r['last_success'] or '-')[:19]:20}  {r['last_error'] or ''}")
-
-
-@cli.command()
-@click.option("--port", default=8765, show_default=True, type=int)
-def replay(port):
-    """Servir l'enregistrement local des sources sur 127.0.0.1 (pour la démo et les tests).
-
-    Exemple : veille replay --port 8765 & veille crawl --replay http://127.0.0.1:8765
-    """
-    import time
-
-    from pipelines.replay import ReplayServer
-
-    with ReplayServer(port) as server:
-        click.echo(f"Enregistrement servi sur {server.url} ({len(server.httpd.routes)} adresses). Ctrl-C pour arrêter.")
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
 
 
 # The commands of the other stages live in their own modules.

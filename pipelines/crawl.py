@@ -11,14 +11,15 @@ from spiders.loader import IsolatingSpiderLoader as SpiderLoader
 
 from pipelines import db as database
 from pipelines.config import Config
+from pipelines.crawl_steps import regroup
 
 
 def scrapy_settings(config: Config, run_id: str = "", replay: str = "", timeout: float | None = None,
                     log_level: str = "WARNING") -> Settings:
     """The project settings, pointed at this run, this database and (optionally) the replay."""
-    os.environ["VEILLE_CONFIG"] = str(config.path)
     settings = Settings()
     settings.setmodule("spiders.settings", priority="project")
+    settings.set("VEILLE_CONFIG", str(config.path), priority="cmdline")
     settings.set("VEILLE_RUN_ID", run_id, priority="cmdline")
     settings.set("LOG_LEVEL", os.environ.get("VEILLE_LOG_LEVEL", log_level), priority="cmdline")
     settings.set("HTTPCACHE_DIR", str(config.database.parent / "httpcache"), priority="cmdline")
@@ -67,5 +68,6 @@ def run_crawl(config: Config, replay: str = "", spiders: list[str] | None = None
         kwargs = {"sources": ",".join(sources)} if sources else {}
         process.crawl(name, **kwargs)
     process.start()
+    regroup(db)
     raw = Path(config.raw_dir) / run_id
     return database.finish_run(db, run_id, raw_path=str(raw) if raw.exists() else None, errors=errors)

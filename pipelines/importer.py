@@ -9,7 +9,8 @@ from nlp.topic import TopicMatcher
 from pipelines import db as database
 from pipelines.config import Config
 from pipelines.raw import read_raw
-from pipelines.store import SourceTally, store_item
+from pipelines.dispatch import store_item
+from pipelines.store import SourceTally
 
 
 def import_files(config: Config, files: list[Path]) -> dict:

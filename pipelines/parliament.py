@@ -6,8 +6,7 @@ subject, so its lifecycle (status, answer, days waiting) can be followed; its te
 through `store_document` like any document, so only those about the topic are stored as
 documents, with their mentions. The answer of a relevant question is stored as a linked
 document even when it does not repeat the topic's name. Amendments and debate passages
-are stored only when relevant. Importing this module registers the item types for the
-crawl (`STORERS`) and for `veille import` (`ITEM_TYPES`).
+are stored only when relevant. `pipelines.dispatch` maps each item type to its storer.
 
 The action a storer returns feeds the run's counters, which are about documents: rows
 that are not documents (question metadata, reference data, archive versions) count as
@@ -25,8 +24,8 @@ import sqlite_utils
 from nlp.text import fold
 from nlp.topic import TopicMatcher
 from pipelines import db as database
-from pipelines.raw import ITEM_TYPES
-from pipelines.store import STORERS, store_document
+from pipelines.store import store_document
+from spiders.items import CrawlState
 from spiders.parl_items import Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord
 
 _ORDER = {"insert": 3, "update": 2, "noop": 1, "irrelevant": 0}
@@ -116,15 +115,16 @@ def store_dataset_version(db: sqlite_utils.Database, matcher: TopicMatcher, item
     return "irrelevant"
 
 
-def known_dataset(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
-    """The last archive version read from `url`, if any."""
-    return next(db.query("SELECT * FROM datasets WHERE url = ?", [url]), None)
-
-
-def known_hashes(db: sqlite_utils.Database, source: str) -> dict[str, str]:
-    """uid → hash of the source record, for the questions of `source` already stored."""
-    return {r["id"]: r["source_hash"] for r in db.query(
-        "SELECT id, source_hash FROM questions WHERE source = ?", [source])}
+def crawl_state(db: sqlite_utils.Database, sources: list[str]) -> CrawlState:
+    """What earlier runs left that the spiders of `sources` need: the archive versions
+    already read (by URL) and the hashes of the questions already stored (by source)."""
+    datasets = {r["url"]: r for r in db.query("SELECT * FROM datasets")}
+    hashes: dict[str, dict[str, str]] = {name: {} for name in sources}
+    if sources:
+        marks = ", ".join("?" for _ in sources)
+        for row in db.query(f"SELECT source, id, source_hash FROM questions WHERE source IN ({marks})", sources):
+            hashes[row["source"]][row["id"]] = row["source_hash"]
+    return CrawlState(datasets=datasets, question_hashes=hashes)
 
 
 # ------------------------------------------------------------------ who held a post
@@ -160,14 +160,3 @@ def who_held(db: sqlite_utils.Database, post: str, on: str) -> list[dict[str, An
         found.append((0 if exact else 1, len(role_words), row))
     found.sort(key=lambda t: (t[0], -t[1], t[2]["start"] or ""))
     return [row for *_, row in found]
-
-
-# ------------------------------------------------------------------ registration
-for _cls, _storer in ((ParliamentQuestion, store_question), (Amendment, store_amendment),
-                      (DebatePassage, store_passage), (ReferenceRecord, store_reference),
-                      (DatasetVersion, store_dataset_version)):
-    ITEM_TYPES[_cls.item_type] = _cls
-    STORERS[_cls] = _storer
-
-__all__ = ["who_held", "days_waiting", "store_question", "store_amendment", "store_passage",
-           "store_reference", "known_dataset", "known_hashes"]

@@ -1,31 +1,27 @@
 """Store step: match a document against the topic and upsert it through `pipelines.db`.
 
-`store_document` is the one path used by the crawl (`StorePipeline`), by `veille import`
-and by `veille add`, so a document is processed the same way whatever its origin.
+`store_document` is the one path used by the crawl (`pipelines.crawl_steps`), by `veille
+import` and by `veille add`, so a document is processed the same way whatever its origin.
+Other item types are dispatched by `pipelines.dispatch`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from typing import Any, Callable
 
 import sqlite_utils
 
 from nlp.text import fold
 from nlp.topic import TopicMatcher
 from pipelines import db as database
-from pipelines.config import load_config
 from pipelines.match import match_document, mention_rows
 from pipelines.normalize import normalize_document
 from pipelines.stories import same_document
 from spiders.items import Document
 
 logger = logging.getLogger(__name__)
-
-# Storers for item types other than Document, keyed by class (parliament items register
-# here): storer(db, matcher, item) -> "insert" | "update" | "noop" | "irrelevant".
-STORERS: dict[type, Callable[[sqlite_utils.Database, TopicMatcher, Any], str]] = {}
+_STORED_ATTRIBUTE = "_stored_as"
 
 
 def topic_keywords(matcher: TopicMatcher) -> str:
@@ -38,11 +34,12 @@ def topic_keywords(matcher: TopicMatcher) -> str:
 def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Document, keep_irrelevant: bool = False) -> str:
     """Normalise, match and upsert one document; return "insert", "update", "noop" or
     "irrelevant" (not stored: no strong mention of the topic)."""
-    doc = normalize_document(doc)
-    doc = same_document(db, doc)
+    original = doc
+    doc = same_document(db, normalize_document(doc))
     record = {**doc.to_dict(), "rules": matcher.fingerprint}
     aliases = [doc.guid, *doc.aliases]
     if database.document_is_current(db, record, aliases):
+        setattr(original, _STORED_ATTRIBUTE, doc)
         return "noop"
     mentions = match_document(doc, matcher)
     relevant = matcher.is_relevant(mentions)
@@ -50,17 +47,15 @@ def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Docume
         return "irrelevant"
     record["topics"] = topic_keywords(matcher) if relevant else ""
     record["relevant"] = relevant
-    return database.upsert_document(db, record, mention_rows(mentions), aliases)
+    action = database.upsert_document(db, record, mention_rows(mentions), aliases)
+    setattr(original, _STORED_ATTRIBUTE, doc)
+    return action
 
 
-def store_item(db: sqlite_utils.Database, matcher: TopicMatcher, item: Any) -> str:
-    """Store any item: documents through `store_document`, others through `STORERS`."""
-    if isinstance(item, Document):
-        return store_document(db, matcher, item)
-    for kind, storer in STORERS.items():
-        if isinstance(item, kind):
-            return storer(db, matcher, item)
-    raise TypeError(f"type d'élément inconnu : {type(item).__name__}")
+def stored_as(doc: Document) -> Document | None:
+    """The normalised document (with its final id) that `store_document` stored for `doc`
+    in this process; None when it was not stored (off topic) or never went through it."""
+    return getattr(doc, _STORED_ATTRIBUTE, None)
 
 
 class SourceTally:
@@ -85,49 +80,3 @@ class SourceTally:
             "relevant": c["relevant"], "inserted": c["inserted"], "updated": c["updated"],
             "unchanged": c["unchanged"], "duration_s": duration_s,
         }
-
-
-class StorePipeline:
-    """Scrapy step: store items, then record each source's health for the run."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        run_id = crawler.settings.get("VEILLE_RUN_ID", "")
-        self.config = load_config()
-        self.db = database.open_db(self.config.database)
-        self.matcher = TopicMatcher.from_topic(self.config.topic)
-        self.run_id = run_id
-        self.own_run = not run_id
-        self.tally = SourceTally()
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        """The run id comes from `veille crawl`; a bare `scrapy crawl` opens its own run."""
-        return cls(crawler)
-
-    def open_spider(self):
-        """Start a run when none was given, and record the configured sources."""
-        spider = self.crawler.spider
-        database.sync_sources(self.db, self.config.sources)
-        if self.own_run:
-            self.run_id = database.start_run(self.db, f"scrapy crawl {spider.name}")
-        spider.run_id = self.run_id
-
-    def process_item(self, item):
-        """Store the item and count it for its source."""
-        action = store_item(self.db, self.matcher, item)
-        self.tally.add(getattr(item, "source", "?"), action)
-        return item
-
-    def close_spider(self):
-        """Write one `run_sources` row per source of the spider."""
-        spider = self.crawler.spider
-        for name, health in getattr(spider, "health", {}).items():
-            result = self.tally.result(name, health.status, health.error, health.duration_s)
-            database.record_source_result(self.db, self.run_id, result)
-        if self.own_run:
-            database.finish_run(self.db, self.run_id, raw_path=getattr(spider, "raw_file", None))
-        self.db.close()
-
-# Parliamentary items (issue 3) register their storers and raw item types on import.
-from pipelines import parliament  # noqa: E402,F401  (import for its registrations)

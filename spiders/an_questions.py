@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 
-from pipelines.parliament import known_hashes
 from spiders.an_parse import load_json, parse_an_question, stable_hash
 from spiders.opendata import OpenDataSpider
 from spiders.parl_items import ParliamentQuestion
@@ -43,7 +42,7 @@ class AnQuestionsSpider(OpenDataSpider):
 
     def parse(self, response):
         """Emit the new or changed questions of an archive, then its version."""
-        known = known_hashes(self.db, response.meta["source"].name)
+        known = self.previous.hashes(response.meta["source"].name)
         yield from self.read_archive(response, (".json",), lambda source, member: self._question(source, member, known))
 
     def _question(self, source, member, known: dict[str, str]) -> list[ParliamentQuestion]:

@@ -2,14 +2,17 @@
 
 Each spider serves the enabled sources of some `kind`s in `veille.toml`. A source that
 fails (HTTP error, timeout, bad content) is recorded with a one-line cause; the other
-sources go on. `pipelines.store.StorePipeline` writes the health at the end of the crawl.
+sources go on. The store step (`pipelines.crawl_steps`) writes the health at the end of the crawl
+and hands the spider the state of earlier runs (`self.previous`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 import scrapy
 from scrapy.exceptions import DownloadTimeoutError
@@ -22,6 +25,7 @@ from twisted.internet.error import (
 )
 
 from pipelines.config import Source, load_config
+from spiders.items import CrawlState, FetchRecord
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +67,13 @@ class VeilleSpider(scrapy.Spider):
             if wanted is None or s.name in wanted
         ]
         self.health: dict[str, SourceHealth] = {}
+        self.previous = CrawlState()  # replaced by the store step when the crawl opens
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        """The config file is the crawl's VEILLE_CONFIG setting unless `-a config_path=` names one."""
+        kwargs.setdefault("config_path", crawler.settings.get("VEILLE_CONFIG") or None)
+        return super().from_crawler(crawler, *args, **kwargs)
 
     def source_request(self, source: Source, url: str | None = None, callback=None, **meta) -> scrapy.Request:
         """A request on behalf of `source`, whose failures are charged to it."""
@@ -110,3 +121,16 @@ def describe_failure(failure, timeout: float) -> str:
     if failure.check(ConnectionRefusedError):
         return "connexion refusée"
     return f"{failure.type.__name__}: {failure.getErrorMessage()}"
+
+
+def fetch_record(response, requested_url: str = "") -> FetchRecord:
+    """The record of a Scrapy response (production URLs, even on the replay)."""
+    return FetchRecord(
+        body=response.body,
+        sha256=hashlib.sha256(response.body).hexdigest(),
+        fetched=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        status=response.status,
+        url=requested_url or response.url,
+        final_url=response.url,
+        content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+    )

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+_FETCH_ATTRIBUTE = "_fetch_record"
+
 
 @dataclass
 class Document:
@@ -47,3 +49,51 @@ class Document:
         if values.get("published"):
             values["published"] = datetime.fromisoformat(values["published"])
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """One HTTP response as fetched."""
+
+    body: bytes
+    sha256: str
+    fetched: str
+    status: int
+    url: str
+    final_url: str
+    content_type: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Fields as a dict (for `pipelines.db.add_document_version`)."""
+        return dict(self.__dict__)
+
+
+def attach_fetch(document: Any, record: FetchRecord | None) -> Any:
+    """Attach the response behind `document` (kept out of `to_dict`)."""
+    if record is not None:
+        setattr(document, _FETCH_ATTRIBUTE, record)
+    return document
+
+
+def fetch_record_of(document: Any) -> FetchRecord | None:
+    """The response attached to `document`, if any."""
+    return getattr(document, _FETCH_ATTRIBUTE, None)
+
+
+@dataclass
+class CrawlState:
+    """What earlier runs left that a spider needs, handed to it when the crawl opens
+    (spiders never read the database): the archive versions already read, by URL
+    ({sha256, etag, last_modified, …}), and the hashes of the questions already stored,
+    by source then uid."""
+
+    datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    question_hashes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def dataset(self, url: str) -> dict[str, Any]:
+        """The last archive version read from `url` ({} when none)."""
+        return self.datasets.get(url) or {}
+
+    def hashes(self, source: str) -> dict[str, str]:
+        """uid → hash of the source record, for the questions of `source` already stored."""
+        return self.question_hashes.get(source, {})

@@ -5,7 +5,8 @@ Change detection has two layers. The HTTP cache (RFC 2616 policy, spiders/settin
 revalidates with If-None-Match / If-Modified-Since, so an unchanged archive is not
 downloaded again (the server answers 304 and the cached body is used). The archive's
 SHA-256 is then compared with the version last read in full (`datasets` table): when it
-is the same, nothing is parsed and no item is emitted.
+is the same, nothing is parsed and no item is emitted. The versions already read come from
+`self.previous` (handed in by the store step): spiders never open the database.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import logging
 import zipfile
 from typing import Any, Callable, Iterator
 
-from pipelines import db as database
 from pipelines.config import Source
 from spiders.an_parse import BadRecord, Member, iter_zip, salvage_zip
 from spiders.base import VeilleSpider
@@ -32,19 +32,6 @@ class OpenDataSpider(VeilleSpider):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.skipped: dict[str, list[tuple[str, str]]] = {}
-        self._db = None
-
-    @property
-    def db(self):
-        """The database, read here only to know what is already stored."""
-        if self._db is None:
-            self._db = database.open_db(self.config.database)
-        return self._db
-
-    def closed(self, reason: str) -> None:
-        """Close the read connection."""
-        if self._db is not None:
-            self._db.close()
 
     def archive_request(self, source: Source, url: str, callback, **meta):
         """A request for a (possibly large) archive: size limit from the source's
@@ -55,9 +42,10 @@ class OpenDataSpider(VeilleSpider):
         settings = getattr(self, "settings", None)
         if settings is not None and not settings.getbool("HTTPCACHE_ENABLED"):
             # Without the HTTP cache, revalidate with the validators of the last version read.
-            known = self.db.execute("SELECT etag, last_modified FROM datasets WHERE url = ?", [url]).fetchone()
-            if known and (known[0] or known[1]):
-                request.headers.update({k: v for k, v in (("If-None-Match", known[0]), ("If-Modified-Since", known[1])) if v})
+            known = self.previous.dataset(url)
+            validators = (("If-None-Match", known.get("etag")), ("If-Modified-Since", known.get("last_modified")))
+            if any(value for _, value in validators):
+                request.headers.update({k: v for k, v in validators if v})
                 request.meta["handle_httpstatus_list"] = [304]
         return request
 
@@ -82,8 +70,7 @@ class OpenDataSpider(VeilleSpider):
         body = response.body
         digest = hashlib.sha256(body).hexdigest()
         response.meta["archive_sha256"] = digest
-        known = self.db.execute("SELECT sha256 FROM datasets WHERE url = ?", [response.url]).fetchone()
-        if known and known[0] == digest:
+        if self.previous.dataset(response.url).get("sha256") == digest:
             logger.info("source %s : archive inchangée (%s), rien à relire", source.name, response.url)
             return None
         if not body.startswith(b"PK"):

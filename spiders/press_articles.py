@@ -3,7 +3,7 @@
 `ArticleMixin` is used by the feed spiders (`spiders.feeds.FeedSpider`) and the listing
 spiders (`spiders.press_listings`). An item whose feed gives only a teaser, or whose teaser
 already matches the topic, gets its page fetched; the page's text, author, date, canonical
-URL and access flag are put on the document (`pipelines.articles`). A page that cannot be
+URL and access flag are put on the document (`spiders.articles`). A page that cannot be
 used (too heavy, redirect loop, HTTP error, no text, consent wall...) leaves the feed's
 teaser in place and the cause in `extra["article_problem"]`: one log line, nothing stops.
 
@@ -33,8 +33,9 @@ from twisted.internet.defer import CancelledError
 
 from nlp.text import clean_text
 from nlp.topic import TopicMatcher
-from pipelines.archive import attach_fetch, fetch_record, fetch_record_of
-from pipelines.articles import GOOGLE_HOSTS, MAX_PAGE_BYTES, apply_article, extract_article
+from spiders.base import fetch_record
+from spiders.items import attach_fetch, fetch_record_of
+from spiders.articles import GOOGLE_HOSTS, MAX_PAGE_BYTES, apply_article, extract_article
 from spiders.base import SourceHealth, describe_failure
 from spiders.items import Document
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from nlp.text import clean_text
-from pipelines.archive import attach_fetch, fetch_record
+from spiders.base import fetch_record
+from spiders.items import attach_fetch
 from pipelines.config import Source
 from spiders.base import VeilleSpider
 from spiders.dates import parse_date

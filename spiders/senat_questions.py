@@ -14,7 +14,6 @@ is asked again at the next run).
 
 from __future__ import annotations
 
-from pipelines.parliament import known_hashes
 from spiders.base import describe_failure
 from spiders.an_parse import BadRecord, stable_hash
 from spiders.senat_parse import parse_senat_page, parse_senat_row, senat_rows
@@ -41,7 +40,7 @@ class SenatQuestionsSpider(OpenDataSpider):
         except ValueError as exc:
             self.fail(source, f"CSV illisible ({exc})")
             return
-        known = known_hashes(self.db, source.name)
+        known = self.previous.hashes(source.name)
         for row in rows:
             try:
                 record = parse_senat_row(row, source.name)

@@ -1,13 +1,12 @@
-"""Scrapy settings of veille, shared by `veille crawl` and `scrapy crawl <spider>`.
+"""Scrapy settings of veille, shared by `veille crawl`, `scrapy crawl <spider>` and Scrapyd.
 
-Values a user may change live in `veille.toml` ([crawl]); environment variables
-override them for one run: VEILLE_CONFIG (config file), VEILLE_REPLAY (base URL of a
-recorded copy of the sources, e.g. http://127.0.0.1:8765), VEILLE_RUN_ID.
+Values a user may change live in `veille.toml` ([crawl]), applied by the add-on
+`spiders.addon.ConfigAddon`. Settings (`-s NAME=value`, Scrapyd's `setting=`) or
+environment variables choose for one run: VEILLE_CONFIG (config file), VEILLE_REPLAY
+(base URL of a recorded copy of the sources, e.g. http://127.0.0.1:8765), VEILLE_RUN_ID.
 """
 
 import os
-
-from pipelines.config import ConfigError, load_config
 
 BOT_NAME = "veille"
 SPIDER_MODULES = ["spiders"]
@@ -15,21 +14,19 @@ NEWSPIDER_MODULE = "spiders"
 # A spider module that fails to import must not stop the other sources.
 SPIDER_LOADER_CLASS = "spiders.loader.IsolatingSpiderLoader"
 
-try:
-    _crawl = load_config()
-except ConfigError:
-    _crawl = None  # reported by the command that needs the config
+VEILLE_CONFIG = os.environ.get("VEILLE_CONFIG", "")
+ADDONS = {"spiders.addon.ConfigAddon": 0}
 
-USER_AGENT = _crawl.user_agent if _crawl else "veille/0.1"
+USER_AGENT = "veille/0.1"
 ROBOTSTXT_OBEY = True
-DOWNLOAD_DELAY = _crawl.download_delay if _crawl else 1.0
+DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY
-DOWNLOAD_TIMEOUT = _crawl.download_timeout if _crawl else 30.0
+DOWNLOAD_TIMEOUT = 30.0
 RETRY_ENABLED = True
-RETRY_TIMES = _crawl.retry_times if _crawl else 2
+RETRY_TIMES = 2
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
 
@@ -37,7 +34,7 @@ DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
 # If-Modified-Since, and a 304 serves the cached body.
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
-HTTPCACHE_DIR = str(_crawl.database.parent / "httpcache") if _crawl else "httpcache"
+HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 404, 403, 429]
 
 VEILLE_REPLAY = os.environ.get("VEILLE_REPLAY", "")
@@ -48,9 +45,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {
-    "pipelines.raw.RawItemsPipeline": 100,
-    "pipelines.store.StorePipeline": 300,
-    "pipelines.archive.ArchivePipeline": 400,
+    "pipelines.crawl_steps.RawItemsPipeline": 100,
+    "pipelines.crawl_steps.StorePipeline": 300,
+    "pipelines.crawl_steps.ArchivePipeline": 400,
 }
 
 LOG_LEVEL = os.environ.get("VEILLE_LOG_LEVEL", "INFO")

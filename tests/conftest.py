@@ -70,7 +70,7 @@ def matcher(config):
 @pytest.fixture(scope="session")
 def replay():
     """The replay server, shared by the session."""
-    from pipelines.replay import ReplayServer
+    from replay_server import ReplayServer
 
     with ReplayServer() as server:
         yield server

@@ -50,8 +50,15 @@ def store_all(db, items) -> list[str]:
     """Store items through the real store step; return the actions."""
     from nlp.topic import TopicMatcher
     from pipelines.config import load_config
-    from pipelines.store import store_item
+    from pipelines.dispatch import store_item
 
     matcher = TopicMatcher.from_topic(load_config().topic)
     return [store_item(db, matcher, item) for item in items]
 
+
+
+def hand_in_state(spider, db) -> None:
+    """Give the spider what earlier runs stored, as the store step does when a crawl opens."""
+    from pipelines.parliament import crawl_state
+
+    spider.previous = crawl_state(db, [s.name for s in spider.sources])

@@ -3,13 +3,12 @@
 import json
 import re
 import subprocess
-import time
-import urllib.request
+import sys
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, ROOT, VEILLE, free_port, run_veille
+from conftest import FIXTURES, ROOT
 from pipelines.cli import cli
 from spiders.items import Document
 
@@ -106,17 +105,17 @@ def test_malformed_config_is_one_line_with_exit_code_2(tmp_path):
 
 
 @pytest.mark.slow
-def test_replay_command_serves_the_recording():
-    port = free_port()
-    process = subprocess.Popen([VEILLE, "replay", "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert "Enregistrement servi sur" in process.stdout.readline()
-        url = f"http://127.0.0.1:{port}/https/www.lemonde.fr/sante/rss_full.xml"
-        with urllib.request.urlopen(url, timeout=10) as response:
-            assert b"Les centres de sant\xc3\xa9 participatifs" in response.read()
-    finally:
-        process.terminate()
-        process.wait(10)
+def test_replay_server_runs_a_command_against_the_recording(tmp_path):
+    fetch = ("import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen("
+             "sys.argv[1] + '/https/www.lemonde.fr/sante/rss_full.xml', timeout=10).read())")
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "replay_server.py"), "--",
+                             sys.executable, "-c", fetch, "{url}"], capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Les centres de santé participatifs".encode() in result.stdout
+    assert b"Enregistrement servi sur http://127.0.0.1:" in result.stderr
+    missing = subprocess.run([sys.executable, str(ROOT / "tests" / "replay_server.py"), "--",
+                              sys.executable, "-c", "raise SystemExit(3)"], capture_output=True, timeout=60)
+    assert missing.returncode == 3  # the command's exit code comes back
 
 
 def test_every_command_is_documented_in_the_readme():

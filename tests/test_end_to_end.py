@@ -67,9 +67,9 @@ def test_crawl_twice_then_search_with_datasette(tmp_path, replay):
         server.wait(10)
 
 
-def test_broken_sources_fail_alone_and_are_reported(tmp_path):
+def test_broken_sources_fail_alone_and_are_reported(tmp_path, replay):
     config = write_config(tmp_path, BROKEN)
-    result = run_veille(config, "crawl", "--replay", "local", "--spider", "press_rss", "--timeout", "1")
+    result = run_veille(config, "crawl", "--replay", replay.url, "--spider", "press_rss", "--timeout", "1")
     assert result.returncode == 1
     errors = {line.split(" : ")[0].split()[-1]: line.split(" : ", 1)[1] for line in result.stderr.splitlines() if line.startswith("  ÉCHEC")}
     assert errors["flux-500"] == "HTTP 500 (erreur du serveur)"
@@ -103,11 +103,11 @@ def _get_json(url, attempts=60):
     raise AssertionError(f"no answer from {url}")
 
 
-def test_added_press_release_yields_the_minister_commitment(tmp_path):
+def test_added_press_release_yields_the_minister_commitment(tmp_path, replay):
     """Issue 5: `veille add` then `veille tag` resolve "la ministre de la Santé" to the
     person holding the post on the release's date, from the reference data."""
     config = write_config(tmp_path)
-    reference = run_veille(config, "crawl", "--replay", "local", "--spider", "an_reference")
+    reference = run_veille(config, "crawl", "--replay", replay.url, "--spider", "an_reference")
     assert reference.returncode == 0, reference.stderr
     added = run_veille(config, "add", str(ROOT / "tests" / "fixtures" / "add" / "communique_ministere.txt"),
                        "--published", "2026-02-18", "--source", "ministere-sante")

@@ -13,7 +13,7 @@ from test_digest_mail import Inbox
 pytestmark = pytest.mark.slow
 
 
-def test_nightly_twice_on_the_replay(tmp_path):
+def test_nightly_twice_on_the_replay(tmp_path, replay):
     from pipelines.config import load_config
     from pipelines.db import open_db
     from pipelines.config import WEEKDAYS
@@ -36,9 +36,9 @@ def test_nightly_twice_on_the_replay(tmp_path):
         text = text[:mail] + section + text[end:]
         text = text.replace("recipients = []", 'recipients = ["equipe@secpa.example"]', 1)
         config.write_text(text, encoding="utf-8")
-        first = run_veille(config, "nightly", "--replay", "local", timeout=600)
+        first = run_veille(config, "nightly", "--replay", replay.url, timeout=600)
         documents = open_db(load_config(config).database)["documents"].count
-        second = run_veille(config, "nightly", "--replay", "local", timeout=600)
+        second = run_veille(config, "nightly", "--replay", replay.url, timeout=600)
     finally:
         smtp.stop()
     assert first.returncode == 0, first.stdout + first.stderr

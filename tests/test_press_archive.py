@@ -4,7 +4,8 @@ import gzip
 import hashlib
 from datetime import datetime, timezone
 
-from pipelines.archive import FetchRecord, archive_document, attach_fetch, read_archive, verify_archives, version_diff
+from pipelines.archive import archive_document, read_archive, verify_archives, version_diff
+from spiders.items import FetchRecord, attach_fetch
 from pipelines.store import store_document
 from spiders.items import Document
 

@@ -1,4 +1,4 @@
-"""Article extraction and access flags on recorded French pages (pipelines.articles)."""
+"""Article extraction and access flags on recorded French pages (spiders.articles)."""
 
 import gzip
 import json
@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from conftest import FIXTURES
-from pipelines.articles import apply_article, decode_html, extract_article
+from spiders.articles import apply_article, decode_html, extract_article
 from spiders.items import Document
 
 PAGES = FIXTURES / "press_articles"

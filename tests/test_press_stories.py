@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 
 from conftest import FIXTURES
-from pipelines.articles import extract_article
+from spiders.articles import extract_article
 from pipelines.normalize import canonical_url
 from pipelines.stories import containment, find_stories, group_stories, shingles, title_similarity
 from pipelines.store import store_document

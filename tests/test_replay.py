@@ -6,7 +6,7 @@ import urllib.request
 import pytest
 from scrapy.http import Request, TextResponse
 
-from pipelines.replay import load_routes, production_url
+from replay_server import load_routes, production_url
 from spiders.replay import ReplayMiddleware, replay_url
 
 FEED = "https://www.lemonde.fr/sante/rss_full.xml"

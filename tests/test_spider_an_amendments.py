@@ -104,9 +104,9 @@ def test_backfill_archive(spider, config_path):
 
 
 @pytest.mark.slow
-def test_crawl_on_the_replay(tmp_path):
+def test_crawl_on_the_replay(tmp_path, replay):
     config = write_config(tmp_path)
-    result = run_veille(config, "crawl", "--replay", "local", "--spider", "an_amendments")
+    result = run_veille(config, "crawl", "--replay", replay.url, "--spider", "an_amendments")
     assert result.returncode == 0, result.stderr
     from pipelines.db import open_db
 

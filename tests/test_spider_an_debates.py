@@ -64,9 +64,9 @@ def test_broken_sitting_is_skipped_with_its_uid(spider):
 
 
 @pytest.mark.slow
-def test_crawl_on_the_replay(tmp_path):
+def test_crawl_on_the_replay(tmp_path, replay):
     config = write_config(tmp_path)
-    result = run_veille(config, "crawl", "--replay", "local", "--spider", "an_debates")
+    result = run_veille(config, "crawl", "--replay", replay.url, "--spider", "an_debates")
     assert result.returncode == 0, result.stderr
     from pipelines.db import open_db
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import run_veille, write_config
-from parliament_helpers import body_response, fixture_bytes, make_zip, response, store_all
+from parliament_helpers import body_response, fixture_bytes, hand_in_state, make_zip, response, store_all
 from spiders.an_questions import AnQuestionsSpider, legislature_url
 from spiders.parl_items import DatasetVersion, ParliamentQuestion
 
@@ -74,9 +74,11 @@ def test_backfill_reads_the_16th_legislature_government_questions(config_path, m
 def test_unchanged_question_is_not_emitted_again(spider, db):
     first = list(spider.parse(response(spider, "an_questions_ecrites", "an_questions", "Questions_ecrites_L17.json.zip")))
     store_all(db, first[:1])  # the question, not the archive version
+    hand_in_state(spider, db)
     again = list(spider.parse(response(spider, "an_questions_ecrites", "an_questions", "Questions_ecrites_L17.json.zip")))
     assert [type(i).__name__ for i in again] == ["DatasetVersion"]
     store_all(db, again)
+    hand_in_state(spider, db)
     assert list(spider.parse(response(spider, "an_questions_ecrites", "an_questions", "Questions_ecrites_L17.json.zip"))) == []
 
 
@@ -148,6 +150,7 @@ def test_without_http_cache_the_stored_validators_are_sent(spider, db):
 
     store_all(db, list(spider.parse(response(spider, "an_questions_ecrites", "an_questions", "Questions_ecrites_L17.json.zip")))[-1:])
     db["datasets"].update(QE_URL, {"etag": '"abc"', "last_modified": "Mon, 16 Feb 2026 06:00:00 GMT"})
+    hand_in_state(spider, db)
     spider.settings = Settings({"HTTPCACHE_ENABLED": False})
     source = next(s for s in spider.sources if s.name == "an_questions_ecrites")
     request = spider.archive_request(source, QE_URL, spider.parse)
@@ -158,9 +161,9 @@ def test_without_http_cache_the_stored_validators_are_sent(spider, db):
 
 
 @pytest.mark.slow
-def test_crawl_on_the_replay(tmp_path):
+def test_crawl_on_the_replay(tmp_path, replay):
     config = write_config(tmp_path)
-    result = run_veille(config, "crawl", "--replay", "local", "--spider", "an_questions")
+    result = run_veille(config, "crawl", "--replay", replay.url, "--spider", "an_questions")
     assert result.returncode == 0, result.stderr
     from pipelines.db import open_db
 

@@ -66,9 +66,9 @@ def test_export_form_and_bad_records(spider):
 
 
 @pytest.mark.slow
-def test_crawl_then_who_held_the_posts(tmp_path):
+def test_crawl_then_who_held_the_posts(tmp_path, replay):
     config = write_config(tmp_path)
-    result = run_veille(config, "crawl", "--replay", "local", "--spider", "an_reference")
+    result = run_veille(config, "crawl", "--replay", replay.url, "--spider", "an_reference")
     assert result.returncode == 0, result.stderr
     health = run_veille(config, "who", "ministre de la santé", "2026-02-03")
     assert health.returncode == 0, health.stderr

@@ -12,7 +12,7 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from conftest import fixture_response, run_veille, write_config
-from pipelines.archive import fetch_record_of
+from spiders.items import fetch_record_of
 from spiders.items import Document
 from spiders.press_rss import PressRssSpider
 
@@ -135,9 +135,9 @@ def test_unreadable_article_pages_show_in_the_source_health(config_path):
 
 
 @pytest.mark.slow
-def test_replay_crawl_articles_stories_archive(tmp_path):
+def test_replay_crawl_articles_stories_archive(tmp_path, replay):
     config = write_config(tmp_path)
-    result = run_veille(config, "crawl", "--replay", "local", "--spider", "press_rss",
+    result = run_veille(config, "crawl", "--replay", replay.url, "--spider", "press_rss",
                         "--spider", "press_google_news", "--spider", "press_bing_news")
     assert result.returncode == 0, result.stderr
     from pipelines.db import open_db
@@ -202,7 +202,7 @@ def test_replay_crawl_articles_stories_archive(tmp_path):
 
     # A second crawl changes nothing and adds no version.
     versions = db["document_versions"].count
-    again = run_veille(config, "crawl", "--replay", "local", "--spider", "press_rss",
+    again = run_veille(config, "crawl", "--replay", replay.url, "--spider", "press_rss",
                        "--spider", "press_google_news", "--spider", "press_bing_news")
     assert again.returncode == 0 and "0 nouveaux, 0 modifiés" in again.stdout, again.stdout
     assert db["document_versions"].count == versions and db["stories"].count == 1

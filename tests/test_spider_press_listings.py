@@ -50,9 +50,9 @@ def test_changed_listing_page_fails_the_source_only(config_path):
 
 
 @pytest.mark.slow
-def test_replay_crawl_of_listings(tmp_path):
+def test_replay_crawl_of_listings(tmp_path, replay):
     config = write_config(tmp_path)
-    result = run_veille(config, "crawl", "--replay", "local", "--spider", "press_listings")
+    result = run_veille(config, "crawl", "--replay", replay.url, "--spider", "press_listings")
     assert result.returncode == 0, result.stderr
     from pipelines.db import open_db
 

@@ -5,7 +5,7 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 
 from conftest import FIXTURES, run_veille, write_config
-from parliament_helpers import fixture_bytes, response, store_all
+from parliament_helpers import fixture_bytes, hand_in_state, response, store_all
 from spiders.senat_parse import parse_senat_row, senat_rows
 from spiders.senat_questions import SenatQuestionsSpider
 
@@ -74,6 +74,7 @@ def test_souyris_question_is_stored_with_its_text(spider, db):
 
 def test_unchanged_rows_ask_for_nothing(spider, db):
     store_all(db, [_souyris(spider)])
+    hand_in_state(spider, db)
     requests = list(spider.parse(response(spider, "senat_questions", "senat_questions", "questions-depuis-un-an.csv",
                                           url=CSV, content_type="text/csv")))
     assert len(requests) == 4  # only the four rows not stored yet
@@ -95,9 +96,9 @@ def test_unreachable_page_keeps_the_csv_facts(spider):
 
 
 @pytest.mark.slow
-def test_crawl_on_the_replay(tmp_path):
+def test_crawl_on_the_replay(tmp_path, replay):
     config = write_config(tmp_path)
-    result = run_veille(config, "crawl", "--replay", "local", "--spider", "senat_questions")
+    result = run_veille(config, "crawl", "--replay", replay.url, "--spider", "senat_questions")
     assert result.returncode == 0, result.stderr
     from pipelines.db import open_db
 

@@ -8,7 +8,7 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipelines.articles import charset_of, decode_html, extract_article
+from spiders.articles import charset_of, decode_html, extract_article
 from spiders.dates import parse_date
 from spiders.items import Document
 

@@ -8,12 +8,22 @@ simulate a timeout) and "last_modified". The server answers
 GET /<scheme>/<host>/<path>?<query> (the form `spiders.replay.replay_url` produces) with
 the recorded bytes, honours If-None-Match / If-Modified-Since (304), and answers 404
 elsewhere (including robots.txt, which means "allowed").
+
+It lives with the tests and their recordings, never in the installed package. The demo
+runs a command against it:
+
+    python tests/replay_server.py -- veille crawl --replay {url}
+
+starts the server on a free port, runs the command with `{url}` replaced by the server's
+address, stops the server and exits with the command's exit code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 import threading
 import time
 from email.utils import formatdate, parsedate_to_datetime
@@ -21,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEFAULT_LAST_MODIFIED = "Mon, 16 Feb 2026 06:00:00 GMT"
 
 
@@ -136,3 +146,20 @@ class ReplayServer:
     def __exit__(self, *exc: Any) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def main(argv: list[str]) -> int:
+    """Serve the recordings while running the command after `--` ({url} = the server)."""
+    if "--" not in argv or argv.index("--") == len(argv) - 1:
+        print("usage : python tests/replay_server.py [--port N] -- COMMANDE ... {url} ...", file=sys.stderr)
+        return 2
+    split = argv.index("--")
+    options, command = argv[:split], argv[split + 1:]
+    port = int(options[options.index("--port") + 1]) if "--port" in options else 0
+    with ReplayServer(port) as server:
+        print(f"Enregistrement servi sur {server.url} ({len(server.httpd.routes)} adresses).", file=sys.stderr)
+        return subprocess.call([part.replace("{url}", server.url) for part in command])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

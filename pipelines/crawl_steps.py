@@ -1,0 +1,166 @@
+"""The Scrapy item pipelines of a crawl, in order: raw JSONL, store, archive.
+
+They share one `CrawlContext` per crawler, built from the crawler's settings and spider
+(config, database, topic matcher, run): the config is read once, the database opened once.
+When the store step opens, it hands the spider what earlier runs left (`CrawlState`), so
+spiders never read the database. A crawl started by `veille crawl` belongs to that run
+(VEILLE_RUN_ID) and its stories are grouped once by `pipelines.crawl`; a bare
+`scrapy crawl` (or Scrapyd) opens and closes its own run and groups stories at its end.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import IO, Any
+from weakref import WeakKeyDictionary
+
+import sqlite_utils
+from scrapy import signals
+
+from nlp.topic import TopicMatcher
+from pipelines import db as database
+from pipelines.archive import archive_document
+from pipelines.config import Config, load_config
+from pipelines.dispatch import store_item
+from pipelines.parliament import crawl_state
+from pipelines.raw import raw_line, raw_path
+from pipelines.store import SourceTally
+from pipelines.stories import group_stories
+from spiders.items import fetch_record_of
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class CrawlContext:
+    """What the item pipelines of one crawler share."""
+
+    config: Config
+    db: sqlite_utils.Database
+    matcher: TopicMatcher
+    run_id: str
+    own_run: bool
+    tally: SourceTally = field(default_factory=SourceTally)
+
+    def close(self) -> None:
+        """Close the database (when the spider has closed)."""
+        self.db.close()
+
+
+_CONTEXTS: WeakKeyDictionary[Any, CrawlContext] = WeakKeyDictionary()
+
+
+def context_for(crawler) -> CrawlContext:
+    """The crawler's context, built on first use: the spider's config (or the one the
+    VEILLE_CONFIG setting names), its database and topic matcher."""
+    context = _CONTEXTS.get(crawler)
+    if context is None:
+        spider = getattr(crawler, "spider", None)
+        config = getattr(spider, "config", None) or load_config(crawler.settings.get("VEILLE_CONFIG") or None)
+        run_id = crawler.settings.get("VEILLE_RUN_ID", "")
+        context = CrawlContext(config, database.open_db(config.database),
+                               TopicMatcher.from_topic(config.topic), run_id, own_run=not run_id)
+        _CONTEXTS[crawler] = context
+        crawler.signals.connect(context.close, signal=signals.spider_closed)
+    return context
+
+
+class RawItemsPipeline:
+    """Append every item, as scraped, to the run's raw JSONL file (`veille import` replays it)."""
+
+    def __init__(self, crawler):
+        self.crawler, self.context, self.file = crawler, context_for(crawler), None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """The raw folder comes from the crawl's config."""
+        return cls(crawler)
+
+    def _open(self) -> IO[str]:
+        spider = self.crawler.spider
+        path = raw_path(self.context.config.raw_dir, self.context.run_id or "adhoc", spider.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        spider.raw_file = str(path)
+        return open(path, "a", encoding="utf-8")
+
+    def process_item(self, item):
+        """Write the item and pass it on."""
+        if hasattr(item, "to_dict"):
+            self.file = self.file or self._open()
+            self.file.write(raw_line(item))
+            self.file.flush()
+        return item
+
+    def close_spider(self):
+        """Close the raw file."""
+        if self.file:
+            self.file.close()
+
+
+class StorePipeline:
+    """Store items, then record each source's health for the run."""
+
+    def __init__(self, crawler):
+        self.crawler, self.context = crawler, context_for(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """The run id comes from `veille crawl`; a bare `scrapy crawl` opens its own run."""
+        return cls(crawler)
+
+    def open_spider(self):
+        """Start a run when none was given, record the configured sources, and hand the
+        spider the state of earlier runs."""
+        spider, context = self.crawler.spider, self.context
+        database.sync_sources(context.db, context.config.sources)
+        if context.own_run:
+            context.run_id = database.start_run(context.db, f"scrapy crawl {spider.name}")
+        spider.run_id = context.run_id
+        names = [source.name for source in getattr(spider, "sources", [])]
+        spider.previous = crawl_state(context.db, names)
+
+    def process_item(self, item):
+        """Store the item and count it for its source."""
+        action = store_item(self.context.db, self.context.matcher, item)
+        self.context.tally.add(getattr(item, "source", "?"), action)
+        return item
+
+    def close_spider(self):
+        """Write one `run_sources` row per source of the spider; close a run of its own."""
+        spider, context = self.crawler.spider, self.context
+        for name, health in getattr(spider, "health", {}).items():
+            result = context.tally.result(name, health.status, health.error, health.duration_s)
+            database.record_source_result(context.db, context.run_id, result)
+        if context.own_run:
+            regroup(context.db)
+            database.finish_run(context.db, context.run_id, raw_path=getattr(spider, "raw_file", None))
+
+
+class ArchivePipeline:
+    """After the store: archive the response behind each stored document."""
+
+    def __init__(self, crawler):
+        self.context = context_for(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """Share the crawl's database."""
+        return cls(crawler)
+
+    def process_item(self, item):
+        """Archive the response behind a stored document (other items pass through)."""
+        if fetch_record_of(item) is not None:
+            try:
+                archive_document(self.context.db, item)
+            except Exception as exc:  # never lose the crawl for the archive
+                logger.error("archive de %s impossible : %s", getattr(item, "url", "?"), exc)
+        return item
+
+
+def regroup(db: sqlite_utils.Database) -> None:
+    """Group syndicated copies into stories once for a run (a failure is logged, never fatal)."""
+    try:
+        group_stories(db)
+    except Exception as exc:
+        logger.error("regroupement des reprises impossible : %s", exc)
