@@ -10,6 +10,11 @@ Every named parameter of a query (`:du`, `:au`...) defaults to "" when not given
 treats "" as "use the default" (for instance: the last seven days, today). A query may
 declare `requires: [table, ...]` and a `fallback_sql` used while one of those tables does
 not exist yet (for instance before the parliament step has created `questions`).
+
+Labels come from `pipelines.labels` through the SQL function `veille_label(table, code)`,
+registered on the connection before a query runs (the site registers it on its own).
+The site serves the database under the name `DATABASE_NAME` whatever its file is called,
+the name its metadata, templates and links use.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from pipelines.labels import register_sql_functions
 from pipelines.resources import site_path
 
 METADATA = site_path("metadata.yml")
@@ -66,12 +72,19 @@ def effective_sql(query: dict[str, Any], table_names: set[str] | list[str]) -> s
     return query["sql"]
 
 
-def run_query(db, name: str, **params: Any) -> list[dict[str, Any]]:
-    """Run the named query against a sqlite-utils Database and return its rows as dicts.
-    Unknown names raise KeyError; parameters not given are passed as ""."""
+def bind(name: str, table_names: set[str] | list[str], params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The SQL of the named query for these tables and the values of its parameters
+    (a parameter not given is passed as ""). Unknown names raise KeyError."""
     queries = load_queries()
     if name not in queries:
         raise KeyError(f"requête inconnue : {name} (connues : {', '.join(sorted(queries))})")
-    sql = effective_sql(queries[name], db.table_names())
-    values = {p: ("" if params.get(p) is None else params[p]) for p in query_params(sql)}
+    sql = effective_sql(queries[name], table_names)
+    return sql, {p: ("" if params.get(p) is None else params[p]) for p in query_params(sql)}
+
+
+def run_query(db, name: str, **params: Any) -> list[dict[str, Any]]:
+    """Run the named query against a sqlite-utils Database and return its rows as dicts.
+    Unknown names raise KeyError; parameters not given are passed as ""."""
+    sql, values = bind(name, db.table_names(), params)
+    register_sql_functions(db.conn)
     return list(db.query(sql, values))

@@ -2,10 +2,12 @@
 
 The site is read-only: Datasette opens the file in read-only mode, the canned queries never
 write and SQL is cut after `SQL_TIME_LIMIT_MS`. With VEILLE_SERVE_IMMUTABLE=1 the file is
-opened immutable (`-i`: no locking, counts cached), for a snapshot no crawl writes to while
+opened immutable (no locking, counts cached), for a snapshot no crawl writes to while
 it is served. An optional staff login: put a hash made by
 `python -m pipelines.serve --hash-password` in VEILLE_STAFF_PASSWORD_HASH; nothing is then
 visible before logging in at /-/connexion. DATASETTE_SECRET keeps logins across restarts.
+Whatever the database file is called (VEILLE_DB=/srv/watch.db), the site serves it under
+the name `veille`, the one its metadata, templates and links use.
 Feed readers cannot log in: with VEILLE_FEED_TOKEN set (a random secret), the Atom and ICS
 feeds, and only them, also open with `?jeton=<secret>`.
 """
@@ -15,26 +17,27 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import os
 import re
 import secrets
 import sys
-import tempfile
 from pathlib import Path
 
 import yaml
 
+from pipelines.queries import DATABASE_NAME
 from pipelines.resources import site_path
 
 DATASETTE_DIR = site_path()
 PASSWORD_ENV = "VEILLE_STAFF_PASSWORD_HASH"
 IMMUTABLE_ENV = "VEILLE_SERVE_IMMUTABLE"
+SECRET_ENV = "DATASETTE_SECRET"
 FEED_TOKEN_ENV = "VEILLE_FEED_TOKEN"
 FEED_TOKEN_PARAM = "jeton"
+STAFF_ACTOR = {"id": "equipe", "name": "Équipe"}
+FEED_ACTOR = {"id": "lecteur-de-flux", "veille_feed": True}
 FEED_QUERIES = {"flux_mentions": "atom", "flux_engagements": "atom", "calendrier_engagements": "ics"}
 _FEED_PATH = re.compile(r"/[^/]+/(%s)" % "|".join(rf"{re.escape(q)}\.{e}" for q, e in FEED_QUERIES.items()))
-DATABASE_NAME = "veille"
 SQL_TIME_LIMIT_MS = 2000
 PBKDF2_ITERATIONS = 480_000
 SETTINGS = {
@@ -65,6 +68,11 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(hash_password(password, salt, int(iterations)), stored.strip())
 
 
+def login_enabled() -> bool:
+    """True when a staff password hash is configured: nothing is visible before logging in."""
+    return bool(os.environ.get(PASSWORD_ENV))
+
+
 def feed_token_accepted(path: str, supplied: str | None) -> bool:
     """True when `path` is one of the subscribable feeds (/<base>/flux_mentions.atom,
     …/flux_engagements.atom, …/calendrier_engagements.ics) and `supplied` is $VEILLE_FEED_TOKEN."""
@@ -74,65 +82,40 @@ def feed_token_accepted(path: str, supplied: str | None) -> bool:
     return hmac.compare_digest(supplied.encode("utf-8"), expected.encode("utf-8"))
 
 
-def metadata_path(database: Path) -> Path | None:
-    """The metadata file to serve `database` with. The metadata is keyed by database name
-    ("veille", from data/veille.db); another file name gets a renamed copy."""
-    metadata = DATASETTE_DIR / "metadata.yml"
-    if not metadata.exists():
-        return None
-    name = Path(database).stem
-    if name == DATABASE_NAME:
-        return metadata
-    content = yaml.safe_load(metadata.read_text(encoding="utf-8"))
-    databases = content.get("databases") or {}
-    if DATABASE_NAME in databases:
-        databases[name] = databases.pop(DATABASE_NAME)
-    target = Path(tempfile.gettempdir()) / f"veille-metadata-{name}.json"
-    target.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
-    return target
-
-
-def datasette_args(database: Path, host: str = "127.0.0.1", port: int = 8001,
-                   immutable: bool | None = None) -> list[str]:
-    """Command-line arguments of `datasette serve` for this project's configuration."""
-    if immutable is None:
-        immutable = os.environ.get(IMMUTABLE_ENV, "") not in ("", "0", "non", "false")
-    args = (["-i", str(database)] if immutable else [str(database)]) + ["--host", host, "--port", str(port)]
-    metadata = metadata_path(Path(database))
-    if metadata:
-        args += ["--metadata", str(metadata)]
-    for option, folder in (("--template-dir", "templates"), ("--plugins-dir", "plugins")):
-        path = DATASETTE_DIR / folder
-        if path.is_dir() and any(p.name != ".gitkeep" for p in path.iterdir()):
-            args += [option, str(path)]
-    if (DATASETTE_DIR / "static").is_dir():
-        args += ["--static", f"static:{DATASETTE_DIR / 'static'}"]
-    for key, value in SETTINGS.items():
-        args += ["--setting", key, value]
-    return args
-
-
 def make_datasette(database: Path, immutable: bool = False):
-    """An in-process Datasette configured like `veille serve` (used by tests and scripts)."""
+    """The Datasette of `veille serve`, configured from the site package: the database file,
+    whatever it is called, is served as `DATABASE_NAME` (the name the metadata, the
+    templates and the links use); with `immutable` it is opened immutable."""
     from datasette.app import Datasette
+    from datasette.database import Database
 
-    metadata = metadata_path(Path(database))
+    metadata = DATASETTE_DIR / "metadata.yml"
     settings = {k: (int(v) if v.isdigit() else v == "on") for k, v in SETTINGS.items()}
-    return Datasette(
-        [] if immutable else [str(database)], immutables=[str(database)] if immutable else [],
-        metadata=yaml.safe_load(metadata.read_text(encoding="utf-8")) if metadata else None,
+    site = Datasette(
+        [], metadata=yaml.safe_load(metadata.read_text(encoding="utf-8")),
         template_dir=str(DATASETTE_DIR / "templates"), plugins_dir=str(DATASETTE_DIR / "plugins"),
         static_mounts=[("static", str(DATASETTE_DIR / "static"))], settings=settings,
+        secret=os.environ.get(SECRET_ENV) or None,
     )
+    site.remove_database("_memory")  # added by Datasette when it is given no file
+    site.add_database(Database(site, path=str(database), is_mutable=not immutable), name=DATABASE_NAME)
+    return site
+
+
+def immutable_requested() -> bool:
+    """True when VEILLE_SERVE_IMMUTABLE asks for an immutable snapshot."""
+    return os.environ.get(IMMUTABLE_ENV, "") not in ("", "0", "non", "false")
 
 
 def serve(database: Path, host: str = "127.0.0.1", port: int = 8001, immutable: bool | None = None) -> None:
-    """Run Datasette in the foreground until interrupted."""
-    from datasette.cli import cli as datasette_cli
+    """Run the site in the foreground (uvicorn, as `datasette serve` does) until interrupted."""
+    import uvicorn
 
-    if immutable or (immutable is None and os.environ.get(IMMUTABLE_ENV, "") not in ("", "0", "non", "false")):
+    immutable = immutable_requested() if immutable is None else immutable
+    if immutable:
         _checkpoint(Path(database))
-    datasette_cli.main(["serve", *datasette_args(database, host, port, immutable)], standalone_mode=True)
+    site = make_datasette(Path(database), immutable=immutable)
+    uvicorn.run(site.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)
 
 
 def _checkpoint(database: Path) -> None:

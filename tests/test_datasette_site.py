@@ -3,20 +3,13 @@ SQL, time limit and the optional staff login (in-process Datasette, fixture data
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from urllib.parse import quote
 
 import pytest
 
-from datasette_helpers import ROOT, build_database, fetch
-
-
-def _plugin():
-    spec = importlib.util.spec_from_file_location("veille_site", ROOT / "datasette" / "plugins" / "veille_site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from datasette_helpers import build_database, fetch
+from pipelines.site_markup import fts_expression, highlight
 
 
 @pytest.fixture
@@ -53,7 +46,7 @@ def test_search_is_diacritic_insensitive_with_phrases_and_prefixes(site):
 
 
 def test_fts_expression():
-    fts = _plugin().fts_expression
+    fts = fts_expression
     assert fts("SEC-Pa") == '"SEC Pa"'
     assert fts('santé "centre de santé" financ*') == '"santé" "centre de santé" "financ" *'
     assert fts("ars OU cnam") == '"ars" OR "cnam"'
@@ -61,7 +54,6 @@ def test_fts_expression():
 
 
 def test_highlight_escapes_and_nests():
-    highlight = _plugin().highlight
     text = "<b>La ministre</b> promet"
     html = str(highlight(text, [{"start": 3, "end": 14, "cls": "hl-actor", "title": "Acteur", "href": "/acteur/x"},
                                 {"start": 0, "end": 25, "cls": "hl-commitment", "title": "<engagement>"},
@@ -171,15 +163,18 @@ def test_staff_login(site, monkeypatch):
     assert opened.status_code == 200 and "Équipe" in opened.text
 
 
-def test_serve_arguments(tmp_path, monkeypatch):
-    from pipelines.serve import IMMUTABLE_ENV, datasette_args
+def test_site_settings_and_immutable_snapshot(config, monkeypatch):
+    from pipelines.serve import IMMUTABLE_ENV, immutable_requested, make_datasette
 
-    args = datasette_args(tmp_path / "veille.db", port=9999)
-    assert args[0] == str(tmp_path / "veille.db") and "-i" not in args
-    assert ["--setting", "suggest_facets", "off"] == args[args.index("suggest_facets") - 1: args.index("suggest_facets") + 2]
-    assert "sql_time_limit_ms" in args and "--plugins-dir" in args and "--template-dir" in args
+    build_database(config)
+    site = make_datasette(config.database)
+    assert site.setting("suggest_facets") is False and site.setting("sql_time_limit_ms") == 2000
+    assert [name for name in site.databases if name != "_internal"] == ["veille"]
+    assert site.databases["veille"].is_mutable
+    frozen = make_datasette(config.database, immutable=True)
+    assert not frozen.databases["veille"].is_mutable
+    assert fetch(frozen, "/document/press-ministre").status_code == 200
+    monkeypatch.delenv(IMMUTABLE_ENV, raising=False)
+    assert not immutable_requested()
     monkeypatch.setenv(IMMUTABLE_ENV, "1")
-    assert datasette_args(tmp_path / "veille.db")[:2] == ["-i", str(tmp_path / "veille.db")]
-    other = datasette_args(tmp_path / "autre.db")
-    metadata = other[other.index("--metadata") + 1]
-    assert "autre" in open(metadata, encoding="utf-8").read()
+    assert immutable_requested()
