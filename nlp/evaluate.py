@@ -136,10 +136,10 @@ def evaluate(items: Iterable[dict[str, Any]], nlp: Language, reference: Referenc
                                                  "commitments:announcement", "commitments:demand",
                                                  "commitments:refusal")}, items=len(items))
     results = extract(((i["text"], i.get("date"), i["id"]) for i in items), nlp, reference, topic)
-    for item, annotations in zip(items, results):
+    for item, found in zip(items, results):
         _score_topic(item, topic, report)
-        _score_actors(item, annotations, report)
-        _score_commitments(item, annotations, report)
+        _score_actors(item, found, report)
+        _score_commitments(item, found, report)
     return report
 
 
@@ -162,13 +162,17 @@ def _kind_of(actor_id: str) -> str:
     return "person" if actor_id.startswith(("PA", "person:")) else "organisation"
 
 
+def _count(score: Score, hits: list, misses: list, extra: list) -> None:
+    score.tp += len(hits)
+    score.fn += len(misses)
+    score.fp += len(extra)
+
+
 def _score_actors(item: dict, annotations, report: Report) -> None:
     predicted = [(norm(m.text), m.actor_id) for m in annotations.actor_mentions]
     gold = [(norm(a[0]), a[1]) for a in item.get("actors", [])]
     hits, misses, extra = _match(gold, predicted, lambda g, p: g[0] == p[0] and same_id(g[1], p[1]))
-    for label, pairs in (("actors", None),):
-        s = report.scores[label]
-        s.tp += len(hits); s.fn += len(misses); s.fp += len(extra)
+    _count(report.scores["actors"], hits, misses, extra)
     for g, _ in hits:
         report.scores[f"actors:{_kind_of(g[1])}"].tp += 1
     for g in misses:
@@ -182,11 +186,11 @@ def _score_actors(item: dict, annotations, report: Report) -> None:
     for a in item.get("actors", []):
         if len(a) > 2 and a[2] == "role":
             report.roles_total += 1
-            found = [m for m in annotations.actor_mentions if norm(m.text) == norm(a[0])]
-            if found and same_id(a[1], found[0].actor_id):
+            same_text = [m for m in annotations.actor_mentions if norm(m.text) == norm(a[0])]
+            if same_text and same_id(a[1], same_text[0].actor_id):
                 report.roles_correct += 1
             else:
-                got = f"{found[0].actor_id} ({found[0].rule})" if found else "non trouvé"
+                got = f"{same_text[0].actor_id} ({same_text[0].rule})" if same_text else "non trouvé"
                 report.errors.append(f"[{item['id']}] rôle mal résolu : {a[0]} → attendu {a[1]}, obtenu {got}")
 
 
@@ -195,8 +199,7 @@ def _score_commitments(item: dict, annotations, report: Report) -> None:
                  for c in annotations.commitments]
     gold = item.get("commitments", [])
     hits, misses, extra = _match(gold, predicted, _commitment_equal)
-    total = report.scores["commitments"]
-    total.tp += len(hits); total.fn += len(misses); total.fp += len(extra)
+    _count(report.scores["commitments"], hits, misses, extra)
     for g, _ in hits:
         report.scores[f"commitments:{g['kind']}"].tp += 1
     for g in misses:

@@ -15,9 +15,12 @@ import json
 import logging
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator, NoReturn
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from nlp.roles import Reference
 
 # Relative to the current folder: the default works from a checkout of veille.
 DEVSET = Path("tests") / "fixtures" / "nlp" / "devset.jsonl"
@@ -106,11 +109,20 @@ def evaluate(devset: str, reference_dir: str | None, errors: bool, config_path: 
 
 
 def _reason(exc: Exception) -> str:
+    """Why a file could not be read, in French when the system says it in English."""
+    if isinstance(exc, IsADirectoryError):
+        return "c'est un dossier"
+    if isinstance(exc, PermissionError):
+        return "accès refusé"
+    if isinstance(exc, UnicodeDecodeError):
+        return "fichier non UTF-8"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"JSON invalide, ligne {exc.lineno}"
     return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
 
 
 # ------------------------------------------------------------------ reference data of an evaluation
-def evaluation_reference(directory: Path):
+def evaluation_reference(directory: Path) -> Reference:
     """The `Reference` that `veille tag` would build from a database holding the reference
     data of `directory`: its rows are written to a temporary database through the write
     path of `pipelines.db`, then read back with `pipelines.tag.load_reference`."""
@@ -143,7 +155,7 @@ def reference_records(directory: Path) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield table, ({"kind": "person", **record} if table == "actors" else record)
 
 
-def an_records(paths: Iterator[Path] | list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
+def an_records(paths: Iterable[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
     """("actor" | "organe" | "mandate", record) of AN reference JSON files, through the one
     AN reader; an unreadable file stops with one French line."""
     from spiders.an_parse import BadRecord, parse_reference

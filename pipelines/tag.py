@@ -63,10 +63,10 @@ def tag(db: sqlite_utils.Database, topic: TopicMatcher, everything: bool = False
     reference = load_reference(db)
     nlp = nlp or load_pipeline(model, extra_patterns=reference_patterns(reference))
     triples: Iterator = ((d["text"] or "", d["published"], d["id"]) for d in documents)
-    for annotations in extract(triples, nlp, reference, topic):
-        mentions, commitments = _rows(annotations)
-        store.upsert_actors(db, annotations.actors())
-        store.replace_annotations(db, annotations.doc_id, mentions, commitments, annotations.notes, model)
+    for found in extract(triples, nlp, reference, topic):
+        mentions, commitments = _rows(found)
+        store.upsert_actors(db, found.actors())
+        store.replace_annotations(db, found.doc_id, mentions, commitments, found.notes, model)
         counts["documents"] += 1
         counts["actor_mentions"] += len(mentions)
         counts["commitments"] += len(commitments)

@@ -106,6 +106,11 @@ def test_evaluate_says_in_one_line_when_the_devset_is_missing_or_unreadable(tmp_
     assert result.output.startswith(message.format(path=path)) and result.output.count("\n") == 1
 
 
+def test_evaluate_says_when_the_devset_is_a_folder(tmp_path):
+    result = CliRunner().invoke(evaluate, ["--devset", str(tmp_path)])
+    assert (result.exit_code, result.output) == (2, f"Erreur : jeu de développement illisible : {tmp_path} (c'est un dossier)\n")
+
+
 def test_evaluate_says_when_the_reference_folder_is_missing(tmp_path):
     (tmp_path / "devset.jsonl").write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
     result = CliRunner().invoke(evaluate, ["--devset", str(tmp_path / "devset.jsonl"), "--reference", str(tmp_path / "nope")])
@@ -122,3 +127,12 @@ def test_evaluate_reads_the_default_devset_of_a_checkout(nlp_model, monkeypatch)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Évaluation sur 166 phrases annotées")
     assert "objectif roles_accuracy ≥ 0.95 : 0.986 (atteint)" in result.output
+
+
+def test_evaluate_names_an_unreadable_reference_file(tmp_path):
+    (tmp_path / "devset.jsonl").write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    (tmp_path / "amo").mkdir()
+    (tmp_path / "amo" / "PO2.json").write_text('{"x": 1}', encoding="utf-8")
+    result = CliRunner().invoke(evaluate, ["--devset", str(tmp_path / "devset.jsonl")])
+    assert (result.exit_code, result.output) == (
+        2, f"Erreur : donnée de référence illisible : {tmp_path / 'amo' / 'PO2.json'} (PO2 : ni acteur, ni organe, ni mandat)\n")
