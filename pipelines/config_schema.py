@@ -208,7 +208,7 @@ class DigestTable(Table):
 
     site_url: Annotated[str, AfterValidator(_optional_http_url)] = ""
     out_dir: Text = "data/digests"
-    formats: list[Format] = list(FORMATS)
+    formats: list[Format] = ["html", "md", "csv", "json"]
     weekday: Annotated[Weekday, BeforeValidator(_lower)] = "lundi"
     max_items: Positive = 25
     title: Text | None = None

@@ -39,6 +39,7 @@ def send_digest(db, config: Config, digest: dict[str, Any], paths: dict[str, Pat
     text = Path(paths["md"]).read_text(encoding="utf-8") if "md" in paths else render_markdown(digest)
     message = build_message(settings, subject(digest), text, html)
     where = ", ".join(str(p) for p in paths.values()) or "(aucun fichier)"
+    outcome: dict[str, Any]
     try:
         accepted = send_message(settings, message)
     except MailError as exc:

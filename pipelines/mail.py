@@ -44,6 +44,7 @@ def send_message(settings: MailSettings, message: EmailMessage) -> list[str]:
     if settings.user and not password:
         raise MailError(f"envoi impossible ({where}) : mot de passe absent, définir la variable {settings.password_env}")
     context = tls_context(settings) if settings.tls in ("ssl", "starttls") else None
+    smtp: smtplib.SMTP
     try:
         if settings.tls == "ssl":
             smtp = smtplib.SMTP_SSL(settings.host, settings.port, local_hostname=_helo_name(settings),

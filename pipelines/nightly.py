@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TextIO
 
 from pipelines import db as database
 from pipelines.config import WEEKDAYS, Config
@@ -41,7 +41,7 @@ class NightlyLock:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.handle = None
+        self.handle: TextIO | None = None
 
     def __enter__(self) -> "NightlyLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +62,7 @@ class NightlyLock:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        assert self.handle is not None, "lock released without being taken"
         self.handle.seek(0)
         self.handle.truncate()
         fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
@@ -247,7 +248,7 @@ def _run_locked(config: Config, options: NightlyOptions, echo: Callable[[str], N
     db = database.open_db(config.database)
     database.sync_sources(db, config.sources)
     run_id = database.start_run(db, "nightly" + (" (replay)" if options.replay else ""))
-    started = db["runs"].get(run_id)["started"]
+    started = db.table("runs").get(run_id)["started"]
     clock = time.monotonic()
     local = datetime.now(timezone.utc).astimezone(PARIS)
     echo(f"veille nightly {run_id} : début le {local:%d/%m/%Y à %H:%M} (heure de Paris)")
