@@ -18,7 +18,9 @@ from urllib.parse import quote
 
 from nlp.text import fold
 from pipelines.config import Config, DigestSettings
-from pipelines.labels import french_date, rule_label
+from pipelines.labels import ACTOR_KIND_LABELS as ACTOR_KINDS
+from pipelines.labels import KIND_LABELS, SHORT_MONTHS, french_date, rule_label
+from pipelines.labels import SOURCE_STATUS_LABELS as STATUS_LABELS
 from pipelines.queries import run_query
 from pipelines.weeks import PARIS, Week, week_of
 
@@ -32,14 +34,7 @@ PARLIAMENT_GROUPS = (
     ("debates", "Passages en séance", ("debat",)),
 )
 PARLIAMENT_KINDS = {k for _, _, kinds in PARLIAMENT_GROUPS for k in kinds}
-KIND_LABELS = {
-    "press": "", "question": "question", "reponse": "réponse", "amendement": "amendement",
-    "debat": "débat", "communique": "communiqué",
-}
-ACTOR_KINDS = {"person": "personne", "organisation": "organisation", "role": "fonction"}
-STATUS_LABELS = {"ok": "ok", "warning": "avertissement", "failed": "échec"}
 STEPS = ("documents", "parlement", "presse", "engagements", "acteurs", "graphique", "sources")
-SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
 def _safe(run: Callable[[], list[dict[str, Any]]]) -> tuple[list[dict[str, Any]], str | None]:
