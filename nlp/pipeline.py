@@ -37,7 +37,8 @@ def add_ruler(nlp: Language, patterns: Iterable[dict[str, Any]], before: str | N
 
 
 def shipped_patterns(directory: str | Path | None = None) -> list[dict[str, Any]]:
-    """Every pattern of `nlp/patterns/*.jsonl`."""
+    """Every pattern of the package's `patterns/*.jsonl` (read with `importlib.resources`),
+    or of the `*.jsonl` files of `directory`."""
     files = pattern_files(directory) if directory else pattern_files()
     return [p for f in files for p in read_jsonl(f)]
 
