@@ -50,6 +50,24 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
 
 @cli.command()
+@click.option("--force", is_flag=True, help="Remplacer un veille.toml existant.")
+def init(force):
+    """Écrire dans le dossier courant un veille.toml commenté (sujet suivi, sources avec
+    leurs URL de production, stockage dans ./data), à adapter avant la première collecte.
+
+    Exemple : mkdir veille && cd veille && veille init && veille crawl
+    """
+    from pipelines.config import CONFIG_NAME
+    from pipelines.resources import default_config_text
+
+    target = Path.cwd() / CONFIG_NAME
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} existe déjà (--force pour le remplacer)")
+    target.write_text(default_config_text(), encoding="utf-8")
+    click.echo(f"Configuration écrite : {target}")
+
+
+@cli.command()
 @click.option("--replay", "replay", default=None, metavar="URL",
               help="Lire un enregistrement des sources au lieu du web : URL du serveur qui le sert "
                    "(les URL de production y sont redirigées).")
