@@ -278,6 +278,7 @@ _MESSAGES = {
     "greater_than_equal": "nombre supérieur ou égal à {ge} attendu, pas {input}",
     "less_than_equal": "nombre inférieur ou égal à {le} attendu, pas {input}",
 }
+_CUSTOM = {"non_empty_text", "http_url", "address", "css_selector"}  # raised above, already in French
 
 
 def problems(exc: ValidationError, raw: dict[str, Any]) -> list[str]:
@@ -311,9 +312,6 @@ def _problem(error: Any, raw: dict[str, Any]) -> str:
     if template is None:
         return f"{_where(loc, raw)}: {error['msg'] if kind in _CUSTOM else 'valeur invalide : ' + str(error['msg'])}"
     return f"{_where(loc, raw)}: {template.format(input=_shown(value), **ctx)}"
-
-
-_CUSTOM = {"non_empty_text", "http_url", "address", "css_selector"}
 
 
 def _where(loc: tuple, raw: dict[str, Any]) -> str:
