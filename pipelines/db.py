@@ -1,8 +1,9 @@
-"""The database: schema, migrations and the only write path of veille.
+"""The database: opening it (migrated) and the only write path of veille.
 
 Every write is an idempotent upsert on a stable id. Documents carry a content hash, so
-seeing the same item again writes nothing. The schema is a public interface documented
-in the README; migrations are named functions applied once, in order, at open time.
+seeing the same item again writes nothing. Each function's writes are one transaction
+(`pipelines.transaction.write_unit`). The schema is a public interface documented in the
+README; it is built by the migrations of `pipelines.migrations`, applied at open time.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ import hashlib
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import sqlite_utils
+
+from pipelines import migrations
+from pipelines.schema_core import FTS_COLUMNS, FTS_TOKENIZER  # noqa: F401  (public names)
+from pipelines.transaction import write_unit
 
 DOCUMENT_FIELDS = (
     "id", "url", "source", "kind", "title", "published", "text", "summary",
@@ -22,105 +27,11 @@ DOCUMENT_FIELDS = (
 HASHED_FIELDS = ("url", "kind", "title", "published", "text", "summary", "publisher", "author", "access", "extra")
 # Documents also hash the fingerprint of the topic rules, so a rule change re-matches them.
 DOCUMENT_HASHED_FIELDS = HASHED_FIELDS + ("rules",)
-FTS_COLUMNS = ["title", "text", "topics"]
-FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
 
 def now_iso() -> str:
     """Current UTC time as ISO 8601 (seconds)."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-def _m001_core(db: sqlite_utils.Database) -> None:
-    db["documents"].create(
-        {
-            "id": str, "url": str, "source": str, "kind": str, "title": str, "published": str,
-            "text": str, "summary": str, "publisher": str, "author": str, "guid": str,
-            "access": str, "topics": str, "relevant": int, "extra": str,
-            "content_hash": str, "first_seen": str, "updated_at": str,
-        },
-        pk="id",
-    )
-    for column in ("source", "kind", "published", "publisher", "access", "relevant"):
-        db["documents"].create_index([column])
-    db["document_aliases"].create({"alias": str, "document_id": str}, pk="alias",
-                                   foreign_keys=[("document_id", "documents", "id")])
-    db["document_aliases"].create_index(["document_id"])
-    db["document_sources"].create(
-        {"document_id": str, "source": str, "first_seen": str}, pk=("document_id", "source"),
-        foreign_keys=[("document_id", "documents", "id")],
-    )
-    db["document_sources"].create_index(["source"])
-    db["mentions"].create(
-        {"id": str, "document_id": str, "matched": str, "rule": str, "strength": str,
-         "start": int, "end": int, "snippet": str},
-        pk="id", foreign_keys=[("document_id", "documents", "id")],
-    )
-    for column in ("document_id", "strength", "rule"):
-        db["mentions"].create_index([column])
-    db["actors"].create({"id": str, "name": str, "kind": str, "extra": str}, pk="id")
-    db["actors"].create_index(["kind"])
-    db["actor_mentions"].create(
-        {"id": str, "document_id": str, "actor_id": str, "text": str, "start": int, "end": int,
-         "rule": str},
-        pk="id", foreign_keys=[("document_id", "documents", "id")],
-    )
-    for column in ("document_id", "actor_id"):
-        db["actor_mentions"].create_index([column])
-    db["commitments"].create(
-        {"id": str, "document_id": str, "actor_id": str, "actor_text": str, "kind": str,
-         "text": str, "amount_eur": float, "deadline": str, "deadline_precision": str,
-         "status": str, "start": int, "end": int},
-        pk="id", foreign_keys=[("document_id", "documents", "id")],
-    )
-    for column in ("document_id", "actor_id", "kind", "deadline", "status"):
-        db["commitments"].create_index([column])
-    db["sources"].create(
-        {"name": str, "label": str, "kind": str, "url": str, "cadence": str, "enabled": int,
-         "last_run_id": str, "last_status": str, "last_error": str, "last_items": int,
-         "last_duration_s": float, "last_success": str, "consecutive_failures": int},
-        pk="name",
-    )
-    db["runs"].create(
-        {"id": str, "command": str, "started": str, "finished": str, "duration_s": float,
-         "status": str, "items_seen": int, "relevant": int, "inserted": int, "updated": int,
-         "unchanged": int, "failed_sources": int, "raw_path": str, "errors": str},
-        pk="id",
-    )
-    db["runs"].create_index(["started"])
-    db["run_sources"].create(
-        {"id": str, "run_id": str, "source": str, "status": str, "error": str, "items": int,
-         "relevant": int, "inserted": int, "updated": int, "unchanged": int,
-         "duration_s": float},
-        pk="id", foreign_keys=[("run_id", "runs", "id")],
-    )
-    for column in ("run_id", "source"):
-        db["run_sources"].create_index([column])
-    db["documents"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize=FTS_TOKENIZER)
-
-
-def _m002_reference(db: sqlite_utils.Database) -> None:
-    db["organes"].create(
-        {"id": str, "kind": str, "name": str, "short_name": str, "start": str, "end": str,
-         "legislature": str, "extra": str},
-        pk="id",
-    )
-    db["organes"].create_index(["kind"])
-    db["mandates"].create(
-        {"id": str, "actor_id": str, "organe_id": str, "organe_kind": str, "role": str,
-         "start": str, "end": str, "extra": str},
-        pk="id",
-    )
-    for column in ("actor_id", "organe_id", "organe_kind", "role", "start", "end"):
-        db["mandates"].create_index([column])
-    db["mentions"].add_column("field", str)
-
-
-# Named migrations, applied once each, in this order. Append new ones; never edit old ones.
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
-    ("001_core", _m001_core),
-    ("002_reference", _m002_reference),
-]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -129,30 +40,21 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists() or path.stat().st_size == 0
     db = sqlite_utils.Database(path)
+    # First, so that every later statement waits for a lock held by another process.
+    db.execute("PRAGMA busy_timeout = 10000")
     if new:
         db.execute("PRAGMA page_size = 8192")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 10000")
     migrate(db)
     return db
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations not applied yet; return their names."""
-    if "_migrations" not in db.table_names():
-        db["_migrations"].create({"name": str, "applied": str}, pk="name")
-    done = {row["name"] for row in db["_migrations"].rows}
-    applied = []
-    for name, function in MIGRATIONS:
-        if name in done:
-            continue
-        with db.conn:
-            function(db)
-            db["_migrations"].insert({"name": name, "applied": now_iso()})
-        applied.append(name)
-    return applied
+    """Apply the migrations not applied yet (atomically; see `pipelines.migrations`); return
+    their names."""
+    return migrations.migrate(db)
 
 
 def content_hash(record: dict[str, Any], fields: Iterable[str] = HASHED_FIELDS) -> str:
@@ -176,7 +78,7 @@ def upsert_document(
     row["relevant"] = int(bool(record.get("relevant", True)))
     row["content_hash"] = document_hash(record)
     stamp = now_iso()
-    with db.conn:
+    with write_unit(db):
         existing = _get(db, "documents", row["id"])
         if existing is None:
             action = "insert"
@@ -208,14 +110,26 @@ def document_hash(record: dict[str, Any]) -> str:
     return content_hash({**record, "extra": _json(record.get("extra"))}, DOCUMENT_HASHED_FIELDS)
 
 
-def document_is_current(db: sqlite_utils.Database, record: dict[str, Any], aliases: Iterable[str] = ()) -> bool:
-    """True when this exact document is already stored (same content, same rules): its
-    source and aliases are linked and nothing else needs to be done (no re-matching)."""
+def document_is_stored(db: sqlite_utils.Database, record: dict[str, Any]) -> bool:
+    """True when this exact document is already stored (same id, same content, same topic
+    rules), so it needs no re-matching. Reads only."""
     existing = _get(db, "documents", record["id"])
-    if existing is None or existing["content_hash"] != document_hash(record):
-        return False
-    with db.conn:
+    return existing is not None and existing["content_hash"] == document_hash(record)
+
+
+def link_document(db: sqlite_utils.Database, record: dict[str, Any], aliases: Iterable[str] = ()) -> None:
+    """Link a stored document to the source that brought it and to its URL and aliases
+    (what is already linked is left as it is)."""
+    with write_unit(db):
         _link(db, record["id"], record["source"], [record["url"], *aliases], now_iso())
+
+
+def document_is_current(db: sqlite_utils.Database, record: dict[str, Any], aliases: Iterable[str] = ()) -> bool:
+    """`document_is_stored`, and when true also `link_document` (kept for the store step:
+    an unchanged document seen again still gains its new source and aliases)."""
+    if not document_is_stored(db, record):
+        return False
+    link_document(db, record, aliases)
     return True
 
 
@@ -246,7 +160,7 @@ def document_id_for_alias(db: sqlite_utils.Database, alias: str) -> str | None:
 
 def sync_sources(db: sqlite_utils.Database, sources: Iterable[Any]) -> None:
     """Record the configured sources (name, label, kind, URL, cadence, enabled)."""
-    with db.conn:
+    with write_unit(db):
         for s in sources:
             db["sources"].upsert(
                 {"name": s.name, "label": s.label, "kind": s.kind, "url": s.url,
@@ -258,7 +172,7 @@ def sync_sources(db: sqlite_utils.Database, sources: Iterable[Any]) -> None:
 def start_run(db: sqlite_utils.Database, command: str, run_id: str | None = None) -> str:
     """Open a row in `runs` and return its id (a sortable UTC timestamp)."""
     run_id = run_id or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    with db.conn:
+    with write_unit(db):
         db["runs"].upsert({"id": run_id, "command": command, "started": now_iso(), "status": "running"}, pk="id")
     return run_id
 
@@ -272,7 +186,7 @@ def record_source_result(db: sqlite_utils.Database, run_id: str, result: dict[st
         "inserted": result.get("inserted", 0), "updated": result.get("updated", 0),
         "unchanged": result.get("unchanged", 0), "duration_s": result.get("duration_s"),
     }
-    with db.conn:
+    with write_unit(db):
         db["run_sources"].upsert(row, pk="id")
         previous = _get(db, "sources", row["source"]) or {}
         failures = previous.get("consecutive_failures") or 0
@@ -300,7 +214,7 @@ def finish_run(db: sqlite_utils.Database, run_id: str, raw_path: str | None = No
     started = datetime.fromisoformat(run["started"])
     errors = errors or []
     status = "failed" if totals["failed"] or errors else "ok"
-    with db.conn:
+    with write_unit(db):
         db["runs"].upsert({
             "id": run_id, "finished": finished,
             "duration_s": (datetime.fromisoformat(finished) - started).total_seconds(),
@@ -313,25 +227,10 @@ def finish_run(db: sqlite_utils.Database, run_id: str, raw_path: str | None = No
 
 
 # ------------------------------------------------------------------ nightly runs and digest sends (issue 7)
-def _m007_nightly(db: sqlite_utils.Database) -> None:
-    db["runs"].add_column("parent_id", str)
-    db["runs"].add_column("steps", str)
-    db["runs"].create_index(["parent_id"])
-    db["digest_sends"].create(
-        {"id": str, "week": str, "run_id": str, "sent_at": str, "status": str, "recipients": str,
-         "error": str, "files": str},
-        pk="id",
-    )
-    db["digest_sends"].create_index(["week"])
-
-
-MIGRATIONS.append(("007_nightly", _m007_nightly))
-
-
 def adopt_runs(db: sqlite_utils.Database, parent_id: str, since: str, command_prefix: str) -> list[dict[str, Any]]:
     """Mark the runs started since `since` whose command starts with `command_prefix` (and
     that have no parent yet) as children of `parent_id`; return every child run."""
-    with db.conn:
+    with write_unit(db):
         db.execute(
             "UPDATE runs SET parent_id = ? WHERE parent_id IS NULL AND id != ? AND started >= ?"
             " AND command LIKE ? || '%'", [parent_id, parent_id, since, command_prefix])
@@ -348,7 +247,7 @@ def finish_parent_run(db: sqlite_utils.Database, run_id: str, steps: list[dict[s
         " FROM runs WHERE parent_id = ?", [run_id]))
     run = db["runs"].get(run_id)
     finished = now_iso()
-    with db.conn:
+    with write_unit(db):
         db["runs"].update(run_id, {
             "finished": finished,
             "duration_s": (datetime.fromisoformat(finished) - datetime.fromisoformat(run["started"])).total_seconds(),
@@ -365,7 +264,7 @@ def record_digest_send(db: sqlite_utils.Database, week: str, status: str, recipi
     """Log one attempt to mail the digest of `week` ("sent" or "failed"); return its id."""
     stamp = now_iso()
     row_id = f"{week}:{stamp}"
-    with db.conn:
+    with write_unit(db):
         db["digest_sends"].upsert({
             "id": row_id, "week": week, "run_id": run_id, "sent_at": stamp, "status": status,
             "recipients": json.dumps(recipients, ensure_ascii=False), "error": error,
@@ -380,24 +279,10 @@ def digest_already_sent(db: sqlite_utils.Database, week: str) -> bool:
 
 
 # ------------------------------------------------------------------ NLP annotations (issue 5)
-def _m010_nlp(db: sqlite_utils.Database) -> None:
-    db["actor_mentions"].add_column("kind", str)
-    db["commitments"].add_column("actor_rule", str)
-    db["commitments"].add_column("deadline_text", str)
-    db["annotations"].create(
-        {"document_id": str, "annotated_at": str, "model": str, "actor_mentions": int,
-         "commitments": int, "notes": str},
-        pk="document_id", foreign_keys=[("document_id", "documents", "id")],
-    )
-
-
-MIGRATIONS.append(("010_nlp", _m010_nlp))
-
-
 def replace_annotations(db: sqlite_utils.Database, document_id: str, actor_mentions: list[dict[str, Any]],
                         commitments: list[dict[str, Any]], notes: list[str] = (), model: str = "") -> None:
     """Replace a document's actor mentions and commitments in one transaction (idempotent)."""
-    with db.conn:
+    with write_unit(db):
         db.execute("DELETE FROM actor_mentions WHERE document_id = ?", [document_id])
         db.execute("DELETE FROM commitments WHERE document_id = ?", [document_id])
         db["actor_mentions"].insert_all(
@@ -414,88 +299,13 @@ def replace_annotations(db: sqlite_utils.Database, document_id: str, actor_menti
 
 def upsert_actors(db: sqlite_utils.Database, actors: dict[str, dict[str, Any]]) -> None:
     """Add actors found by the NLP stage (canonical ids); existing rows are left as they are."""
-    with db.conn:
+    with write_unit(db):
         db["actors"].insert_all(
             ({"id": actor_id, "name": a.get("name"), "kind": a.get("kind"), "extra": None}
              for actor_id, a in actors.items()), pk="id", ignore=True)
 
 
 # ------------------------------------------------------------------ parliament (issue 3)
-def _m003_parliament(db: sqlite_utils.Database) -> None:
-    stamps = {"content_hash": str, "first_seen": str, "updated_at": str}
-    db["questions"].create(
-        {"id": str, "source": str, "chamber": str, "legislature": str, "kind": str, "number": str,
-         "url": str, "title": str, "rubrique": str, "tete_analyse": str, "analyses": str,
-         "author_id": str, "author_name": str, "group_id": str, "group_abbr": str, "group_name": str,
-         "ministry_asked_id": str, "ministry_asked": str, "ministry_answering_id": str,
-         "ministry_answering": str, "published": str, "answer_date": str, "answer_ministry": str,
-         "question_text": str, "answer_text": str, "status": str, "closure_code": str,
-         "closure_label": str, "closure_date": str, "reminder_of": str, "reminders": int,
-         "days_to_answer": int, "document_id": str, "answer_document_id": str, "source_hash": str,
-         "extra": str, **stamps},
-        pk="id",
-    )
-    for column in ("source", "chamber", "kind", "status", "published", "author_id", "group_id",
-                   "ministry_answering_id", "reminder_of", "document_id"):
-        db["questions"].create_index([column])
-    db["amendments"].create(
-        {"id": str, "document_id": str, "source": str, "legislature": str, "number": str,
-         "examining_organe": str, "prefix": str, "bill_ref": str, "bill_number": str, "article": str,
-         "author_type": str, "author_id": str, "government_ref": str, "group_id": str,
-         "cosigners": str, "signatories": str, "filed": str, "published": str, "fate": str,
-         "fate_date": str, "state": str, "sub_state": str, "url": str, **stamps},
-        pk="id", foreign_keys=[("document_id", "documents", "id")],
-    )
-    for column in ("author_id", "group_id", "bill_ref", "fate", "filed"):
-        db["amendments"].create_index([column])
-    db["debate_passages"].create(
-        {"id": str, "document_id": str, "source": str, "sitting_uid": str, "sitting_start": str,
-         "day_label": str, "legislature": str, "point_title": str, "syceron_id": str, "order": str,
-         "speaker_id": str, "speaker_name": str, "speaker_quality": str, "role": str, "url": str,
-         **stamps},
-        pk="id", foreign_keys=[("document_id", "documents", "id")],
-    )
-    for column in ("sitting_uid", "speaker_id", "sitting_start"):
-        db["debate_passages"].create_index([column])
-    db["datasets"].create(
-        {"url": str, "source": str, "sha256": str, "size": int, "etag": str, "last_modified": str,
-         "members": int, "skipped": int, **stamps},
-        pk="url",
-    )
-    db.create_view("question_lifecycle", """
-        SELECT q.id, q.chamber, q.kind, q.number, q.legislature, q.title, q.url, q.published,
-               coalesce(a.name, q.author_name, q.author_id) AS author, q.author_id,
-               coalesce(q.group_abbr, g.short_name) AS "group", q.group_id, q.rubrique,
-               q.ministry_asked, q.ministry_answering, q.answer_date, q.answer_ministry,
-               CASE WHEN q.status = 'pending' AND EXISTS (
-                        SELECT 1 FROM questions r WHERE r.reminder_of = q.id) THEN 'reminded'
-                    ELSE q.status END AS status,
-               CAST(julianday(CASE WHEN q.status IN ('pending', 'reminded') THEN date('now')
-                                   ELSE coalesce(q.answer_date, q.closure_date, date('now')) END)
-                    - julianday(q.published) AS INTEGER) AS days_waiting,
-               q.document_id, q.answer_document_id, q.source
-        FROM questions q
-        LEFT JOIN actors a ON a.id = q.author_id
-        LEFT JOIN organes g ON g.id = q.group_id""")
-    db.create_view("amendment_details", """
-        SELECT m.id, m.number, m.bill_number, m.article, m.filed, m.published, m.fate,
-               m.fate_date, m.state, m.sub_state, coalesce(a.name, m.signatories) AS author,
-               m.author_id, g.short_name AS "group", g.name AS group_name, m.group_id,
-               m.signatories, m.url, m.document_id
-        FROM amendments m
-        LEFT JOIN actors a ON a.id = m.author_id
-        LEFT JOIN organes g ON g.id = m.group_id""")
-    db.create_view("mandate_holders", """
-        SELECT m.id, m.actor_id, a.name AS actor_name, json_extract(a.extra, '$.civ') AS civ,
-               m.organe_id, m.organe_kind, o.name AS organe_name, o.short_name AS organe_short_name,
-               m.role, json_extract(m.extra, '$.role_sex') AS role_sex, m.start, m."end"
-        FROM mandates m
-        LEFT JOIN actors a ON a.id = m.actor_id
-        LEFT JOIN organes o ON o.id = m.organe_id""")
-
-
-MIGRATIONS.append(("003_parliament", _m003_parliament))
-
 _STAMPS = ("content_hash", "first_seen", "updated_at")
 
 
@@ -508,7 +318,7 @@ def upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk
     row = {k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v
            for k, v in row.items()}
     hashed = "content_hash" in db[table].columns_dict
-    with db.conn:
+    with write_unit(db):
         existing = _get(db, table, row[pk])
         if hashed:
             row["content_hash"] = content_hash(row, sorted(k for k in row if k not in _STAMPS))
@@ -524,41 +334,6 @@ def upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk
 
 
 # ------------------------------------------------------------------ press archive, versions, stories (issue 4)
-def _m004_press_articles(db: sqlite_utils.Database) -> None:
-    db["archives"].create(
-        {"sha256": str, "body_gz": bytes, "size": int, "compressed_size": int, "content_type": str,
-         "first_fetched": str},
-        pk="sha256",
-    )
-    db["document_versions"].create(
-        {"id": str, "document_id": str, "version": int, "source": str, "fetched": str,
-         "status": int, "url": str, "final_url": str, "content_type": str, "archive_sha256": str,
-         "text_hash": str, "title": str, "text": str, "access": str},
-        pk="id", foreign_keys=[("document_id", "documents", "id"), ("archive_sha256", "archives", "sha256")],
-    )
-    db["document_versions"].create_index(["document_id", "version"], unique=True)
-    db["document_versions"].create_index(["archive_sha256"])
-    db["document_fingerprints"].create(
-        {"document_id": str, "text_hash": str, "shingles": int, "minhash": str},
-        pk="document_id", foreign_keys=[("document_id", "documents", "id")],
-    )
-    db["stories"].create(
-        {"id": str, "lead_document_id": str, "title": str, "published": str, "members": int,
-         "updated_at": str},
-        pk="id", foreign_keys=[("lead_document_id", "documents", "id")],
-    )
-    db["stories"].create_index(["published"])
-    db["story_members"].create(
-        {"story_id": str, "document_id": str, "role": str, "similarity": float, "published": str},
-        pk=("story_id", "document_id"),
-        foreign_keys=[("story_id", "stories", "id"), ("document_id", "documents", "id")],
-    )
-    db["story_members"].create_index(["document_id"], unique=True)
-
-
-MIGRATIONS.append(("004_press_articles", _m004_press_articles))
-
-
 def add_document_version(db: sqlite_utils.Database, document_id: str, fetch: dict[str, Any],
                          text: str, title: str, access: str, source: str) -> str:
     """Archive the raw response behind a stored document and record a new version when its
@@ -568,7 +343,7 @@ def add_document_version(db: sqlite_utils.Database, document_id: str, fetch: dic
     import gzip
 
     text_hash = hashlib.sha256(f"{title}\n{text}".encode("utf-8")).hexdigest()
-    with db.conn:
+    with write_unit(db):
         last = db.execute(
             "SELECT version, text_hash FROM document_versions WHERE document_id = ? ORDER BY version DESC LIMIT 1",
             [document_id]).fetchone()
@@ -596,7 +371,7 @@ def add_document_version(db: sqlite_utils.Database, document_id: str, fetch: dic
 
 def upsert_fingerprint(db: sqlite_utils.Database, document_id: str, text_hash: str, shingles: int, minhash: list[int]) -> None:
     """Cache the MinHash signature of a document's text (used to group syndicated copies)."""
-    with db.conn:
+    with write_unit(db):
         db["document_fingerprints"].upsert(
             {"document_id": document_id, "text_hash": text_hash, "shingles": shingles,
              "minhash": json.dumps(minhash)},
@@ -618,7 +393,7 @@ def replace_stories(db: sqlite_utils.Database, stories: list[dict[str, Any]]) ->
     if snapshot(current) == snapshot(stories):
         return "noop"
     stamp = now_iso()
-    with db.conn:
+    with write_unit(db):
         db.execute("DELETE FROM story_members")
         db.execute("DELETE FROM stories")
         for story in stories:

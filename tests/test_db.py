@@ -2,7 +2,11 @@
 
 from datetime import datetime, timezone
 
+import pytest
+import sqlite_utils
+
 from pipelines import db as database
+from pipelines import migrations
 from pipelines.store import store_document
 from spiders.items import Document
 
@@ -21,7 +25,8 @@ def test_schema_is_migrated_once_with_wal_and_8k_pages(db, config):
     assert db.execute("PRAGMA page_size").fetchone()[0] == 8192
     again = database.open_db(config.database)
     assert database.migrate(again) == []
-    assert [r["name"] for r in again["_migrations"].rows][:2] == ["001_core", "002_reference"]
+    assert migrations.applied_migrations(again)[:2] == ["001_core", "002_reference"]
+    assert migrations.applied_migrations(again) == migrations.defined_migrations()
 
 
 def test_insert_then_noop_then_update(db, matcher):
@@ -110,3 +115,70 @@ def test_runs_and_source_health(db):
     database.record_source_result(db, run3, {"source": "b", "items": 2})
     health = db["sources"].get("b")
     assert health["consecutive_failures"] == 0 and health["last_success"] and health["last_error"] is None
+
+
+def _record(db, matcher, doc):
+    """The record the store step would upsert for `doc`."""
+    from pipelines.normalize import normalize_document
+
+    return {**normalize_document(doc).to_dict(), "rules": matcher.fingerprint}
+
+
+def test_document_is_stored_only_reads_and_link_document_writes_the_links(db, matcher):
+    store_document(db, matcher, _doc())
+    record = {**_record(db, matcher, _doc()), "source": "bing_news_secpa"}
+    changes = db.conn.total_changes
+    assert database.document_is_stored(db, record)
+    assert not database.document_is_stored(db, {**record, "title": "Autre titre"})
+    assert not database.document_is_stored(db, {**record, "id": "press-inconnu"})
+    assert db.conn.total_changes == changes
+    database.link_document(db, record, ["https://news.example/secpa"])
+    assert {r["source"] for r in db["document_sources"].rows} == {"lemonde_sante", "bing_news_secpa"}
+    assert database.document_id_for_alias(db, "https://news.example/secpa") == record["id"]
+    # The compatible call does both.
+    assert database.document_is_current(db, {**record, "source": "basta"}, ["https://basta.example/secpa"])
+    assert database.document_id_for_alias(db, "https://basta.example/secpa") == record["id"]
+    assert db["document_sources"].count == 3
+
+
+def _failing_on(statement_start):
+    """A `Database.execute` that raises on the first statement starting with `statement_start`."""
+    real = sqlite_utils.Database.execute
+
+    def execute(self, sql, parameters=None):
+        if sql.lstrip().startswith(statement_start):
+            raise RuntimeError("panne simulée")
+        return real(self, sql, parameters)
+
+    return execute
+
+
+def test_a_document_write_is_one_transaction(db, matcher, monkeypatch):
+    monkeypatch.setattr(sqlite_utils.Database, "execute", _failing_on('INSERT INTO "mentions"'))
+    with pytest.raises(RuntimeError, match="panne simulée"):
+        store_document(db, matcher, _doc())
+    monkeypatch.undo()
+    assert not db.conn.in_transaction
+    assert (db["documents"].count, db["document_aliases"].count, db["document_sources"].count) == (0, 0, 0)
+    assert db.execute("SELECT count(*) FROM documents_fts").fetchone()[0] == 0
+    assert store_document(db, matcher, _doc()) == "insert"
+    assert db["mentions"].count == 1
+
+
+def test_source_health_is_written_with_its_run_row_or_not_at_all(db, monkeypatch):
+    run = database.start_run(db, "crawl")
+    monkeypatch.setattr(sqlite_utils.Database, "execute", _failing_on('INSERT INTO "sources"'))
+    with pytest.raises(RuntimeError):
+        database.record_source_result(db, run, {"source": "a", "items": 3})
+    monkeypatch.undo()
+    assert db["run_sources"].count == 0 and db["sources"].count == 0
+
+
+def test_write_units_nest_inside_an_open_transaction(db, matcher):
+    with pytest.raises(RuntimeError, match="annulé"):
+        with db.atomic():
+            store_document(db, matcher, _doc())
+            database.start_run(db, "crawl", run_id="r1")
+            assert db.conn.in_transaction
+            raise RuntimeError("annulé")
+    assert db["documents"].count == 0 and db["runs"].count == 0

@@ -1,0 +1,117 @@
+"""Migrations of the veille database, through sqlite-utils' own `Migrations` class.
+
+The order is written out once, below: each decorated function is one named migration,
+applied once, in this order, and recorded in `_sqlite_migrations` (set "veille"). Append new
+ones at the end; never edit or rename an applied one. Each migration's schema lives in the
+module of its feature (`schema_core`, `schema_parliament`, `schema_press`, `schema_ops`,
+`schema_nlp`).
+
+Atomicity: `migrate` runs every pending migration, and the record of each, inside one
+`BEGIN IMMEDIATE` transaction (each migration in its own savepoint). A failure or a crash
+inside a migration leaves the database exactly as it was before `migrate`; the next open
+applies the migrations again, from the first pending one. So every migration here must be
+transactional (no VACUUM, no `PRAGMA journal_mode`).
+
+Databases made before this module (commit b58703f and earlier) recorded their migrations in
+a hand-rolled `_migrations` table (name, applied). `migrate` adopts them: their names and
+timestamps are copied to `_sqlite_migrations` (in the order defined here), the old table is
+dropped, in the same transaction, and only the migrations missing from it are applied.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from pipelines import schema_core, schema_nlp, schema_ops, schema_parliament, schema_press
+from pipelines.transaction import write_unit
+
+LEGACY_TABLE = "_migrations"
+MIGRATIONS = Migrations("veille")
+
+# Columns that the Datasette pages facet on (datasette/metadata.yml): each gets an index.
+FACET_INDEXES = (
+    ("mentions", "field"), ("actor_mentions", "rule"), ("organes", "legislature"),
+    ("sources", "kind"), ("sources", "last_status"), ("runs", "status"), ("runs", "command"),
+    ("run_sources", "status"), ("questions", "group_abbr"), ("questions", "ministry_asked"),
+)
+
+
+@MIGRATIONS(name="001_core")
+def _core(db: sqlite_utils.Database) -> None:
+    schema_core.create_core(db)
+
+
+@MIGRATIONS(name="002_reference")
+def _reference(db: sqlite_utils.Database) -> None:
+    schema_core.create_reference(db)
+
+
+@MIGRATIONS(name="003_parliament")
+def _parliament(db: sqlite_utils.Database) -> None:
+    schema_parliament.create_parliament(db)
+
+
+@MIGRATIONS(name="004_press_articles")
+def _press_articles(db: sqlite_utils.Database) -> None:
+    schema_press.create_press_articles(db)
+
+
+@MIGRATIONS(name="007_nightly")
+def _nightly(db: sqlite_utils.Database) -> None:
+    schema_ops.create_nightly(db)
+
+
+@MIGRATIONS(name="010_nlp")
+def _nlp(db: sqlite_utils.Database) -> None:
+    schema_nlp.create_nlp(db)
+
+
+@MIGRATIONS(name="011_facet_indexes")
+def _facet_indexes(db: sqlite_utils.Database) -> None:
+    for table, column in FACET_INDEXES:
+        db[table].create_index([column], if_not_exists=True)
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Adopt a legacy `_migrations` record, then apply the pending migrations, all in one
+    transaction; return the names applied (adopted ones are not re-applied nor returned)."""
+    if LEGACY_TABLE not in db.table_names() and not MIGRATIONS.pending(db):
+        return []
+    with write_unit(db):
+        adopt_legacy(db)
+        names = [migration.name for migration in MIGRATIONS.pending(db)]
+        MIGRATIONS.apply(db)
+    return names
+
+
+def adopt_legacy(db: sqlite_utils.Database) -> list[str]:
+    """Record the migrations listed in the legacy `_migrations` table as applied (keeping
+    their timestamps) and drop that table; return the names adopted. Call it inside a
+    transaction (`migrate` does)."""
+    if LEGACY_TABLE not in db.table_names():
+        return []
+    legacy = {row["name"]: row["applied"]
+              for row in db.query(f"SELECT name, applied FROM [{LEGACY_TABLE}] ORDER BY rowid")}
+    recorded = set(applied_migrations(db))
+    pending = [migration.name for migration in MIGRATIONS.pending(db)]
+    # Known names in the order defined here, then names this code does not know (a database
+    # touched by another branch), in their recorded order.
+    adopted = [name for name in pending if name in legacy]
+    adopted += [name for name in legacy if name not in pending and name not in recorded]
+    MIGRATIONS.ensure_migrations_table(db)
+    db[MIGRATIONS.migrations_table].insert_all(
+        {"migration_set": MIGRATIONS.name, "name": name, "applied_at": legacy[name]} for name in adopted)
+    db.execute(f"DROP TABLE [{LEGACY_TABLE}]")
+    return adopted
+
+
+def applied_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Names of the migrations recorded as applied, in the order they were recorded."""
+    return [migration.name for migration in MIGRATIONS.applied(db)]
+
+
+def defined_migrations() -> list[str]:
+    """Names of every migration of veille, in the order they are applied."""
+    with sqlite_utils.Database(memory=True) as empty:
+        return [migration.name for migration in MIGRATIONS.pending(empty)]
