@@ -90,7 +90,7 @@ def nightly(ctx, replay, skip, force_digest, no_send):
     échoué ou si une source est en échec depuis [nightly] max_consecutive_failures nuits,
     3 si un autre passage est en cours.
 
-    Exemple : veille nightly --replay local --no-send
+    Exemple : veille nightly --replay http://127.0.0.1:8765 --no-send
     """
     from pipelines.nightly import EXIT_LOCKED, LockBusy, NightlyOptions, run_nightly
 
