@@ -52,7 +52,7 @@ def french_date(value: date | datetime | str | None, with_time: bool = False) ->
     " à 10 h 05" when asked and the time is not midnight; an unreadable string is returned as is."""
     if not value:
         return ""
-    moment = value
+    moment: date
     if isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -61,6 +61,8 @@ def french_date(value: date | datetime | str | None, with_time: bool = False) ->
                 moment = date.fromisoformat(value[:10])
             except ValueError:
                 return value
+    else:
+        moment = value
     text = f"{moment.day}{'er' if moment.day == 1 else ''} {MONTHS[moment.month - 1]} {moment.year}"
     if with_time and isinstance(moment, datetime) and (moment.hour or moment.minute):
         text += f" à {moment.hour:02d} h {moment.minute:02d}"

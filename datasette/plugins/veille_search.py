@@ -10,6 +10,7 @@ from datasette.filters import FilterArguments
 from datasette.utils import path_with_added_args, path_with_removed_args
 
 from pipelines.labels import french_month
+from pipelines.site_data import table_names
 from pipelines.site_markup import fts_expression, mark_snippet, mark_term
 
 FACET_ORDER = ["source", "kind", "mois", "acteur", "groupe", "ministere", "publisher", "access"]
@@ -58,10 +59,6 @@ def facet_pairs(name: str, tables: set[str]) -> str | None:
     return None
 
 
-async def _tables(datasette, database: str) -> set[str]:
-    return set(await datasette.get_database(database).table_names())
-
-
 class JoinFacet(Facet):
     """Facets through other tables: acteur, groupe, ministere, mois (declared in metadata as
     {veille: acteur}); selecting a value adds ?_acteur=<id> etc., read by `filters_from_request`."""
@@ -77,7 +74,7 @@ class JoinFacet(Facet):
         results, timed_out = [], []
         if self.table != "documents":
             return results, timed_out
-        tables = await _tables(self.ds, self.database)
+        tables = await table_names(self.ds.get_database(self.database))
         size = self.get_facet_size()
         for config in self.get_configs():
             name = config["config"].get("simple")
@@ -128,7 +125,7 @@ def filters_from_request(request, database, table, datasette):
 
     async def inner():
         where, params, descriptions, context = [], {}, [], {}
-        tables = await _tables(datasette, database)
+        tables = await table_names(datasette.get_database(database))
         q = (request.args.get("_q") or "").strip()
         expression = fts_expression(q)
         context["veille_q"] = q
