@@ -72,7 +72,7 @@ def upsert_document(
     """Insert or update one document with its topic mentions; return "insert", "update"
     or "noop". A document already stored from another source is only replaced by a
     longer text (so two feeds carrying one article never flip-flop)."""
-    row = {f: record.get(f) for f in DOCUMENT_FIELDS}
+    row: dict[str, Any] = {f: record.get(f) for f in DOCUMENT_FIELDS}
     row["extra"] = _json(row["extra"])
     row["topics"] = record.get("topics", "")
     row["relevant"] = int(bool(record.get("relevant", True)))
@@ -83,7 +83,7 @@ def upsert_document(
         if existing is None:
             action = "insert"
             row["first_seen"] = row["updated_at"] = stamp
-            db["documents"].insert(row)
+            db.table("documents").insert(row)
             _link(db, row["id"], row["source"], [row["url"], *aliases], stamp)
         elif existing["content_hash"] == row["content_hash"] or (
             existing["source"] != row["source"]
@@ -94,10 +94,10 @@ def upsert_document(
         else:
             action = "update"
             row["first_seen"], row["updated_at"] = existing["first_seen"], stamp
-            db["documents"].update(row["id"], row)
+            db.table("documents").update(row["id"], row)
             _link(db, row["id"], row["source"], [row["url"], *aliases], stamp)
         db.execute("DELETE FROM mentions WHERE document_id = ?", [row["id"]])
-        db["mentions"].insert_all(
+        db.table("mentions").insert_all(
             {**m, "id": f"{row['id']}:{m.get('field', 'text')}:{m['start']}:{m['end']}",
              "document_id": row["id"], "field": m.get("field", "text")}
             for m in mentions
@@ -138,16 +138,16 @@ def _json(value: Any) -> Any:
 
 
 def _link(db: sqlite_utils.Database, document_id: str, source: str, aliases: Iterable[str], stamp: str) -> None:
-    db["document_sources"].insert(
+    db.table("document_sources").insert(
         {"document_id": document_id, "source": source, "first_seen": stamp}, ignore=True
     )
     for alias in {a for a in aliases if a}:
-        db["document_aliases"].insert({"alias": alias, "document_id": document_id}, ignore=True)
+        db.table("document_aliases").insert({"alias": alias, "document_id": document_id}, ignore=True)
 
 
 def _get(db: sqlite_utils.Database, table: str, pk: Any) -> dict[str, Any] | None:
     try:
-        return db[table].get(pk)
+        return db.table(table).get(pk)
     except sqlite_utils.db.NotFoundError:
         return None
 
@@ -162,7 +162,7 @@ def sync_sources(db: sqlite_utils.Database, sources: Iterable[Any]) -> None:
     """Record the configured sources (name, label, kind, URL, cadence, enabled)."""
     with write_unit(db):
         for s in sources:
-            db["sources"].upsert(
+            db.table("sources").upsert(
                 {"name": s.name, "label": s.label, "kind": s.kind, "url": s.url,
                  "cadence": s.cadence, "enabled": int(s.enabled)},
                 pk="name",
@@ -173,7 +173,7 @@ def start_run(db: sqlite_utils.Database, command: str, run_id: str | None = None
     """Open a row in `runs` and return its id (a sortable UTC timestamp)."""
     run_id = run_id or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     with write_unit(db):
-        db["runs"].upsert({"id": run_id, "command": command, "started": now_iso(), "status": "running"}, pk="id")
+        db.table("runs").upsert({"id": run_id, "command": command, "started": now_iso(), "status": "running"}, pk="id")
     return run_id
 
 
@@ -187,7 +187,7 @@ def record_source_result(db: sqlite_utils.Database, run_id: str, result: dict[st
         "unchanged": result.get("unchanged", 0), "duration_s": result.get("duration_s"),
     }
     with write_unit(db):
-        db["run_sources"].upsert(row, pk="id")
+        db.table("run_sources").upsert(row, pk="id")
         previous = _get(db, "sources", row["source"]) or {}
         failures = previous.get("consecutive_failures") or 0
         failed = row["status"] == "failed"
@@ -199,7 +199,7 @@ def record_source_result(db: sqlite_utils.Database, run_id: str, result: dict[st
         }
         if not failed:
             health["last_success"] = now_iso()
-        db["sources"].upsert(health, pk="name")
+        db.table("sources").upsert(health, pk="name")
 
 
 def finish_run(db: sqlite_utils.Database, run_id: str, raw_path: str | None = None, errors: list[str] | None = None) -> dict[str, Any]:
@@ -215,7 +215,7 @@ def finish_run(db: sqlite_utils.Database, run_id: str, raw_path: str | None = No
     errors = errors or []
     status = "failed" if totals["failed"] or errors else "ok"
     with write_unit(db):
-        db["runs"].upsert({
+        db.table("runs").upsert({
             "id": run_id, "finished": finished,
             "duration_s": (datetime.fromisoformat(finished) - started).total_seconds(),
             "status": status, "items_seen": totals["items"], "relevant": totals["relevant"],
@@ -223,7 +223,7 @@ def finish_run(db: sqlite_utils.Database, run_id: str, raw_path: str | None = No
             "unchanged": totals["unchanged"], "failed_sources": totals["failed"],
             "raw_path": raw_path, "errors": json.dumps(errors, ensure_ascii=False),
         }, pk="id")
-    return db["runs"].get(run_id)
+    return db.table("runs").get(run_id)
 
 
 # ------------------------------------------------------------------ nightly runs and digest sends (issue 7)
@@ -245,10 +245,10 @@ def finish_parent_run(db: sqlite_utils.Database, run_id: str, steps: list[dict[s
         " coalesce(sum(inserted),0) inserted, coalesce(sum(updated),0) updated,"
         " coalesce(sum(unchanged),0) unchanged, coalesce(sum(failed_sources),0) failed"
         " FROM runs WHERE parent_id = ?", [run_id]))
-    run = db["runs"].get(run_id)
+    run = db.table("runs").get(run_id)
     finished = now_iso()
     with write_unit(db):
-        db["runs"].update(run_id, {
+        db.table("runs").update(run_id, {
             "finished": finished,
             "duration_s": (datetime.fromisoformat(finished) - datetime.fromisoformat(run["started"])).total_seconds(),
             "status": "failed" if errors else "ok", "items_seen": totals["items"],
@@ -256,7 +256,7 @@ def finish_parent_run(db: sqlite_utils.Database, run_id: str, steps: list[dict[s
             "unchanged": totals["unchanged"], "failed_sources": totals["failed"],
             "steps": json.dumps(steps, ensure_ascii=False), "errors": json.dumps(errors, ensure_ascii=False),
         })
-    return db["runs"].get(run_id)
+    return db.table("runs").get(run_id)
 
 
 def record_digest_send(db: sqlite_utils.Database, week: str, status: str, recipients: list[str],
@@ -265,7 +265,7 @@ def record_digest_send(db: sqlite_utils.Database, week: str, status: str, recipi
     stamp = now_iso()
     row_id = f"{week}:{stamp}"
     with write_unit(db):
-        db["digest_sends"].upsert({
+        db.table("digest_sends").upsert({
             "id": row_id, "week": week, "run_id": run_id, "sent_at": stamp, "status": status,
             "recipients": json.dumps(recipients, ensure_ascii=False), "error": error,
             "files": json.dumps(files, ensure_ascii=False),
@@ -280,18 +280,18 @@ def digest_already_sent(db: sqlite_utils.Database, week: str) -> bool:
 
 # ------------------------------------------------------------------ NLP annotations (issue 5)
 def replace_annotations(db: sqlite_utils.Database, document_id: str, actor_mentions: list[dict[str, Any]],
-                        commitments: list[dict[str, Any]], notes: list[str] = (), model: str = "") -> None:
+                        commitments: list[dict[str, Any]], notes: Iterable[str] = (), model: str = "") -> None:
     """Replace a document's actor mentions and commitments in one transaction (idempotent)."""
     with write_unit(db):
         db.execute("DELETE FROM actor_mentions WHERE document_id = ?", [document_id])
         db.execute("DELETE FROM commitments WHERE document_id = ?", [document_id])
-        db["actor_mentions"].insert_all(
+        db.table("actor_mentions").insert_all(
             {**m, "id": f"{document_id}:{m['start']}:{m['end']}", "document_id": document_id}
             for m in actor_mentions)
-        db["commitments"].insert_all(
+        db.table("commitments").insert_all(
             {**c, "id": f"{document_id}:c:{c['start']}:{c['end']}", "document_id": document_id}
             for c in commitments)
-        db["annotations"].upsert(
+        db.table("annotations").upsert(
             {"document_id": document_id, "annotated_at": now_iso(), "model": model,
              "actor_mentions": len(actor_mentions), "commitments": len(commitments),
              "notes": json.dumps(list(notes), ensure_ascii=False)}, pk="document_id")
@@ -300,7 +300,7 @@ def replace_annotations(db: sqlite_utils.Database, document_id: str, actor_menti
 def upsert_actors(db: sqlite_utils.Database, actors: dict[str, dict[str, Any]]) -> None:
     """Add actors found by the NLP stage (canonical ids); existing rows are left as they are."""
     with write_unit(db):
-        db["actors"].insert_all(
+        db.table("actors").insert_all(
             ({"id": actor_id, "name": a.get("name"), "kind": a.get("kind"), "extra": None}
              for actor_id, a in actors.items()), pk="id", ignore=True)
 
@@ -317,7 +317,7 @@ def upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk
     values are compared. An unchanged row is never rewritten."""
     row = {k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v
            for k, v in row.items()}
-    hashed = "content_hash" in db[table].columns_dict
+    hashed = "content_hash" in db.table(table).columns_dict
     with write_unit(db):
         existing = _get(db, table, row[pk])
         if hashed:
@@ -329,7 +329,7 @@ def upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk
             row["updated_at"] = stamp
         elif existing and all(existing.get(k) == v for k, v in row.items()):
             return "noop"
-        db[table].upsert(row, pk=pk, alter=False)
+        db.table(table).upsert(row, pk=pk, alter=False)
     return "update" if existing else "insert"
 
 
@@ -352,14 +352,14 @@ def add_document_version(db: sqlite_utils.Database, document_id: str, fetch: dic
             return "noop"
         body = fetch["body"]
         compressed = gzip.compress(body, mtime=0)
-        db["archives"].insert(
+        db.table("archives").insert(
             {"sha256": fetch["sha256"], "body_gz": compressed, "size": len(body),
              "compressed_size": len(compressed), "content_type": fetch.get("content_type", ""),
              "first_fetched": fetch["fetched"]},
             ignore=True,
         )
         version = (last["version"] + 1) if last else 1
-        db["document_versions"].insert({
+        db.table("document_versions").insert({
             "id": f"{document_id}:v{version}", "document_id": document_id, "version": version,
             "source": source, "fetched": fetch["fetched"], "status": fetch.get("status"),
             "url": fetch.get("url", ""), "final_url": fetch.get("final_url", ""),
@@ -372,7 +372,7 @@ def add_document_version(db: sqlite_utils.Database, document_id: str, fetch: dic
 def upsert_fingerprint(db: sqlite_utils.Database, document_id: str, text_hash: str, shingles: int, minhash: list[int]) -> None:
     """Cache the MinHash signature of a document's text (used to group syndicated copies)."""
     with write_unit(db):
-        db["document_fingerprints"].upsert(
+        db.table("document_fingerprints").upsert(
             {"document_id": document_id, "text_hash": text_hash, "shingles": shingles,
              "minhash": json.dumps(minhash)},
             pk="document_id",
@@ -397,9 +397,9 @@ def replace_stories(db: sqlite_utils.Database, stories: list[dict[str, Any]]) ->
         db.execute("DELETE FROM story_members")
         db.execute("DELETE FROM stories")
         for story in stories:
-            db["stories"].insert({
+            db.table("stories").insert({
                 "id": story["id"], "lead_document_id": story["lead_document_id"], "title": story["title"],
                 "published": story["published"], "members": len(story["members"]), "updated_at": stamp,
             })
-            db["story_members"].insert_all({**m, "story_id": story["id"]} for m in story["members"])
+            db.table("story_members").insert_all({**m, "story_id": story["id"]} for m in story["members"])
     return "update"

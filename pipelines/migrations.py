@@ -70,7 +70,7 @@ def _nlp(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="011_facet_indexes")
 def _facet_indexes(db: sqlite_utils.Database) -> None:
     for table, column in FACET_INDEXES:
-        db[table].create_index([column], if_not_exists=True)
+        db.table(table).create_index([column], if_not_exists=True)
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
@@ -100,7 +100,7 @@ def adopt_legacy(db: sqlite_utils.Database) -> list[str]:
     adopted = [name for name in pending if name in legacy]
     adopted += [name for name in legacy if name not in pending and name not in recorded]
     MIGRATIONS.ensure_migrations_table(db)
-    db[MIGRATIONS.migrations_table].insert_all(
+    db.table(MIGRATIONS.migrations_table).insert_all(
         {"migration_set": MIGRATIONS.name, "name": name, "applied_at": legacy[name]} for name in adopted)
     db.execute(f"DROP TABLE [{LEGACY_TABLE}]")
     return adopted

@@ -11,10 +11,10 @@ import sqlite_utils
 
 def create_nlp(db: sqlite_utils.Database) -> None:
     """Migration 010: annotation columns and the `annotations` table."""
-    db["actor_mentions"].add_column("kind", str)
-    db["commitments"].add_column("actor_rule", str)
-    db["commitments"].add_column("deadline_text", str)
-    db["annotations"].create(
+    db.table("actor_mentions").add_column("kind", str)
+    db.table("commitments").add_column("actor_rule", str)
+    db.table("commitments").add_column("deadline_text", str)
+    db.table("annotations").create(
         {"document_id": str, "annotated_at": str, "model": str, "actor_mentions": int,
          "commitments": int, "notes": str},
         pk="document_id", foreign_keys=[("document_id", "documents", "id")],

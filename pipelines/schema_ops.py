@@ -11,12 +11,12 @@ import sqlite_utils
 def create_nightly(db: sqlite_utils.Database) -> None:
     """Migration 007: runs made of steps and child runs; one row per attempt to mail a
     digest."""
-    db["runs"].add_column("parent_id", str)
-    db["runs"].add_column("steps", str)
-    db["runs"].create_index(["parent_id"])
-    db["digest_sends"].create(
+    db.table("runs").add_column("parent_id", str)
+    db.table("runs").add_column("steps", str)
+    db.table("runs").create_index(["parent_id"])
+    db.table("digest_sends").create(
         {"id": str, "week": str, "run_id": str, "sent_at": str, "status": str, "recipients": str,
          "error": str, "files": str},
         pk="id",
     )
-    db["digest_sends"].create_index(["week"])
+    db.table("digest_sends").create_index(["week"])

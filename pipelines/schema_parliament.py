@@ -14,7 +14,7 @@ def create_parliament(db: sqlite_utils.Database) -> None:
     """Migration 003: questions, amendments, debate passages, datasets, and the views
     question_lifecycle, amendment_details and mandate_holders."""
     stamps = {"content_hash": str, "first_seen": str, "updated_at": str}
-    db["questions"].create(
+    db.table("questions").create(
         {"id": str, "source": str, "chamber": str, "legislature": str, "kind": str, "number": str,
          "url": str, "title": str, "rubrique": str, "tete_analyse": str, "analyses": str,
          "author_id": str, "author_name": str, "group_id": str, "group_abbr": str, "group_name": str,
@@ -28,8 +28,8 @@ def create_parliament(db: sqlite_utils.Database) -> None:
     )
     for column in ("source", "chamber", "kind", "status", "published", "author_id", "group_id",
                    "ministry_answering_id", "reminder_of", "document_id"):
-        db["questions"].create_index([column])
-    db["amendments"].create(
+        db.table("questions").create_index([column])
+    db.table("amendments").create(
         {"id": str, "document_id": str, "source": str, "legislature": str, "number": str,
          "examining_organe": str, "prefix": str, "bill_ref": str, "bill_number": str, "article": str,
          "author_type": str, "author_id": str, "government_ref": str, "group_id": str,
@@ -38,8 +38,8 @@ def create_parliament(db: sqlite_utils.Database) -> None:
         pk="id", foreign_keys=[("document_id", "documents", "id")],
     )
     for column in ("author_id", "group_id", "bill_ref", "fate", "filed"):
-        db["amendments"].create_index([column])
-    db["debate_passages"].create(
+        db.table("amendments").create_index([column])
+    db.table("debate_passages").create(
         {"id": str, "document_id": str, "source": str, "sitting_uid": str, "sitting_start": str,
          "day_label": str, "legislature": str, "point_title": str, "syceron_id": str, "order": str,
          "speaker_id": str, "speaker_name": str, "speaker_quality": str, "role": str, "url": str,
@@ -47,8 +47,8 @@ def create_parliament(db: sqlite_utils.Database) -> None:
         pk="id", foreign_keys=[("document_id", "documents", "id")],
     )
     for column in ("sitting_uid", "speaker_id", "sitting_start"):
-        db["debate_passages"].create_index([column])
-    db["datasets"].create(
+        db.table("debate_passages").create_index([column])
+    db.table("datasets").create(
         {"url": str, "source": str, "sha256": str, "size": int, "etag": str, "last_modified": str,
          "members": int, "skipped": int, **stamps},
         pk="url",
