@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -67,6 +68,16 @@ class Article:
     notes: list[str] = field(default_factory=list)
 
 
+class _PageMeta(TypedDict):
+    """The metadata fields of an `Article`, shared by every access flag."""
+
+    title: str
+    author: str
+    published: datetime | None
+    canonical_url: str
+    notes: list[str]
+
+
 def extract_article(body: bytes, url: str, content_type: str = "", status: int = 200,
                     today: datetime | None = None, max_bytes: int = MAX_PAGE_BYTES) -> Article:
     """Extract the article of one fetched page and flag its access (never raises)."""
@@ -91,6 +102,7 @@ def extract_article(body: bytes, url: str, content_type: str = "", status: int =
         )
     except Exception as exc:  # trafilatura/lxml raise many types on broken markup
         return Article("teaser", problem=f"page illisible ({type(exc).__name__})", notes=notes)
+    assert not isinstance(result, dict)  # as_dict=False: a trafilatura Document or None
     text = (result.text if result else "") or ""
     visible = _visible_text(page)
     folded_text, folded_page = fold(text), fold(visible)
@@ -98,13 +110,13 @@ def extract_article(body: bytes, url: str, content_type: str = "", status: int =
         return Article("blocked", problem="page anti-robot : aucun texte enregistré", notes=notes)
     if _is_consent_wall(folded_text, folded_page, len(_strip_lines(text, CONSENT_PHRASES))):
         return Article("blocked", problem="mur de consentement aux cookies : aucun texte enregistré", notes=notes)
-    meta = dict(
-        title=(result.title if result else "") or "",
-        author=_author(page, (result.author if result else "") or ""),
-        published=_published(page, result.date if result else None, today),
-        canonical_url=(result.url if result else "") or "",
-        notes=notes,
-    )
+    meta: _PageMeta = {
+        "title": (result.title if result else "") or "",
+        "author": _author(page, (result.author if result else "") or ""),
+        "published": _published(page, result.date if result else None, today),
+        "canonical_url": (result.url if result else "") or "",
+        "notes": notes,
+    }
     if _is_paywalled(page, folded_page):
         teaser = _strip_lines(text, PAYWALL_PHRASES + CONSENT_PHRASES + SUBSCRIBE_PHRASES)
         return Article("paywall", text=teaser, problem="article réservé aux abonnés : seul le début est lu", **meta)

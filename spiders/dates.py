@@ -114,7 +114,8 @@ def parse_instant(raw: str | None) -> datetime | None:
     raw = raw.strip()
     match = _SYCERON.match(raw)
     if match:
-        local = datetime(*(int(g) for g in match.groups()))
+        year, month, day, hour, minute, second = (int(g) for g in match.groups())
+        local = datetime(year, month, day, hour, minute, second)
     elif "T" in raw or " " in raw:
         local = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from spiders.dates import parse_instant
 from spiders.items import Document
@@ -24,6 +24,9 @@ class _Item:
 
     item_type = ""
     _datetimes: tuple[str, ...] = ()
+    if TYPE_CHECKING:
+        # Every subclass is a dataclass; this lets `dataclasses.asdict`/`fields` accept it.
+        __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict with "item_type"."""
@@ -34,7 +37,7 @@ class _Item:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]):
+    def from_dict(cls, data: dict[str, Any]) -> Self:
         """Rebuild from `to_dict` output; unknown keys are ignored."""
         names = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in names}
@@ -95,7 +98,6 @@ class ParliamentQuestion(_Item):
         A QG has no question text: the whole oral exchange (question and answer) is
         its one document."""
         publisher = PUBLISHERS.get(self.chamber, self.chamber)
-        common = {"source": self.source, "publisher": publisher, "access": "full", "guid": self.uid}
         extra = {"chamber": self.chamber, "question_kind": self.kind, "rubrique": self.rubrique,
                  "status": self.status, "group": self.group_abbr, "author_id": self.author_id, "keep_id": True}
         exchange = not self.question_text and bool(self.answer_text)
@@ -103,7 +105,8 @@ class ParliamentQuestion(_Item):
             id=self.uid, url=self.url, kind="question", title=self.title,
             text=self.answer_text if exchange else (self.question_text or " ; ".join(self.analyses)),
             published=parse_instant(self.answer_date if exchange else self.published),
-            author=self.author_name or "", extra=extra, **common,
+            author=self.author_name or "", extra=extra,
+            source=self.source, publisher=publisher, access="full", guid=self.uid,
         )
         if exchange or not self.answer_text:
             return question, None
@@ -112,7 +115,7 @@ class ParliamentQuestion(_Item):
             title=f"Réponse — {self.title}", text=self.answer_text,
             published=parse_instant(self.answer_date), author=self.answer_ministry or "",
             extra={**extra, "question_id": self.uid},
-            **{**common, "guid": self.answer_id},
+            source=self.source, publisher=publisher, access="full", guid=self.answer_id,
         )
         return question, answer
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import scrapy
@@ -39,6 +40,9 @@ from spiders.articles import GOOGLE_HOSTS, MAX_PAGE_BYTES, apply_article, extrac
 from spiders.base import SourceHealth, describe_failure
 from spiders.items import Document
 
+if TYPE_CHECKING:
+    from pipelines.config import Config
+
 logger = logging.getLogger(__name__)
 
 TEASER_CHARS = 1500  # a feed text shorter than this is a teaser, not the article
@@ -49,6 +53,9 @@ class ArticleMixin:
     """Fetch the article page of a feed or listing item and complete its document."""
 
     article_max_bytes = MAX_PAGE_BYTES
+    # Set by `spiders.base.VeilleSpider`, which every user of the mixin also derives from.
+    config: Config
+    health: dict[str, SourceHealth]
 
     def wants_article(self, document: Document) -> bool:
         """Fetch the page when the feed gives only a teaser or the teaser matches the topic."""
