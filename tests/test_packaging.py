@@ -117,7 +117,7 @@ def test_init_crawl_tag_digest_serve_from_the_wheel(installed, tmp_path, replay)
 def _deployable_copy(destination: Path, url: str) -> Path:
     """The files `scrapyd-deploy` packs, with the deploy target pointed at `url`."""
     destination.mkdir()
-    for name in ("pyproject.toml", "README.md", "scrapy.cfg"):
+    for name in ("pyproject.toml", "README.md", "scrapy.cfg", "setup.py"):
         shutil.copy(ROOT / name, destination / name)
     for folder in ("spiders", "pipelines", "nlp", "datasette"):
         shutil.copytree(ROOT / folder, destination / folder, ignore=shutil.ignore_patterns("__pycache__"))
@@ -146,6 +146,14 @@ def test_scrapyd_deploy_then_a_scheduled_spider_stores_documents(tmp_path, repla
         deploy = subprocess.run([str(BIN / "scrapyd-deploy"), "veille"], cwd=project, env=env,
                                 capture_output=True, text=True, timeout=300)
         assert deploy.returncode == 0 and '"status": "ok"' in deploy.stdout, deploy.stdout + deploy.stderr
+        egg = tmp_path / "veille.egg"
+        subprocess.run([str(BIN / "scrapyd-deploy"), "--build-egg", str(egg)], cwd=project, env=env,
+                       check=True, capture_output=True, timeout=300)
+        import zipfile
+
+        names = set(zipfile.ZipFile(egg).namelist())
+        assert {"pipelines/resources/veille.toml", "veille_site/metadata.yml", "nlp/patterns/roles.jsonl"} <= names
+        assert "[scrapy]\nsettings = spiders.settings" in zipfile.ZipFile(egg).read("EGG-INFO/entry_points.txt").decode()
         data = urllib.parse.urlencode([("project", "veille"), ("spider", "press_rss"),
                                        ("setting", f"VEILLE_REPLAY={replay.url}"), ("setting", "DOWNLOAD_DELAY=0")])
         job = json.loads(urllib.request.urlopen(base + "schedule.json", data.encode(), timeout=10).read())
