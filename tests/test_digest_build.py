@@ -159,14 +159,10 @@ def test_a_week_without_any_crawl_says_so(built):
 
 def test_links_open_real_datasette_pages(built, w07):
     """Every kind of link the digest makes answers 200 on the real Datasette."""
-    from datasette.app import Datasette
-
-    from pipelines.serve import DATASETTE_DIR
-    import yaml
+    from pipelines.serve import make_datasette
 
     config, _ = built
-    metadata = yaml.safe_load((DATASETTE_DIR / "metadata.yml").read_text(encoding="utf-8"))
-    ds = Datasette([str(config.database)], metadata=metadata)
+    ds = make_datasette(config.database)
     urls = [
         w07["parliament"]["groups"][0]["items"][0]["datasette_url"],
         w07["press"]["stories"][0]["lead"]["datasette_url"],

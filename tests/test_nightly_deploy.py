@@ -48,7 +48,8 @@ def test_scrapyd_deploy_section():
     cfg = configparser.ConfigParser()
     cfg.read(ROOT / "scrapy.cfg")
     assert cfg["settings"]["default"] == "spiders.settings"
-    assert re.fullmatch(r"https?://[^/]+:\d+/", cfg["deploy"]["url"]) and cfg["deploy"]["project"] == "veille"
+    target = cfg["deploy:veille"]  # `scrapyd-deploy veille`
+    assert re.fullmatch(r"https?://[^/]+:\d+/", target["url"]) and target["project"] == "veille"
 
 
 @pytest.mark.parametrize("name", ["veille-nightly.service", "veille-nightly.timer", "crontab.txt"])
