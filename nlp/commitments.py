@@ -118,7 +118,7 @@ def classify(sentence: str) -> tuple[str, int, int] | None:
         kind = "commitment"
     else:
         kind = next(k for k in ("demand", "announcement") if k in spans)
-    start, end = spans.get(kind) or spans.get("announcement") or spans.get("commitment")
+    start, end = spans.get(kind) or spans.get("announcement") or spans["commitment"]
     return kind, start, end
 
 

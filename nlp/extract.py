@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
 from nlp.commitments import ActorRef, find_commitment
 from nlp.roles import Reference, Resolution, resolve
@@ -192,9 +193,12 @@ def person_index(nlp: Language) -> dict[str, str]:
     if key not in _NAME_INDEX:
         owners: dict[str, set[str]] = {}
         if "veille_ruler" in nlp.pipe_names:
-            for p in nlp.get_pipe("veille_ruler").patterns:
-                if p.get("label") == "PER" and isinstance(p.get("pattern"), str) and p.get("id"):
-                    owners.setdefault(fold(p["pattern"]), set()).add(p["id"])
+            ruler = nlp.get_pipe("veille_ruler")
+            assert isinstance(ruler, EntityRuler)  # nlp.ruler.AnchoredEntityRuler
+            for p in ruler.patterns:
+                name, owner = p.get("pattern"), p.get("id")
+                if p.get("label") == "PER" and isinstance(name, str) and isinstance(owner, str) and owner:
+                    owners.setdefault(fold(name), set()).add(owner)
         _NAME_INDEX[key] = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
     return _NAME_INDEX[key]
 

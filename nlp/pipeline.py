@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
 import nlp.ruler  # noqa: F401  (registers the veille_entity_ruler factory)
 import nlp.sentences  # noqa: F401  (registers the veille_senter component)
@@ -30,9 +31,11 @@ RULER_CONFIG = {"phrase_matcher_attr": "LOWER", "validate": True, "overwrite_ent
 def add_ruler(nlp: Language, patterns: Iterable[dict[str, Any]], before: str | None = None) -> Language:
     """Add (or extend) the `veille_ruler` entity ruler with validated patterns."""
     if "veille_ruler" not in nlp.pipe_names:
-        where = {"before": before} if before and before in nlp.pipe_names else {}
-        nlp.add_pipe("veille_entity_ruler", name="veille_ruler", config=RULER_CONFIG, **where)
-    nlp.get_pipe("veille_ruler").add_patterns(list(patterns))
+        where = before if before and before in nlp.pipe_names else None
+        nlp.add_pipe("veille_entity_ruler", name="veille_ruler", config=RULER_CONFIG, before=where)
+    ruler = nlp.get_pipe("veille_ruler")
+    assert isinstance(ruler, EntityRuler)  # nlp.ruler.AnchoredEntityRuler
+    ruler.add_patterns(list(patterns))
     return nlp
 
 

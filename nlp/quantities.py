@@ -138,6 +138,7 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
             return  # "Paris, le 29 janvier 2026": the dateline of the document itself
         found.append(Deadline(iso, precision, start, end, text[start:end], marked, strong))
 
+    y: int | None  # the year of each match; None when neither given nor inferable
     for m in _DAY_NUM.finditer(folded):
         d, mo, y = int(m["d"]), int(m["m"]), int(m["y"])
         if 1 <= mo <= 12 and 1 <= d <= calendar.monthrange(y, mo)[1]:

@@ -59,11 +59,12 @@ class Anchor:
 def anchor_of(pattern: list[dict[str, Any]]) -> Anchor | None:
     """The anchor of a token pattern, or None when it has no required literal token or an
     unbounded operator."""
-    widths = [max_width(spec.get("OP")) for spec in pattern]
-    if None in widths:
+    maybe_widths = [max_width(spec.get("OP")) for spec in pattern]
+    widths = [width for width in maybe_widths if width is not None]
+    if len(widths) < len(maybe_widths):
         return None
-    required = [(index, anchor_words(spec)) for index, spec in enumerate(pattern) if spec.get("OP") in (None, "1")]
-    required = [(index, words) for index, words in required if words]
+    literals = [(index, anchor_words(spec)) for index, spec in enumerate(pattern) if spec.get("OP") in (None, "1")]
+    required = [(index, words) for index, words in literals if words]
     if not required:
         return None
     # The most selective token: "ministère" rather than "le".
@@ -115,7 +116,7 @@ def expand_counts(pattern: list[dict[str, Any]], limit: int = 200) -> list[list[
         total *= high - low + 1
     if total > limit:
         return [pattern]
-    variants = [[]]
+    variants: list[list[dict[str, Any]]] = [[]]
     for options in choices:
         variants = [v + option for v in variants for option in options]
     return [v for v in variants if v]

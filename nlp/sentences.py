@@ -9,11 +9,16 @@ token at a time rescans the whole document on every assignment).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import numpy
 from spacy.attrs import IS_SPACE, IS_TITLE, IS_UPPER, LIKE_NUM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
+
+if TYPE_CHECKING:
+    from thinc.types import Ints2d
 
 ABBREVIATIONS = {"m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "art", "cf", "n°", "no",
                  "p", "pp", "vol", "etc", "av", "bd", "ex", "env", "min", "max", "j", "al"}
@@ -35,7 +40,8 @@ def sentence_starts(doc: Doc) -> numpy.ndarray:
     if not n:
         return starts
     starts[0] = 1
-    table = doc.to_array(_ATTRS)
+    # Token attributes are uint64 (spaCy's stub says float64): the astype copies nothing.
+    table = doc.to_array(_ATTRS).astype(numpy.uint64, copy=False)
     orth, space = table[:, 0].tolist(), table[:, 1]
     capital = (table[:, 2] | table[:, 3] | table[:, 4]).tolist()
     candidates = numpy.flatnonzero(numpy.isin(table[:-1, 0], _END_IDS) | (space[:-1] != 0))
@@ -63,5 +69,6 @@ def sentence_starts(doc: Doc) -> numpy.ndarray:
 def veille_senter(doc: Doc) -> Doc:
     """Set sentence starts after sentence-final punctuation (and after newlines)."""
     if len(doc):
-        doc.from_array([SENT_START], sentence_starts(doc).view(numpy.uint64))
+        # One attribute: a 1-d array is accepted (the stub asks for Ints2d).
+        doc.from_array([SENT_START], cast("Ints2d", sentence_starts(doc).view(numpy.uint64)))
     return doc
