@@ -35,7 +35,7 @@ def archive_document(db: sqlite_utils.Database, document: Any) -> str:
     if record is None or normalized is None:
         return "skipped"
     try:
-        row = db["documents"].get(normalized.id)
+        row = db.table("documents").get(normalized.id)
     except sqlite_utils.db.NotFoundError:
         return "skipped"
     if (row["text"] or "") != normalized.text or (row["title"] or "") != normalized.title:
@@ -46,7 +46,7 @@ def archive_document(db: sqlite_utils.Database, document: Any) -> str:
 
 def read_archive(db: sqlite_utils.Database, sha256: str) -> bytes:
     """The archived body with this hash (decompressed)."""
-    return gzip.decompress(db["archives"].get(sha256)["body_gz"])
+    return gzip.decompress(db.table("archives").get(sha256)["body_gz"])
 
 
 def verify_archives(db: sqlite_utils.Database) -> tuple[int, list[str]]:
