@@ -150,7 +150,7 @@ def press_stories(db, links: Links, labels: dict[str, str], params: dict[str, st
     for row in rows:
         key = row["sujet"] if row["sujet"] != row["document_id"] else "titre:" + _title_key(row["titre"])
         groups[key].append(row)
-    stories = []
+    stories: list[dict[str, Any]] = []
     for members in groups.values():
         members.sort(key=lambda r: (r.get("role") != "lead", r.get("date") or ""))
         lead_row = members[0]
@@ -283,7 +283,7 @@ def actors(db, links, params, limit: int = 10) -> dict[str, Any]:
     rows, missing = _safe(lambda: run_query(db, "acteurs_semaine", nombre=str(limit), **params))
     top = max((r["documents"] for r in rows), default=1)
     items = [{"id": r["actor_id"], "name": r["acteur"] or r["actor_id"], "kind": r.get("type"),
-              "kind_label": ACTOR_KINDS.get(r.get("type"), r.get("type") or ""),
+              "kind_label": ACTOR_KINDS.get(r.get("type") or "", r.get("type") or ""),
               "documents": r["documents"], "mentions": r["citations"],
               "bar": max(4, round(100 * r["documents"] / top) if top else 0),
               "datasette_url": links.query("acteur_chronologie", acteur=r["actor_id"])} for r in rows]
