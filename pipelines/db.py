@@ -124,15 +124,6 @@ def link_document(db: sqlite_utils.Database, record: dict[str, Any], aliases: It
         _link(db, record["id"], record["source"], [record["url"], *aliases], now_iso())
 
 
-def document_is_current(db: sqlite_utils.Database, record: dict[str, Any], aliases: Iterable[str] = ()) -> bool:
-    """`document_is_stored`, and when true also `link_document` (kept for the store step:
-    an unchanged document seen again still gains its new source and aliases)."""
-    if not document_is_stored(db, record):
-        return False
-    link_document(db, record, aliases)
-    return True
-
-
 def _json(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (dict, list)) else value
 

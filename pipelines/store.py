@@ -38,7 +38,8 @@ def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Docume
     doc = same_document(db, normalize_document(doc))
     record = {**doc.to_dict(), "rules": matcher.fingerprint}
     aliases = [doc.guid, *doc.aliases]
-    if database.document_is_current(db, record, aliases):
+    if database.document_is_stored(db, record):
+        database.link_document(db, record, aliases)
         setattr(original, _STORED_ATTRIBUTE, doc)
         return "noop"
     mentions = match_document(doc, matcher)

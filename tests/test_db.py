@@ -135,10 +135,6 @@ def test_document_is_stored_only_reads_and_link_document_writes_the_links(db, ma
     database.link_document(db, record, ["https://news.example/secpa"])
     assert {r["source"] for r in db["document_sources"].rows} == {"lemonde_sante", "bing_news_secpa"}
     assert database.document_id_for_alias(db, "https://news.example/secpa") == record["id"]
-    # The compatible call does both.
-    assert database.document_is_current(db, {**record, "source": "basta"}, ["https://basta.example/secpa"])
-    assert database.document_id_for_alias(db, "https://basta.example/secpa") == record["id"]
-    assert db["document_sources"].count == 3
 
 
 def _failing_on(statement_start):
