@@ -32,6 +32,7 @@ demo: install
 	$(BIN)/veille serve --port $(PORT)
 
 test: install browser
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 # The fast part of the suite only (no subprocess crawl, server or browser).
