@@ -17,9 +17,9 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
 
-import nlp.ruler  # noqa: F401  (registers the veille_entity_ruler factory)
-import nlp.sentences  # noqa: F401  (registers the veille_senter component)
 from nlp.gazetteer import pattern_files, read_jsonl
+from nlp.ruler import FACTORY_ASSIGNS, FACTORY_DEFAULTS, FACTORY_NAME, make_anchored_ruler
+from nlp.sentences import veille_senter
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,19 @@ UNUSED_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "l
 RULER_CONFIG = {"phrase_matcher_attr": "LOWER", "validate": True, "overwrite_ents": True}
 
 
+def register_components() -> None:
+    """Declare veille's spaCy components to spaCy (idempotent; called before building a
+    pipeline, so nothing is registered as a side effect of an import)."""
+    if not Language.has_factory(FACTORY_NAME):
+        Language.factory(FACTORY_NAME, assigns=FACTORY_ASSIGNS, default_config=FACTORY_DEFAULTS,
+                         func=make_anchored_ruler)
+    if not Language.has_factory("veille_senter"):
+        Language.component("veille_senter", func=veille_senter)
+
+
 def add_ruler(nlp: Language, patterns: Iterable[dict[str, Any]], before: str | None = None) -> Language:
     """Add (or extend) the `veille_ruler` entity ruler with validated patterns."""
+    register_components()
     if "veille_ruler" not in nlp.pipe_names:
         where = before if before and before in nlp.pipe_names else None
         nlp.add_pipe("veille_entity_ruler", name="veille_ruler", config=RULER_CONFIG, before=where)
@@ -50,6 +61,7 @@ def build_pipeline(model: str = DEFAULT_MODEL, extra_patterns: Iterable[dict[str
                    exclude: Iterable[str] = UNUSED_COMPONENTS) -> Language:
     """Build a fresh pipeline: model without `exclude`, rule sentencizer, entity ruler
     (shipped + extra patterns) before the NER."""
+    register_components()
     nlp = spacy.load(model, exclude=list(exclude))
     nlp.add_pipe("veille_senter", first=True)
     add_ruler(nlp, [*shipped_patterns(), *extra_patterns], before="ner" if "ner" in nlp.pipe_names else None)

@@ -226,14 +226,15 @@ class AnchoredEntityRuler(EntityRuler):
         doc.ents = entities + new_entities
 
 
-@Language.factory(
-    "veille_entity_ruler",
-    assigns=["doc.ents", "token.ent_type", "token.ent_iob"],
-    default_config={"phrase_matcher_attr": None, "validate": False, "overwrite_ents": False,
+# How `nlp.pipeline.register_components` declares the factory to spaCy.
+FACTORY_NAME = "veille_entity_ruler"
+FACTORY_ASSIGNS = ["doc.ents", "token.ent_type", "token.ent_iob"]
+FACTORY_DEFAULTS = {"phrase_matcher_attr": None, "validate": False, "overwrite_ents": False,
                     "ent_id_sep": DEFAULT_ENT_ID_SEP,
                     "matcher_fuzzy_compare": {"@misc": "spacy.levenshtein_compare.v1"},
-                    "scorer": {"@scorers": "spacy.entity_ruler_scorer.v1"}},
-)
+                    "scorer": {"@scorers": "spacy.entity_ruler_scorer.v1"}}
+
+
 def make_anchored_ruler(nlp: Language, name: str, phrase_matcher_attr: Any, validate: bool,
                         overwrite_ents: bool, ent_id_sep: str, matcher_fuzzy_compare: Callable,
                         scorer: Callable | None) -> AnchoredEntityRuler:

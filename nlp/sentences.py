@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, cast
 
 import numpy
 from spacy.attrs import IS_SPACE, IS_TITLE, IS_UPPER, LIKE_NUM, ORTH, SENT_START
-from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
@@ -65,7 +64,6 @@ def sentence_starts(doc: Doc) -> numpy.ndarray:
     return starts
 
 
-@Language.component("veille_senter")
 def veille_senter(doc: Doc) -> Doc:
     """Set sentence starts after sentence-final punctuation (and after newlines)."""
     if len(doc):

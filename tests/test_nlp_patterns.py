@@ -60,9 +60,10 @@ def test_structures_of_the_config_become_organisation_patterns_in_sync_with_the_
 def test_anchored_ruler_finds_what_spacys_ruler_finds():
     import spacy
 
-    from nlp.pipeline import RULER_CONFIG, shipped_patterns
+    from nlp.pipeline import RULER_CONFIG, register_components, shipped_patterns
     from nlp.ruler import expand_counts
 
+    register_components()
     patterns = shipped_patterns()
     from conftest import ROOT
 
