@@ -1,21 +1,16 @@
-"""The `veille` command: a thin layer over the library functions of `pipelines/`."""
+"""The `veille` command: a thin layer over the library functions of `pipelines/`. Each
+stage's commands live in their own `cli_<area>.py`; this module is the group and its table."""
 
 from __future__ import annotations
 
 import logging
 import os
-import sys
 from pathlib import Path
 
 import click
 
-from nlp.topic import TopicMatcher
-from pipelines import db as database
-from pipelines.config import ConfigError, load_config
-
-
-def _config(ctx: click.Context):
-    return load_config(ctx.obj.get("config"))
+from pipelines import cli_core, cli_nlp, cli_ops, cli_parliament, cli_press
+from pipelines.config import ConfigError
 
 
 class VeilleGroup(click.Group):
@@ -49,159 +44,12 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
         logging.getLogger().setLevel(logging.INFO)
 
 
-@cli.command()
-@click.option("--force", is_flag=True, help="Remplacer un veille.toml existant.")
-def init(force):
-    """Écrire dans le dossier courant un veille.toml commenté (sujet suivi, sources avec
-    leurs URL de production, stockage dans ./data), à adapter avant la première collecte.
-
-    Exemple : mkdir veille && cd veille && veille init && veille crawl
-    """
-    from pipelines.config import CONFIG_NAME
-    from pipelines.resources import default_config_text
-
-    target = Path.cwd() / CONFIG_NAME
-    if target.exists() and not force:
-        raise click.ClickException(f"{target} existe déjà (--force pour le remplacer)")
-    target.write_text(default_config_text(), encoding="utf-8")
-    click.echo(f"Configuration écrite : {target}")
-
-
-@cli.command()
-@click.option("--replay", "replay", default=None, metavar="URL",
-              help="Lire un enregistrement des sources au lieu du web : URL du serveur qui le sert "
-                   "(les URL de production y sont redirigées).")
-@click.option("--spider", "spiders", multiple=True, help="Limiter à une araignée (répétable).")
-@click.option("--source", "sources", multiple=True, help="Limiter à une source (répétable).")
-@click.option("--timeout", type=float, default=None, help="Délai maximal par requête, en secondes.")
-@click.pass_context
-def crawl(ctx, replay, spiders, sources, timeout):
-    """Collecter toutes les sources activées, filtrer sur le sujet et enregistrer.
-
-    Le code de sortie vaut 1 si une source a échoué (les autres sont quand même collectées).
-
-    Exemple : veille crawl --replay http://127.0.0.1:8765
-    """
-    from pipelines.crawl import run_crawl
-
-    config = _config(ctx)
-    try:
-        run = run_crawl(config, replay or "", list(spiders), list(sources), timeout)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    _print_run(config, run)
-    sys.exit(1 if run["status"] != "ok" else 0)
-
-
-def _print_run(config, run: dict) -> None:
-    db = database.open_db(config.database)
-    click.echo(
-        f"Collecte {run['id']} : {run['items_seen']} éléments lus, {run['relevant']} sur le sujet, "
-        f"{run['inserted']} nouveaux, {run['updated']} modifiés, {run['unchanged']} inchangés "
-        f"({run['duration_s']:.1f} s)."
-    )
-    for row in db.query("SELECT source, status, error FROM run_sources WHERE run_id = ? AND status != 'ok' ORDER BY source", [run["id"]]):
-        label = "ÉCHEC" if row["status"] == "failed" else "avertissement"
-        click.echo(f"  {label} {row['source']} : {row['error']}", err=True)
-    for error in __import__("json").loads(run.get("errors") or "[]"):
-        click.echo(f"  ÉCHEC {error}", err=True)
-    click.echo(f"Base : {config.database}")
-
-
-@cli.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
-@click.pass_context
-def import_(ctx, files):
-    """Rejouer des fichiers JSONL bruts (data/raw/<collecte>/*.jsonl) à travers le même
-    filtrage et le même enregistrement que la collecte ; sans doublon.
-
-    Exemple : veille import data/raw/20260216T060000Z/*.jsonl
-    """
-    from pipelines.importer import import_files
-
-    config = _config(ctx)
-    run = import_files(config, [Path(f) for f in files])
-    _print_run(config, run)
-    sys.exit(1 if run["status"] != "ok" else 0)
-
-
-@cli.command()
-@click.argument("location")
-@click.option("--title", help="Titre (défaut : titre du document ou première ligne).")
-@click.option("--published", help="Date de publication, AAAA-MM-JJ (défaut : maintenant).")
-@click.option("--source", default="ajout-manuel", show_default=True, help="Nom de la source.")
-@click.option("--kind", default="communique", show_default=True, help="Type de document.")
-@click.option("--url", help="URL publique du document, si elle existe.")
-@click.pass_context
-def add(ctx, location, title, published, source, kind, url):
-    """Ajouter à la main un document (texte, HTML ou PDF ; fichier ou URL), par exemple un
-    communiqué reçu par courriel. Il est enregistré même s'il ne cite pas le sujet.
-
-    Exemple : veille add communique.txt --published 2026-02-18 --source ars-idf
-    """
-    from spiders.add import AddError, build_document, fetch
-    from pipelines.store import store_document
-
-    config = _config(ctx)
-    try:
-        body, content_type, found_url = fetch(location, config.user_agent, config.download_timeout)
-        doc = build_document(location, body, content_type, url or found_url, title=title,
-                             published=published, source=source, kind=kind)
-    except AddError as exc:
-        raise click.ClickException(str(exc)) from None
-    db = database.open_db(config.database)
-    matcher = TopicMatcher.from_topic(config.topic)
-    action = store_document(db, matcher, doc, keep_irrelevant=True)
-    mentions = list(db.query("SELECT matched, start, [end], rule FROM mentions WHERE document_id = ? ORDER BY start", [doc.id]))
-    verb = {"insert": "ajouté", "update": "mis à jour", "noop": "déjà présent, inchangé"}[action]
-    click.echo(f"Document {doc.id} {verb} : « {db['documents'].get(doc.id)['title']} »")
-    strong = [m for m in mentions if not m["rule"].startswith("weak:")]
-    if not strong:
-        click.echo("Attention : aucune mention du sujet dans ce document.", err=True)
-    for m in mentions:
-        click.echo(f"  [{m['start']}:{m['end']}] {m['matched']!r} ({m['rule']})")
-
-
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=int)
-@click.pass_context
-def serve(ctx, host, port):
-    """Publier la base avec Datasette (configuration du dossier datasette/).
-
-    Exemple : veille serve --port 8001
-    """
-    from pipelines.serve import serve as run_datasette
-
-    config = _config(ctx)
-    database.open_db(config.database).close()
-    click.echo(f"Datasette : http://{host}:{port}/")
-    run_datasette(config.database, host, port)
-
-
-@cli.command()
-@click.pass_context
-def sources(ctx):
-    """Afficher l'état des sources : dernier passage, éléments, échecs consécutifs.
-
-    Exemple : veille sources
-    """
-    config = _config(ctx)
-    db = database.open_db(config.database)
-    database.sync_sources(db, config.sources)
-    rows = list(db.query("SELECT * FROM sources ORDER BY consecutive_failures DESC, name"))
-    click.echo(f"{'source':28} {'état':8} {'éléments':>8} {'échecs':>6}  dernière réussite     erreur")
-    for r in rows:
-        state = "inactive" if not r["enabled"] else (r["last_status"] or "jamais")
-        click.echo(f"{r['name'][:28]:28} {state:8} {r['last_items'] or 0:>8} {r['consecutive_failures'] or 0:>6}  "
-                   f"{(r['last_success'] or '-')[:19]:20}  {r['last_error'] or ''}")
-
-
-# The commands of the other stages live in their own modules.
-from pipelines import cli_nlp, cli_ops, cli_parliament, cli_press  # noqa: E402
-
-for _command in (cli_nlp.tag, cli_nlp.evaluate, cli_ops.digest, cli_ops.nightly, cli_parliament.who,
-                 cli_press.diff, cli_press.stories, cli_press.archive):
+COMMANDS = (
+    cli_core.init, cli_core.crawl, cli_core.import_, cli_core.add, cli_nlp.tag, cli_nlp.evaluate,
+    cli_ops.digest, cli_ops.nightly, cli_press.stories, cli_press.diff, cli_press.archive,
+    cli_parliament.who, cli_core.sources, cli_core.serve,
+)
+for _command in COMMANDS:
     cli.add_command(_command)
 
 
