@@ -78,7 +78,6 @@ class DigestSettings:
     """The [digest] section: where and how the weekly digest is written (`weekday`: 0 = Monday)."""
 
     site_url: str
-    database_name: str
     out_dir: Path
     formats: tuple[str, ...]
     weekday: int
@@ -195,7 +194,7 @@ def _build(file: Path, raw: dict[str, Any]) -> Config:
         download_delay=checked.crawl.download_delay,
         download_timeout=checked.crawl.download_timeout,
         retry_times=checked.crawl.retry_times,
-        digest=_digest(checked.digest, base, database, topic.name),
+        digest=_digest(checked.digest, base, topic.name),
         mail=_mail(checked.mail, base, topic.name),
         nightly=_nightly(checked.nightly, base, database),
     )
@@ -213,10 +212,9 @@ def _source(entry: schema.SourceTable) -> Source:
     )
 
 
-def _digest(table: schema.DigestTable, base: Path, database: Path, topic: str) -> DigestSettings:
+def _digest(table: schema.DigestTable, base: Path, topic: str) -> DigestSettings:
     return DigestSettings(
         site_url=table.site_url.rstrip("/"),
-        database_name=database.stem,
         out_dir=_under(base, table.out_dir),
         formats=tuple(dict.fromkeys(table.formats)) or FORMATS,
         weekday=WEEKDAYS.index(table.weekday),

@@ -21,7 +21,7 @@ from pipelines.config import Config, DigestSettings
 from pipelines.labels import ACTOR_KIND_LABELS as ACTOR_KINDS
 from pipelines.labels import KIND_LABELS, SHORT_MONTHS, french_date, rule_label
 from pipelines.labels import SOURCE_STATUS_LABELS as STATUS_LABELS
-from pipelines.queries import run_query
+from pipelines.queries import DATABASE_NAME, run_query
 from pipelines.weeks import PARIS, Week, week_of
 
 CHART_WEEKS = 12
@@ -52,7 +52,7 @@ class Links:
 
     def __init__(self, settings: DigestSettings):
         self.base = settings.site_url
-        self.database = settings.database_name
+        self.database = DATABASE_NAME  # the site's name for the database, whatever its file
 
     def row(self, table: str, pk: str | None) -> str | None:
         """The page of one row: <site>/<db>/<table>/<pk> (Datasette's tilde encoding)."""

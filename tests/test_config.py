@@ -216,12 +216,11 @@ def test_mail_defaults_follow_the_tls_mode_and_paths_the_config_folder(tmp_path)
     assert mail.recipients == ("equipe@secpa.example",) and mail.configured is False
 
 
-def test_veille_db_moves_the_database_the_digest_name_and_the_default_lock(tmp_path, monkeypatch):
+def test_veille_db_moves_the_database_and_the_default_lock(tmp_path, monkeypatch):
     path = _variant(tmp_path, 'lock_file = "data/nightly.lock"\n', "")
     monkeypatch.setenv("VEILLE_DB", str(tmp_path / "srv" / "watch.db"))
     config = load_config(path)
     assert config.database == tmp_path / "srv" / "watch.db"
-    assert config.digest.database_name == "watch"
     assert config.nightly.lock_file == tmp_path / "srv" / "nightly.lock"
 
 
