@@ -1,9 +1,14 @@
-"""Evaluation against a labelled development set (veille's is tests/fixtures/nlp/devset.jsonl).
+"""Evaluation against labelled sets: the old written set (tests/fixtures/nlp/devset.jsonl,
+kept as a regression check) and the real set (tests/fixtures/nlp/realset.jsonl, real public
+texts annotated under REALSET_GUIDE.md, in a `dev` and a `test` part).
 
 Pure: items (dicts) in, scores and errors out. Labels: topic mentions, actors (text +
-resolved id), role resolution (accuracy over gold role mentions) and commitments (a
-commitment counts only when kind, actor, amount and deadline are all right). A role left
-unresolved matches a gold role marked unresolvable ("role:..."): staying a role is right.
+resolved id), role resolution (accuracy over gold role mentions) and commitments. A
+commitment is *loosely* right when its sentence is a gold commitment's sentence (the gold
+`quote` lies in it; items without quotes are one sentence), *strictly* right when kind,
+actor, amount and deadline are right too. On loose matches the report gives the kind
+confusion and the accuracy of actors, amounts and deadlines. A role left unresolved
+matches a gold role marked unresolvable ("role:..."): staying a role is right.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from nlp.topic import TopicMatcher
 
 TARGETS = {"topic_recall": 1.0, "topic_precision": 0.98, "actors_f1": 0.90, "roles_accuracy": 0.95,
            "commitments_f1": 0.80}
+# The targets of issue 13 on the real set (its test part is what counts).
+REAL_TARGETS = {"actors_f1": 0.92, "commitments_f1": 0.70, "commitments_loose_f1": 0.85,
+                "amount_accuracy": 0.90, "deadline_accuracy": 0.90}
 _LEADING = re.compile(r"^(?:(?:le|la|les|l'|m\.|mme|madame|monsieur)\s*)+")
 
 
@@ -58,20 +66,33 @@ class Report:
     roles_total: int = 0
     errors: list[str] = field(default_factory=list)
     items: int = 0
+    targets: dict[str, float] = field(default_factory=lambda: dict(TARGETS))
+    confusion: Counter = field(default_factory=Counter)
+    on_loose: Counter = field(default_factory=Counter)  # actor/amount/deadline: right, total
 
     @property
     def roles_accuracy(self) -> float:
         return self.roles_correct / self.roles_total if self.roles_total else 1.0
 
+    def accuracy(self, what: str) -> float:
+        """Share of loose matches whose `what` (actor, amount, deadline) is right; amounts
+        and deadlines count only where the gold or the prediction has one."""
+        total = self.on_loose[f"{what}:total"]
+        return self.on_loose[f"{what}:right"] / total if total else 1.0
+
     def figures(self) -> dict[str, float]:
-        """The figures compared with `TARGETS`."""
+        """Every headline figure; `targets` says which ones are compared."""
         return {"topic_recall": self.scores["topic"].recall, "topic_precision": self.scores["topic"].precision,
                 "actors_f1": self.scores["actors"].f1, "roles_accuracy": self.roles_accuracy,
-                "commitments_f1": self.scores["commitments"].f1}
+                "commitments_f1": self.scores["commitments"].f1,
+                "commitments_loose_f1": self.scores["commitments:loose"].f1,
+                "actor_accuracy": self.accuracy("actor"), "amount_accuracy": self.accuracy("amount"),
+                "deadline_accuracy": self.accuracy("deadline")}
 
     def failures(self) -> list[str]:
         """Targets not met, as readable lines."""
-        return [f"{k} = {v:.3f} < {TARGETS[k]:.2f}" for k, v in self.figures().items() if v < TARGETS[k]]
+        figures = self.figures()
+        return [f"{k} = {figures[k]:.3f} < {t:.2f}" for k, t in self.targets.items() if figures[k] < t]
 
 
 def load_devset(path: str | Path) -> list[dict[str, Any]]:
@@ -121,23 +142,31 @@ def _match(gold: list, predicted: list, equal) -> tuple[list, list, list]:
     return hits, misses, left
 
 
+def _amount_equal(gold: float | None, predicted: float | None) -> bool:
+    if gold is None or predicted is None:
+        return gold is None and predicted is None
+    return abs(gold - predicted) < 0.5
+
+
 def _commitment_equal(g: dict, p: dict) -> bool:
-    amount_ok = (g.get("amount") is None and p["amount"] is None) or (
-        g.get("amount") is not None and p["amount"] is not None and abs(g["amount"] - p["amount"]) < 0.5)
-    return (g["kind"] == p["kind"] and same_id(g.get("actor"), p["actor"]) and amount_ok
+    return (g["kind"] == p["kind"] and same_id(g.get("actor"), p["actor"]) and _amount_equal(g.get("amount"), p["amount"])
             and g.get("deadline") == p["deadline"])
 
 
-def evaluate(items: Iterable[dict[str, Any]], nlp: Language, reference: Reference, topic: TopicMatcher) -> Report:
-    """Run the NLP stage on every item and score it against the gold annotations."""
+def evaluate(items: Iterable[dict[str, Any]], nlp: Language, reference: Reference, topic: TopicMatcher,
+             targets: dict[str, float] | None = None) -> Report:
+    """Run the NLP stage on every item and score it against the gold annotations (topic
+    mentions only where the items list them)."""
     items = list(items)
     report = Report(scores={k: Score() for k in ("topic", "actors", "actors:person", "actors:organisation",
-                                                 "actors:role", "commitments", "commitments:commitment",
-                                                 "commitments:announcement", "commitments:demand",
-                                                 "commitments:refusal")}, items=len(items))
-    results = extract(((i["text"], i.get("date"), i["id"]) for i in items), nlp, reference, topic)
+                                                 "actors:role", "commitments", "commitments:loose",
+                                                 "commitments:commitment", "commitments:announcement",
+                                                 "commitments:demand", "commitments:refusal")},
+                    items=len(items), targets=dict(TARGETS if targets is None else targets))
+    results = extract(((i["text"], i.get("date"), i["id"], i.get("publisher")) for i in items), nlp, reference, topic)
     for item, found in zip(items, results):
-        _score_topic(item, topic, report)
+        if "topic" in item:
+            _score_topic(item, topic, report)
         _score_actors(item, found, report)
         _score_commitments(item, found, report)
     return report
@@ -194,40 +223,74 @@ def _score_actors(item: dict, annotations, report: Report) -> None:
                 report.errors.append(f"[{item['id']}] rôle mal résolu : {a[0]} → attendu {a[1]}, obtenu {got}")
 
 
+def _in_sentence(gold: dict, predicted: dict) -> bool:
+    quote = gold.get("quote")
+    return not quote or norm(quote) in norm(predicted["text"])
+
+
 def _score_commitments(item: dict, annotations, report: Report) -> None:
-    predicted = [{"kind": c.kind, "actor": c.actor_id, "amount": c.amount_eur, "deadline": c.deadline}
+    predicted = [{"kind": c.kind, "actor": c.actor_id, "amount": c.amount_eur, "deadline": c.deadline, "text": c.text}
                  for c in annotations.commitments]
     gold = item.get("commitments", [])
-    hits, misses, extra = _match(gold, predicted, _commitment_equal)
-    _count(report.scores["commitments"], hits, misses, extra)
-    for g, _ in hits:
+    strict, misses, extra = _match(gold, predicted, lambda g, p: _in_sentence(g, p) and _commitment_equal(g, p))
+    loose, loose_misses, loose_extra = _match(misses, extra, _in_sentence)
+    _count(report.scores["commitments"], strict, misses, extra)
+    _count(report.scores["commitments:loose"], strict + loose, loose_misses, loose_extra)
+    for g, p in strict + loose:
+        report.confusion[(g["kind"], p["kind"])] += 1
+        _tally(report, "actor", True, same_id(g.get("actor"), p["actor"]))
+        _tally(report, "amount", g.get("amount") is not None or p["amount"] is not None,
+               _amount_equal(g.get("amount"), p["amount"]))
+        _tally(report, "deadline", bool(g.get("deadline") or p["deadline"]), g.get("deadline") == p["deadline"])
+    report.confusion.update((g["kind"], "rien") for g in loose_misses)
+    report.confusion.update(("rien", p["kind"]) for p in loose_extra)
+    for g, _ in strict:
         report.scores[f"commitments:{g['kind']}"].tp += 1
     for g in misses:
         report.scores[f"commitments:{g['kind']}"].fn += 1
-        report.errors.append(f"[{item['id']}] engagement manqué : {_show(g)} ; obtenu : "
-                             f"{'; '.join(_show(p) for p in predicted) or 'rien'}")
+        near = next((p for q, p in loose if q is g), None)
+        got = _show(near) if near else "rien dans la phrase"
+        report.errors.append(f"[{item['id']}] engagement manqué : {_show(g)} « {g.get('quote', '')[:50]} » ; obtenu : {got}")
     for p in extra:
         report.scores[f"commitments:{p['kind']}"].fp += 1
-        if not any(_show(p) in e for e in report.errors[-3:]):
-            report.errors.append(f"[{item['id']}] engagement en trop : {_show(p)}")
+        if not any(p is q for _, q in loose):
+            report.errors.append(f"[{item['id']}] engagement en trop : {_show(p)} « {p['text'][:70]} »")
+
+
+def _tally(report: Report, what: str, counted: bool, right: bool) -> None:
+    if counted:
+        report.on_loose[f"{what}:total"] += 1
+        report.on_loose[f"{what}:right"] += int(right)
 
 
 def _show(c: dict) -> str:
     return f"{c['kind']}/{c.get('actor')}/{c.get('amount')}/{c.get('deadline')}"
 
 
-def format_report(report: Report, show_errors: bool = True) -> str:
-    """The report as French text: one line per label, the targets, then the errors."""
-    lines = [f"Évaluation sur {report.items} phrases annotées", "",
+def format_report(report: Report, show_errors: bool = True, title: str = "") -> str:
+    """The report as French text: one line per label, the kind confusion, the accuracies on
+    loose matches, the targets, then the errors."""
+    lines = [f"Évaluation sur {report.items} {title or 'phrases annotées'}", "",
              f"{'étiquette':28} {'précision':>9} {'rappel':>7} {'F1':>6} {'VP':>4} {'FP':>4} {'FN':>4}"]
     for label, s in report.scores.items():
-        lines.append(f"{label:28} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} {s.tp:4d} {s.fp:4d} {s.fn:4d}")
+        shown = {"commitments": "commitments (strict)", "commitments:loose": "commitments (souple)"}.get(label, label)
+        lines.append(f"{shown:28} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} {s.tp:4d} {s.fp:4d} {s.fn:4d}")
     lines.append(f"{'résolution des rôles':28} exactitude {report.roles_accuracy:.3f} "
                  f"({report.roles_correct}/{report.roles_total})")
+    for what, label in (("actor", "acteur"), ("amount", "montant"), ("deadline", "échéance")):
+        right, total = report.on_loose[f"{what}:right"], report.on_loose[f"{what}:total"]
+        lines.append(f"{label + ' (phrases trouvées)':28} exactitude {report.accuracy(what):.3f} ({right}/{total})")
+    if report.confusion:
+        kinds = ["commitment", "announcement", "demand", "refusal", "rien"]
+        lines += ["", "confusion des types (lignes : attendu, colonnes : obtenu)",
+                  f"{'':14}" + "".join(f"{k[:12]:>13}" for k in kinds)]
+        for g in kinds:
+            lines.append(f"{g[:12]:14}" + "".join(f"{report.confusion[(g, p)]:13d}" for p in kinds))
     lines.append("")
-    for key, value in report.figures().items():
-        verdict = "atteint" if value >= TARGETS[key] else "NON ATTEINT"
-        lines.append(f"objectif {key} ≥ {TARGETS[key]:.2f} : {value:.3f} ({verdict})")
+    figures = report.figures()
+    for key, target in report.targets.items():
+        verdict = "atteint" if figures[key] >= target else "NON ATTEINT"
+        lines.append(f"objectif {key} ≥ {target:.2f} : {figures[key]:.3f} ({verdict})")
     if show_errors and report.errors:
         lines += ["", f"Erreurs ({len(report.errors)}) :"] + [f"  {e}" for e in report.errors]
     return "\n".join(lines)

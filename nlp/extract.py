@@ -153,22 +153,25 @@ def _plan(text: str, topic: TopicMatcher, notes: list[str]) -> tuple[list, list[
     return mentions, spans
 
 
-def extract(docs: Iterable[tuple[str, str | None, Any]], nlp: Language, mandates: Reference | list | None,
+def extract(docs: Iterable[tuple], nlp: Language, mandates: Reference | list | None,
             topic: TopicMatcher, batch_size: int = BATCH_SIZE) -> Iterator[Annotations]:
-    """Annotate `(text, date, doc_id)` triples; yield one `Annotations` per document, in order.
+    """Annotate `(text, date, doc_id)` or `(text, date, doc_id, publisher)` tuples; yield one
+    `Annotations` per document, in order.
 
     `mandates` is a `Reference` or a list of mandate dicts; `topic` decides which sentences
-    may hold commitments (a strong mention in the sentence or its neighbours)."""
+    may hold commitments (a strong mention in the sentence or its neighbours); `publisher`
+    is the actor id of the organisation whose own text it is (the « nous » of its demands)."""
     reference = mandates if isinstance(mandates, Reference) else Reference(list(mandates or []))
-    buffer: list[tuple[str, str | None, Any, list, list, list[str]]] = []
-    for text, date, doc_id in docs:
+    buffer: list[tuple[str, str | None, Any, list, list, list[str], str | None]] = []
+    for text, date, doc_id, *rest in docs:
+        publisher = rest[0] if rest else None
         notes: list[str] = []
         if text and _SURROGATES.search(text):
             notes.append("caractères Unicode invalides remplacés")
         text = sanitize(text)
         date = _iso(date, notes)
         mentions, spans = _plan(text, topic, notes)
-        buffer.append((text, date, doc_id, mentions, spans, notes))
+        buffer.append((text, date, doc_id, mentions, spans, notes, publisher))
         if sum(len(b[4]) for b in buffer) >= batch_size:
             yield from _run(buffer, nlp, reference, batch_size)
             buffer = []
@@ -204,7 +207,7 @@ def person_index(nlp: Language) -> dict[str, str]:
 
 
 def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int) -> Iterator[Annotations]:
-    jobs = [(text[s:e], (k, s)) for k, (text, _, _, _, spans, _) in enumerate(buffer) for s, e in spans]
+    jobs = [(text[s:e], (k, s)) for k, (text, _, _, _, spans, _, _) in enumerate(buffer) for s, e in spans]
     parsed: dict[int, list] = {}
     try:
         for doc, (k, offset) in nlp.pipe(jobs, as_tuples=True, batch_size=batch_size):
@@ -217,8 +220,8 @@ def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int) -> 
                 parsed.setdefault(k, []).append((offset, nlp(chunk)))
             except Exception as inner:  # noqa: BLE001
                 buffer[k][5].append(f"échec du modèle : {inner}")
-    for k, (text, date, doc_id, mentions, _, notes) in enumerate(buffer):
-        annotations = annotate(text, date, doc_id, parsed.get(k, []), mentions, reference, person_index(nlp))
+    for k, (text, date, doc_id, mentions, _, notes, publisher) in enumerate(buffer):
+        annotations = annotate(text, date, doc_id, parsed.get(k, []), mentions, reference, person_index(nlp), publisher)
         annotations.notes[:0] = notes
         for note in annotations.notes:
             log.info("document %s : %s", doc_id, note)
@@ -226,7 +229,7 @@ def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int) -> 
 
 
 def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: list,
-             reference: Reference, names: dict[str, str] | None = None) -> Annotations:
+             reference: Reference, names: dict[str, str] | None = None, publisher: str | None = None) -> Annotations:
     """Turn the parsed chunks of one document into annotations."""
     result = Annotations(doc_id)
     topic_spans = [(m.start, m.end) for m in mentions]

@@ -22,8 +22,9 @@ import click
 if TYPE_CHECKING:
     from nlp.roles import Reference
 
-# Relative to the current folder: the default works from a checkout of veille.
+# Relative to the current folder: the defaults work from a checkout of veille.
 DEVSET = Path("tests") / "fixtures" / "nlp" / "devset.jsonl"
+REALSET = Path("tests") / "fixtures" / "nlp" / "realset.jsonl"
 
 
 def _fail(message: str) -> NoReturn:
@@ -68,44 +69,67 @@ def tag(everything: bool, db_path: str | None, config_path: str | None, quiet: b
 
 
 @click.command()
-@click.option("--devset", default=str(DEVSET), show_default=True,
-              help="Jeu de développement annoté (JSONL) ; le défaut vaut depuis un dépôt veille.")
+@click.option("--devset", "devsets", multiple=True, default=[str(DEVSET), str(REALSET)], show_default=True,
+              help="Jeu annoté (JSONL), à répéter ; un jeu dont les éléments portent « split » est évalué "
+                   "partie par partie (dev, test). Les défauts valent depuis un dépôt veille.")
 @click.option("--reference", "reference_dir",
               help="Dossier des données de référence : amo/*.json (AN) et mandates_extra.json "
-                   "(défaut : celui du jeu de développement).")
+                   "(défaut : celui du premier jeu).")
 @click.option("--errors/--no-errors", default=True, help="Afficher les erreurs une à une.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Fichier de configuration.")
-def evaluate(devset: str, reference_dir: str | None, errors: bool, config_path: str | None) -> None:
-    """Mesurer l'étape NLP sur le jeu annoté : précision, rappel et F1 par étiquette.
+def evaluate(devsets: tuple[str, ...], reference_dir: str | None, errors: bool, config_path: str | None) -> None:
+    """Mesurer l'étape NLP sur les jeux annotés : précision, rappel et F1 par étiquette.
 
-    Affiche aussi l'exactitude de la résolution des rôles, les objectifs et les erreurs ;
-    le code de sortie vaut 1 si un objectif n'est pas atteint. La référence est construite
-    comme celle de « veille tag » : les fichiers de référence passent par une base SQLite
-    temporaire.
+    Par défaut : l'ancien jeu écrit (contrôle de non-régression) puis le jeu de textes réels,
+    partie dev (réglages) et partie test (mesure seulement). Affiche les engagements stricts
+    et souples, la confusion des types, l'exactitude des acteurs, montants et échéances,
+    les objectifs et les erreurs ; le code de sortie vaut 1 si un objectif n'est pas atteint.
+    La référence est construite comme celle de « veille tag » : les fichiers de référence
+    passent par une base SQLite temporaire.
 
-    Exemple : veille evaluate --no-errors --devset tests/fixtures/nlp/devset.jsonl
+    Exemple : veille evaluate --no-errors --devset tests/fixtures/nlp/realset.jsonl
     """
-    from nlp.evaluate import evaluate as run, format_report, load_devset
+    from nlp.evaluate import REAL_TARGETS, TARGETS, format_report, load_devset
+    from nlp.evaluate import evaluate as run
     from nlp.gazetteer import reference_patterns
     from nlp.pipeline import load_pipeline
 
     logging.getLogger("nlp").setLevel(logging.WARNING)
-    try:
-        items = load_devset(devset)
-    except FileNotFoundError:
-        _fail(f"jeu de développement introuvable : {devset} (indiquez-le avec --devset)")
-    except (OSError, ValueError) as exc:
-        _fail(f"jeu de développement illisible : {devset} ({_reason(exc)})")
-    directory = Path(reference_dir) if reference_dir else Path(devset).parent
+    sets = []
+    for devset in devsets:
+        try:
+            sets.append((devset, load_devset(devset)))
+        except FileNotFoundError:
+            _fail(f"jeu de développement introuvable : {devset} (indiquez-le avec --devset)")
+        except (OSError, ValueError) as exc:
+            _fail(f"jeu de développement illisible : {devset} ({_reason(exc)})")
+    directory = Path(reference_dir) if reference_dir else Path(devsets[0]).parent
     if not directory.is_dir():
         _fail(f"dossier de référence introuvable : {directory} (indiquez-le avec --reference)")
     _, topic = _topic(config_path)
     reference = evaluation_reference(directory)
     nlp = load_pipeline(extra_patterns=reference_patterns(reference))
-    report = run(items, nlp, reference, topic)
-    click.echo(format_report(report, show_errors=errors))
-    if report.failures():
+    failed = False
+    for number, (devset, items) in enumerate(sets):
+        for part, chosen in _parts(items):
+            real = part is not None
+            report = run(chosen, nlp, reference, topic, targets=REAL_TARGETS if real else TARGETS)
+            title = (f"textes réels, partie {part} ({Path(devset).name})" if real
+                     else f"phrases annotées ({Path(devset).name})")
+            if number or part not in (None, "dev"):
+                click.echo("\n" + "=" * 78 + "\n")
+            click.echo(format_report(report, show_errors=errors, title=title))
+            failed = failed or bool(report.failures())
+    if failed:
         raise SystemExit(1)
+
+
+def _parts(items: list[dict[str, Any]]) -> list[tuple[str | None, list[dict[str, Any]]]]:
+    """The items as one part, or as their `split` parts (dev first) when they have one."""
+    splits = sorted({str(i["split"]) for i in items if "split" in i}, key=lambda s: (s != "dev", s))
+    if not splits:
+        return [(None, items)]
+    return [(split, [i for i in items if i.get("split") == split]) for split in splits]
 
 
 def _reason(exc: Exception) -> str:
