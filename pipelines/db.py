@@ -149,6 +149,35 @@ def document_id_for_alias(db: sqlite_utils.Database, alias: str) -> str | None:
     return row["document_id"] if row else None
 
 
+# Columns that hold a document id, in any table (other features' tables included).
+DOCUMENT_REFERENCES = ("document_id", "lead_document_id", "answer_document_id")
+
+
+def rename_document(db: sqlite_utils.Database, old: str, new: str) -> None:
+    """Give the stored document `old` the id `new` (a better identity of the same article
+    arrived), everywhere it is referenced: aliases, sources, mentions, versions, annotations,
+    stories... Row ids built from the document id (`<id>:...`) follow. The old id stays an
+    alias, so it still finds the document. One transaction; `new` must not be stored yet."""
+    with write_unit(db):
+        if _get(db, "documents", new) is not None:
+            raise ValueError(f"document {new} déjà présent : {old} ne peut pas être renommé")
+        # Children are updated before their parent row: check the references at commit.
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        views = set(db.view_names())
+        for name in db.table_names():
+            if name in views or name.startswith(("documents_fts", "_")):
+                continue
+            columns = set(db.table(name).columns_dict)
+            if "document_id" in columns and "id" in columns and name != "documents":
+                db.execute(f"UPDATE [{name}] SET id = ? || substr(id, ?) WHERE document_id = ? AND substr(id, 1, ?) = ?",
+                           [new, len(old) + 1, old, len(old) + 1, f"{old}:"])
+            for column in DOCUMENT_REFERENCES:
+                if column in columns:
+                    db.execute(f"UPDATE [{name}] SET [{column}] = ? WHERE [{column}] = ?", [new, old])
+        db.execute("UPDATE documents SET id = ? WHERE id = ?", [new, old])
+        db.table("document_aliases").insert({"alias": old, "document_id": new}, ignore=True)
+
+
 def sync_sources(db: sqlite_utils.Database, sources: Iterable[Any]) -> None:
     """Record the configured sources (name, label, kind, URL, cadence, enabled)."""
     with write_unit(db):

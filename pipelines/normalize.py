@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import replace
 from datetime import timezone
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from nlp.text import clean_text
 from spiders.items import Document
@@ -24,11 +24,23 @@ def _is_tracking(name: str) -> bool:
     return name.startswith(TRACKING_PREFIXES) or name in TRACKING_NAMES
 
 
+def _query_parts(query: str) -> list[str]:
+    """The parameters of a query string as written (`article8532` stays without `=`:
+    SPIP's `spip.php?article8532` is not `spip.php?article8532=`), tracking ones left out."""
+    kept = []
+    for part in query.split("&"):
+        if not part:
+            continue
+        name = unquote_plus(part.split("=", 1)[0])
+        if not _is_tracking(name):
+            kept.append(part)
+    return kept
+
+
 def clean_url(url: str) -> str:
     """The URL as published, without tracking parameters and fragment (the stored link)."""
     parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(_query_parts(parts.query)), ""))
 
 
 def canonical_url(url: str) -> str:
@@ -55,12 +67,42 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), host, path, urlencode(query), ""))
 
 
+def url_id(kind: str, url: str) -> str:
+    """The id a document of `kind` published at `url` gets: a hash of its canonical URL."""
+    digest = hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+    return f"{kind}-{digest}"
+
+
 def document_id(doc: Document) -> str:
     """Stable id: the spider's own id when it has one, else a hash of the canonical URL."""
     if doc.id:
         return doc.id
-    digest = hashlib.sha1(canonical_url(doc.url).encode("utf-8")).hexdigest()[:16]
-    return f"{doc.kind}-{digest}"
+    return url_id(doc.kind, doc.url)
+
+
+# Paths that name a site or a script, not one page: the root, index pages, bare scripts.
+_SITE_PATH = re.compile(r"^/?((index|default|home|accueil)(\.\w+)?)?/?$", re.I)
+_SCRIPT_PATH = re.compile(r"^/[\w-]+\.(php\d?|aspx?|jsp|cgi|pl|do)$", re.I)
+
+
+def identifies_one_page(alias: str, url: str = "") -> bool:
+    """True when `alias` (a URL given for the document at `url`) can name one article.
+
+    False for a site root or its index page, for a bare script at the root (`/spip.php`,
+    `/index.php` without the query that names the article), and for `url` with its query stripped
+    (SPIP's `spip.php?article8532` → `spip.php`, a CMS canonical that lost the article)."""
+    if not alias.startswith(("http://", "https://")):
+        return False
+    parts = urlsplit(canonical_url(alias))
+    if not parts.hostname:
+        return False
+    if not parts.query and (_SITE_PATH.match(parts.path) or _SCRIPT_PATH.search(parts.path)):
+        return False
+    if url and not parts.query:
+        own = urlsplit(canonical_url(url))
+        if own.query and own.hostname == parts.hostname and own.path == parts.path:
+            return False
+    return True
 
 
 def normalize_document(doc: Document) -> Document:

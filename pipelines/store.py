@@ -16,8 +16,9 @@ from nlp.text import fold
 from nlp.topic import TopicMatcher
 from pipelines import db as database
 from pipelines.match import match_document, mention_rows
-from pipelines.normalize import normalize_document
-from pipelines.stories import same_document
+from pipelines.normalize import identifies_one_page, normalize_document
+from pipelines.stories import renames, same_document
+from pipelines.transaction import write_unit
 from spiders.items import Document
 
 logger = logging.getLogger(__name__)
@@ -33,11 +34,24 @@ def topic_keywords(matcher: TopicMatcher) -> str:
 
 def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Document, keep_irrelevant: bool = False) -> str:
     """Normalise, match and upsert one document; return "insert", "update", "noop" or
-    "irrelevant" (not stored: no strong mention of the topic)."""
+    "irrelevant" (not stored: no strong mention of the topic). Identifying the document
+    and writing it are one transaction: a crash leaves it as it was before, or stored
+    whole (row, id, aliases, sources, mentions, search index)."""
+    with write_unit(db):
+        return _store_document(db, matcher, doc, keep_irrelevant)
+
+
+def _store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Document, keep_irrelevant: bool) -> str:
     original = doc
     doc = same_document(db, normalize_document(doc))
+    renamed = renames(doc)
+    if renamed:
+        database.rename_document(db, renamed, doc.id)
     record = {**doc.to_dict(), "rules": matcher.fingerprint}
-    aliases = [doc.guid, *doc.aliases]
+    # Only addresses that name this one article become aliases (no site root, no
+    # query-stripped CMS URL); guids that are not URLs are kept as they are.
+    aliases = [a for a in (doc.guid, *doc.aliases)
+               if a and (not a.startswith(("http://", "https://")) or identifies_one_page(a, doc.url))]
     if database.document_is_stored(db, record):
         database.link_document(db, record, aliases)
         setattr(original, _STORED_ATTRIBUTE, doc)

@@ -25,7 +25,7 @@ import sqlite_utils
 
 from nlp.text import fold
 from pipelines import db as database
-from pipelines.normalize import canonical_url
+from pipelines.normalize import canonical_url, identifies_one_page, url_id
 from spiders.items import Document
 
 GOOGLE_NEWS_HOST = "news.google.com"
@@ -36,22 +36,96 @@ STOP_WORDS = set(
 
 
 # ------------------------------------------------------------------ one article, several addresses
+_RENAMES_ATTRIBUTE = "_renames"
+
+
 def same_document(db: sqlite_utils.Database, doc: Document) -> Document:
     """`doc` with the id of the stored document it duplicates (unchanged when none).
+
+    The id of an article stored under several addresses does not depend on which one came
+    first: it is the best of their ids (a publisher's URL before a Google News link, then
+    the smallest). When `doc`'s own id is the better one, the returned document carries the
+    stored id to rename (`renames`); the store step renames it in the same transaction.
+
+    An alias only merges when it can name one article (`normalize.identifies_one_page`: no
+    site root, no query-stripped CMS URL), and a page's canonical link that is neither
+    document's own URL merges only when the titles agree too (a canonical shared by several
+    pages, an un-rendered JS page's home-page canonical, never merges distinct articles).
 
     A document whose source names it with a stable id of its own (`extra["keep_id"]`:
     parliamentary uids, where a question and its answer, or the passages of one sitting,
     share one public page) is never merged by URL."""
     if doc.extra.get("keep_id"):
         return doc
+    found = _stored_counterpart(db, doc)
+    if not found or found == doc.id:
+        return doc
+    if _ranks_before(db, doc, found):
+        setattr(doc, _RENAMES_ATTRIBUTE, found)
+        return doc
+    return replace(doc, id=found)
+
+
+def renames(doc: Document) -> str | None:
+    """The id of the stored document that `doc` (returned by `same_document`) replaces."""
+    return getattr(doc, _RENAMES_ATTRIBUTE, None)
+
+
+def _stored_counterpart(db: sqlite_utils.Database, doc: Document) -> str | None:
+    own = {doc.url, canonical_url(doc.url)}
     for alias in _url_aliases(doc):
+        if not identifies_one_page(alias, doc.url):
+            continue
         found = database.document_id_for_alias(db, alias)
-        if found and found != doc.id:
-            return replace(doc, id=found)
+        if not found or found == doc.id:
+            continue
+        if alias in own or canonical_url(alias) in own or _own_url_of(db, found, alias) \
+                or _titles_agree(db, doc, found):
+            return found
     match = google_news_match(db, doc)
     if match and match != doc.id:
-        return replace(doc, id=match)
-    return doc
+        return match
+    return None
+
+
+def _own_url_of(db: sqlite_utils.Database, document_id: str, alias: str) -> bool:
+    """True when `alias` is the stored document's own address (the URL its id comes from,
+    or the URL stored with it)."""
+    row = db.execute("SELECT kind, url FROM documents WHERE id = ?", [document_id]).fetchone()
+    if row is None:
+        return False
+    return url_id(row[0], alias) == document_id or canonical_url(row[1] or "") == canonical_url(alias)
+
+
+def _titles_agree(db: sqlite_utils.Database, doc: Document, document_id: str) -> bool:
+    row = db.execute("SELECT title, extra FROM documents WHERE id = ?", [document_id]).fetchone()
+    if row is None:
+        return False
+    extra = json.loads(row[1] or "{}") if (row[1] or "").startswith("{") else {}
+    mine = [t for t in (doc.title, doc.extra.get("page_title", "")) if t]
+    theirs = [t for t in (row[0], extra.get("page_title", "")) if t]
+    return any(title_similarity(a, b) >= 0.8 for a in mine for b in theirs)
+
+
+def _identity_rank(kind: str, document_id: str, urls: list[str]) -> tuple[int, str] | None:
+    """How good an id is as the identity of an article: (1 for a Google News link, else 0;
+    the id). None when the id does not come from one of `urls` (a spider's own id)."""
+    for url in urls:
+        if url and url_id(kind, url) == document_id:
+            return (int(_host(url) == GOOGLE_NEWS_HOST), document_id)
+    return None
+
+
+def _ranks_before(db: sqlite_utils.Database, doc: Document, stored_id: str) -> bool:
+    """True when `doc`'s own id is a better identity than the stored document's."""
+    mine = _identity_rank(doc.kind, doc.id, [doc.url])
+    row = db.execute("SELECT kind, url FROM documents WHERE id = ?", [stored_id]).fetchone()
+    if mine is None or row is None or db.execute("SELECT 1 FROM documents WHERE id = ?", [doc.id]).fetchone():
+        return False
+    urls = [row[1]] + [r[0] for r in db.execute(
+        "SELECT alias FROM document_aliases WHERE document_id = ?", [stored_id]).fetchall()]
+    theirs = _identity_rank(row[0], stored_id, urls)
+    return theirs is not None and mine < theirs
 
 
 def _url_aliases(doc: Document) -> list[str]:

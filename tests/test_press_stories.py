@@ -2,7 +2,11 @@
 
 from datetime import datetime, timezone
 
+import sqlite_utils
+
 from conftest import FIXTURES
+from pipelines import db as database
+from pipelines.normalize import identifies_one_page, url_id
 from spiders.articles import extract_article
 from pipelines.normalize import canonical_url
 from pipelines.stories import containment, find_stories, group_stories, shingles, title_similarity
@@ -152,3 +156,108 @@ def test_documents_with_their_own_stable_id_are_never_merged_by_url(db, matcher)
     press_copy = Document(source="presse", url=page, title="Les SEC-Pa à l'Assemblée, version longue")
     store_document(db, matcher, press_copy)
     assert db["documents"].count == 2
+
+
+# ------------------------------------------------------------------ stable ids, aliases that identify one article
+def _feed_items():
+    """Items as spiders yield them: a Google News item and its publisher's, one article under
+    two addresses (feed link and page canonical), two SPIP articles whose canonical lost its
+    query, two un-rendered JS pages whose canonical is the home page, two articles sharing a
+    section page as canonical."""
+    day = datetime(2026, 2, 7, 6, 30, tzinfo=timezone.utc)
+    text = "Les SEC-Pa, structures d'exercice coordonné participatives, attendent. "
+    items = [Document(**GOOGLE), Document(**PUBLISHER)]
+    items.append(Document(source="egora", url="https://www.egora.fr/article/8123", guid="https://www.egora.fr/article/8123",
+                          title="La FNCS dénonce la fin des SEC-Pa", summary=text, published=day,
+                          aliases=["https://www.egora.fr/actus/sante/8123-la-fncs-denonce-la-fin-des-sec-pa"]))
+    items.append(Document(source="bing_news_secpa", url="https://www.egora.fr/actus/sante/8123-la-fncs-denonce-la-fin-des-sec-pa",
+                          title="La FNCS dénonce la fin des SEC-Pa (Egora)", summary=text + "Version Bing.", published=day))
+    for number, title in ((8532, "Les SEC-Pa au Sénat"), (8533, "Assemblée générale de la fédération et SEC-Pa")):
+        items.append(Document(source="fncs", url=f"https://www.fncs.org/spip.php?article{number}", title=title,
+                              summary=f"{text} Article {number}.", published=day,
+                              aliases=["https://www.fncs.org/spip.php", f"https://www.fncs.org/spip.php?article{number}"]))
+    for slug, title in (("secpa-echirolles", "Échirolles défend sa SEC-Pa"), ("secpa-marseille", "Marseille : la SEC-Pa du Mas")):
+        items.append(Document(source="cms_js", url=f"https://www.ville-exemple.fr/actu/{slug}", title=title,
+                              summary=f"{text} {slug}.", published=day, aliases=["https://www.ville-exemple.fr/"]))
+    for slug, title in (("a1", "Les SEC-Pa obtiennent un sursis"), ("b2", "Grève à l'hôpital, les SEC-Pa solidaires")):
+        items.append(Document(source="section", url=f"https://www.journal-exemple.fr/2026/{slug}.html", title=title,
+                              summary=f"{text} {slug}.", published=day, aliases=["https://www.journal-exemple.fr/actualites"]))
+    return items
+
+
+def _rebuild(tmp_path, name, items):
+    """A new database built by `veille import` of a raw file holding `items` in this order."""
+    from pipelines.config import load_config
+    from pipelines.importer import import_files
+    from pipelines.raw import raw_line
+    from conftest import write_config
+
+    folder = tmp_path / name
+    folder.mkdir()
+    raw = folder / "items.jsonl"
+    raw.write_text("".join(raw_line(item) for item in items), encoding="utf-8")
+    config = load_config(write_config(folder))
+    run = import_files(config, [raw])
+    assert run["status"] == "ok", run
+    db = sqlite_utils.Database(config.database)
+    documents = sorted((r["id"], r["url"], r["title"]) for r in db.query("SELECT id, url, title FROM documents"))
+    aliases = sorted((r["alias"], r["document_id"]) for r in db.query("SELECT * FROM document_aliases"))
+    sources = sorted((r["document_id"], r["source"]) for r in db.query("SELECT document_id, source FROM document_sources"))
+    mentions = sorted((r["document_id"], r["start"], r["end"]) for r in db.query("SELECT * FROM mentions"))
+    db.close()
+    return {"documents": documents, "aliases": aliases, "sources": sources, "mentions": mentions}
+
+
+def test_three_rebuilds_in_different_orders_give_the_same_ids(tmp_path):
+    import random
+
+    items = _feed_items()
+    shuffled = items[:]
+    random.Random(11).shuffle(shuffled)
+    builds = [_rebuild(tmp_path, name, order) for name, order in
+              (("given", items), ("reversed", items[::-1]), ("shuffled", shuffled))]
+    assert builds[0]["documents"] == builds[1]["documents"] == builds[2]["documents"]
+    assert builds[0]["sources"] == builds[1]["sources"] == builds[2]["sources"]
+    ids = {url: doc_id for doc_id, url, _ in builds[0]["documents"]}
+    # The Google News item and its publisher's are one document, named by the publisher's URL.
+    assert ids[PUBLISHER["url"]] == url_id("press", PUBLISHER["url"])
+    assert not any(url.startswith("https://news.google.com") for url in ids)
+    # Ten items, eight articles: Google News + publisher, and the two addresses of one Egora article.
+    assert len(builds[0]["documents"]) == 8
+
+
+def test_publisher_id_wins_whatever_the_order_and_the_google_id_still_finds_it(db, matcher):
+    google_id = url_id("press", GOOGLE["url"])
+    assert _stored(db, matcher, **GOOGLE) == "insert"
+    assert [r["id"] for r in db.query("SELECT id FROM documents")] == [google_id]
+    assert _stored(db, matcher, **PUBLISHER) == "update"
+    publisher_id = url_id("press", PUBLISHER["url"])
+    assert [r["id"] for r in db.query("SELECT id FROM documents")] == [publisher_id]
+    assert {r["document_id"] for r in db.query("SELECT document_id FROM mentions")} == {publisher_id}
+    assert all(r["id"].startswith(publisher_id + ":") for r in db.query("SELECT id FROM mentions"))
+    assert database.document_id_for_alias(db, google_id) == publisher_id
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'Village'").fetchone()[0] == 1
+
+
+def test_canonicals_that_do_not_name_one_article_never_merge(db, matcher):
+    for doc in _feed_items()[4:]:
+        assert store_document(db, matcher, doc) == "insert", doc.url
+    urls = sorted(r["url"] for r in db.query("SELECT url FROM documents"))
+    assert urls == sorted(d.url for d in _feed_items()[4:])
+    aliases = {r["alias"] for r in db.query("SELECT alias FROM document_aliases")}
+    # Site roots and query-stripped scripts are not recorded as addresses of an article.
+    assert "https://www.fncs.org/spip.php" not in aliases and "https://www.ville-exemple.fr/" not in aliases
+    # The shared section page names the first article only; the second is not merged into it.
+    assert db.execute("SELECT count(*) FROM documents WHERE source = 'section'").fetchone()[0] == 2
+
+
+def test_which_urls_name_one_article():
+    assert identifies_one_page("https://www.fncs.org/spip.php?article8532")
+    assert not identifies_one_page("https://www.fncs.org/spip.php", "https://www.fncs.org/spip.php?article8532")
+    assert not identifies_one_page("https://www.ville-exemple.fr/")
+    assert not identifies_one_page("https://www.ville-exemple.fr/index.php")
+    assert not identifies_one_page("https://www.site.fr/page", "https://www.site.fr/page?id=12")
+    assert identifies_one_page("https://www.ladepeche.fr/2026/02/10/x.php")
+    assert identifies_one_page("https://www.lemonde.fr/sante/article/2026/02/18/secpa_1.html")
+    assert not identifies_one_page("CBMilwFBVV95cUxNeU1p")
