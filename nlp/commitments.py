@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from nlp.quantities import amounts, deadlines, pick_deadline
+from nlp.quantities import Deadline, amounts, deadlines, pick_deadline, relative_deadlines
 from nlp.text import fold
 
 _W = r"(?<![\w-])"
@@ -24,11 +24,14 @@ def _verbs(*stems: str) -> str:
 
 
 COMMIT_VERBS = _verbs(
-    "s'engag", "s'est engag", "se sont engag", "engag", "garanti", "promet", "promis", "confirm", "assur(?!ance)",
+    "s'engag", "s'est engag", "se sont engag", "(?<!s')engag(?:e|ent|era|eront)\\s+a\\b", "en s'engageant", "garanti", "promet", "promis", "confirm", "assur(?!ance)",
     "mainten", "maintiendr", "accepte", "accepter", "accepté", "prolong", "perennis", "debloqu", "a accord", "ont accord", "accordera", "versera", "financera",
     "sera verse", "seront verse", "sera maintenu", "seront maintenu", "reconduit", "reconduir", "prorog",
-    "s'est dit pret", "s'est dite pret", "a tranche en faveur", "acte", "sanctuaris", "integrer", "integrera",
-    "generalis", "entrer dans le droit commun", "entreront dans le droit commun",
+    "s'est dit pret", "s'est dite pret", "a tranche en faveur", "acte(?:nt|r|ra|ront)?\\b", "sanctuaris", "integrer", "integrera",
+    "generalis(?:e|er|era|eront|ee|ees)\\b", "entrer dans le droit commun", "entreront dans le droit commun",
+    "s'employ\\w* a (?:les |la |le )?rassurer", "rassur(?:e|er|era)\\b", "reaffirm", "volonte de perenniser",
+    "revenu sur sa decision", "maintient", "accorde\\b", "veut consacrer", "doit\\b[^.;]{0,40}?\\bdeposer",
+    "nous allons (?:augmenter|maintenir|financer|prolonger)",
 )
 # Content that turns an announcement into a commitment ("annonce le maintien ...").
 COMMIT_CONTENT = re.compile(_W + r"(maintien|prolongation|perennisation|reconduction|prorogation|generalisation|"
@@ -41,13 +44,23 @@ ANNOUNCE_VERBS = _verbs(
 )
 DEMAND_VERBS = _verbs(
     "demand", "reclam", "exig", "appel(?:le|lent|ler|lait|lons|e)\\b", "plaid", "souhait", "invit", "interpell",
-    "interroge\\b", "interrogent", "interroger", "alert",
+    "interroge\\b", "interrogent", "interroger", "alert(?:e|ent|er|ait|aient|ons)\\b(?! sur la fin)", "attire l'attention",
+    "denonc", "questionnant", "apport\\w* (?:notre |leur |son )?soutien",
     "sollicit", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
     "propos", "prie", "plaident", "vise a", "visent a", "deman",
 )
 REFUSE_VERBS = _verbs(
-    "refus", "rejet", "ecart", "oppos", "avis defavorable", "exclu", "recal", "rejete",
+    "refus", "rejet", "ecart", "oppos", "avis defavorable", "exclu", "recal", "rejete", "renonc(?:e|er|era|ait|ent)\\b",
+    "(?:je suis|nous sommes|suis|sommes) (?:donc |plutot )?defavorable", "ferme la porte", "supprime\\b",
 )
+# An announced end of funding is an announcement, not a commitment (unless something is kept).
+END_CONTENT = re.compile(_W + r"(?:mettre fin|met fin|mis fin|mettait fin|la fin (?:de|du|des) (?:l'experimentation|financement|dispositif)|"
+                         r"l'arret|arret des financements|suppression|cessation|interrompre|prendrait fin|s'arreter)")
+KEEP_CONTENT = re.compile(_W + r"(?:maintien|maintenu|prolong|garanti|engagement sur|revenu sur sa decision|perennis|assure)")
+# Lines that are never commitments: headlines, datelines, bylines, procedural lines.
+NOT_A_SENTENCE = re.compile(r"^\s*(?:publie le|mis en ligne|mise a jour|enregistre a la presidence|renvoyee? a la commission|"
+                            r"communique de presse|presentee? par|par\s+\w+\s*$|credit\s*:|source\s*:|question de (?:m|mme)\b|"
+                            r"[\w' -]{2,40},\s*le\s+\d{1,2}(?:er)?\s+\w+\s+\d{4})")
 NEGATION = re.compile(r"\b(?:ne|n')\s*(?:[\w']+\s+){0,2}?(?:pas|plus|jamais)\b(?:\s+[\w']+){0,3}?\s+" + r"(?:" +
                       COMMIT_VERBS.replace(_W, "") + "|" + _verbs("financ", "souhait", "voulu", "retenu", "prevoi").replace(_W, "") + ")")
 NEGATION_SIMPLE = re.compile(r"\bpas question\b|\bne (?:sera|seront|pourra|pourront) (?:pas|plus) (?:prolong|maint|perennis|financ|reconduit|verse)|\bne (?:prevoit|prevoient) (?:pas|aucun)|\bne sera plus financ")
@@ -112,10 +125,13 @@ def classify(sentence: str) -> tuple[str, int, int] | None:
         kind = "refusal"
     elif "demand" in spans and (not _commit_first(spans) or "?" in sentence):
         kind = "demand"
-    elif "commitment" in spans:
+    elif "commitment" in spans and not (END_CONTENT.search(folded) and not KEEP_CONTENT.search(folded)):
         kind = "commitment"
-    elif COMMIT_CONTENT.search(folded) and "announcement" in spans:
+    elif COMMIT_CONTENT.search(folded) and "announcement" in spans and not END_CONTENT.search(folded):
         kind = "commitment"
+    elif "commitment" in spans and "announcement" not in spans:
+        kind = "announcement"
+        spans["announcement"] = spans["commitment"]
     else:
         kind = next(k for k in ("demand", "announcement") if k in spans)
     start, end = spans.get(kind) or spans.get("announcement") or spans["commitment"]
@@ -158,16 +174,47 @@ def choose_actor(sentence: str, trigger_start: int, actors: Sequence[ActorRef],
     return None, "aucun"
 
 
+# A date that was a deadline once ("qui devait s'arrêter fin avril") is background.
+_FORMER = re.compile(r"(?:devait|devaient|initialement|prevue? (?:pour|jusqu')|annonce (?:de|d'|du)|l'arret|"
+                     r"depuis|suite a|apres)\b[^,;]{0,40}$")
+_NOUS = re.compile(r"(?:^|[\s,;:«\"(])nous\b(?!\s+\w+ons\s+(?:que|si)\b)", re.I)
+
+
+def not_a_sentence(sentence: str, own_line: bool) -> bool:
+    """Headlines, datelines, bylines and procedural lines: never commitments. `own_line`:
+    the sentence is a whole line (a line without final punctuation is a title)."""
+    folded = fold(sentence).strip()
+    if NOT_A_SENTENCE.match(folded):
+        return True
+    return own_line and not re.search(r"[.!?…:»\"]\s*$", folded) and len(folded.split()) < 25
+
+
+def choose_deadline(sentence: str, date: str | None, trigger: int, kind: str) -> Deadline | None:
+    """The deadline of the promise: dates already past in the sentence's own terms (« qui
+    devait s'arrêter fin avril ») are dropped; after the trigger first, then before it."""
+    folded = fold(sentence)
+    found = [d for d in deadlines(sentence, date) + relative_deadlines(sentence, date)
+             if not _FORMER.search(folded[max(0, d.start - 45):d.start])]
+    if kind == "demand":
+        found = [d for d in found if d.strong or d.start >= trigger]
+    after = [d for d in found if d.start >= trigger]
+    return pick_deadline(sorted(after, key=lambda d: d.start)) or pick_deadline(sorted(found, key=lambda d: d.start))
+
+
 def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
-                    antecedent: ActorRef | None = None) -> Commitment | None:
-    """The commitment stated in one sentence, or None."""
+                    antecedent: ActorRef | None = None, publisher: str | None = None) -> Commitment | None:
+    """The commitment stated in one sentence, or None. `publisher`: the actor id of a
+    text's own publisher, the actor of « nous »."""
     found = classify(sentence)
     if not found:
         return None
     kind, start, end = found
     actor, rule = choose_actor(sentence, start, actors, antecedent, kind)
+    if actor is None and publisher and _NOUS.search(sentence[:start + 20]):
+        actor, rule = ActorRef(0, 0, "nous", publisher, "organisation"), "publieur"
     money = amounts(sentence)
-    deadline = pick_deadline(deadlines(sentence, date))
+    money = [m for m in money if m.start >= start] or money
+    deadline = choose_deadline(sentence, date, start, kind)
     if actor is None and kind in ("commitment", "announcement") and not money and not deadline:
         return None  # "on nous promet un avenir": nobody to hold to it, nothing to track
     return Commitment(

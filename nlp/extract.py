@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
 
-from nlp.commitments import ActorRef, find_commitment
+from nlp.commitments import ActorRef, find_commitment, not_a_sentence
 from nlp.roles import Reference, Resolution, resolve
 from nlp.text import fold
 from nlp.topic import TopicMatcher
@@ -254,8 +254,10 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
     for index, (s, e) in enumerate(sentences):
         inside = [m for m in result.actor_mentions if s <= m.start and m.end <= e]
         refs = [ActorRef(m.start - s, m.end - s, m.text, m.actor_id, m.kind) for m in inside]
-        if on_topic[index]:
-            found = find_commitment(text[s:e], date, refs, last_actor)
+        end = s + len(text[s:e].rstrip(" \t"))
+        own_line = (s == 0 or text[s - 1] == "\n") and (end >= len(text) or text[end] == "\n" or text[end - 1] == "\n")
+        if on_topic[index] and not not_a_sentence(text[s:e], own_line):
+            found = find_commitment(text[s:e], date, refs, last_actor, publisher)
             if found:
                 result.commitments.append(CommitmentRecord(
                     found.kind, found.actor_id, found.actor_text, found.actor_rule, text[s:e].strip(),
@@ -269,6 +271,23 @@ def _on_topic(sentences: list[tuple[int, int]], strong: list[int]) -> list[bool]
     hits = [any(s <= p < e for p in strong) for s, e in sentences]
     before, after = TOPIC_WINDOW
     return [any(hits[max(0, i - before):i + after + 1]) for i in range(len(sentences))]
+
+
+_CIVILITY = re.compile(r"^(?:m\.|mme|mmes|mlle|madame|monsieur|dr|pr)\s+", re.I)
+
+
+def _without_civility(surface: str, start: int) -> tuple[str, int]:
+    """"Mme Anne Souyris" -> "Anne Souyris" (and its new start)."""
+    match = _CIVILITY.match(surface)
+    return (surface[match.end():], start + match.end()) if match else (surface, start)
+
+
+def _name_order(name: str) -> str:
+    """"SOUYRIS Anne" (the Sénat's order) -> "Anne SOUYRIS"."""
+    words = name.split()
+    if len(words) == 2 and words[0].isupper() and len(words[0]) > 1 and not words[1].isupper():
+        return f"{words[1]} {words[0]}"
+    return name
 
 
 def _slug(value: str) -> str:
@@ -291,13 +310,14 @@ def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Re
     if any(s < end and start < e for s, e in topic_spans):
         return None
     if ent.label_ == "PER":
+        surface, start = _without_civility(surface, start)
         words = surface.split()
         if len(words) < 2 or not all(w[:1].isupper() for w in words if len(w) > 3) or "\n" in surface:
             return None
         known = reference.person_by_name(surface)
         if known:
             return ActorMention(start, end, surface, known, reference.display(known), "person", "ner+reference")
-        return ActorMention(start, end, surface, f"person:{_slug(surface)}", surface, "person", "ner")
+        return ActorMention(start, end, surface, f"person:{_slug(_name_order(surface))}", surface, "person", "ner")
     if ent.label_ == "ORG" and _ORG_HEADS.search(fold(surface)) and len(surface) > 6:
         return ActorMention(start, end, surface, f"org:{_slug(surface)}", surface, "organisation", "ner")
     return None

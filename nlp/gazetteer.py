@@ -90,16 +90,18 @@ def organe_patterns(organes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def structure_patterns(structures: Iterable[Any]) -> list[dict[str, Any]]:
-    """Patterns for the structures of the experiment (`[topic] structures` of the config:
-    objects or dicts with `name` and `ville`): the name as an organisation, with the id
-    "structure:<slug of the name>". Sorted; a name listed twice gives one pattern."""
+    """Patterns for the structures of the experiment (`[topic] structures` of the config, or
+    the reference list `patterns/sources/secpa_structures.json`: objects or dicts with
+    `name`, `ville` and optional `aliases`): the name and each alias as an organisation, with
+    the id "structure:<slug of the name>". Sorted; a name listed twice gives one pattern."""
     patterns = {}
     for record in structures:
-        name = record.get("name") if isinstance(record, dict) else getattr(record, "name", None)
-        name = pattern_text(name)
+        get = record.get if isinstance(record, dict) else lambda key, default=None: getattr(record, key, default)
+        name = pattern_text(get("name"))
         slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
         if slug:
-            patterns[slug] = {"label": "ORG", "pattern": name, "id": f"structure:{slug}"}
+            for text in [name, *(pattern_text(a) for a in get("aliases") or [])]:
+                patterns[fold(text)] = {"label": "ORG", "pattern": text, "id": f"structure:{slug}"}
     return sort_patterns(patterns.values())
 
 

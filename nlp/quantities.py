@@ -26,8 +26,13 @@ _AMOUNT = re.compile(
 )
 _SCALES = {"milliard": 1e9, "milliards": 1e9, "md": 1e9, "mds": 1e9, "md€": 1e9, "mrd": 1e9,
            "million": 1e6, "millions": 1e6, "m€": 1e6, "m": 1e6, "mln": 1e6, "k€": 1e3, "k": 1e3, "mille": 1e3}
-# "2 millions de Français": a scale followed by "de" + a noun that is not euros is a count.
-_COUNT_AFTER = re.compile(r"\s*(?:de |d')(?!euros)\w")
+# "2 millions de Français": a scale followed by "de" + a noun that is not euros (nor a word
+# for money: "1,5 milliard de dépenses") is a count.
+_COUNT_AFTER = re.compile(r"\s*(?:de |d')(?!euros|depenses|credits|financements?|dotation|budget|fonds|subventions?|aides?)\w")
+_NUMBER_WORD = (r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
+                r"vingts?|trente|quarante|cinquante|soixante|cents?|et)")
+_WORD_AMOUNT = re.compile(r"(?<![\w-])(?P<words>" + _NUMBER_WORD + r"(?:[- ]" + _NUMBER_WORD + r")*)\s+"
+                          r"(?P<scale>milliards?|millions?|mille)\s+(?:d'euros|de euros|euros?|€)")
 
 
 @dataclass(frozen=True)
@@ -60,12 +65,33 @@ def _to_float(num: str) -> float:
     return float(num.replace(",", "."))
 
 
-def amounts(text: str) -> list[Amount]:
-    """Every euro amount in `text`, normalised to a float in euros."""
-    if not _DIGIT.search(text):
-        return []
-    folded = fold(text)
+def _word_amounts(text: str, folded: str) -> list[Amount]:
+    """"trois millions d'euros", "un milliard d'euros": numbers in words (read with text2num)."""
+    from text_to_num import text2num  # type: ignore[import-untyped]
+
     found = []
+    for match in _WORD_AMOUNT.finditer(folded):
+        words = match.group("words").replace("-", " ").split()
+        while words and words[0] == "et":
+            words = words[1:]
+        try:
+            number = text2num(" ".join(words), "fr") if words else 0
+        except ValueError:
+            continue
+        if number:
+            value = float(number) * _SCALES[match.group("scale")]
+            start = match.start() + match.group(0).index(words[0]) if words[0] in match.group(0) else match.start()
+            found.append(Amount(round(value, 2), start, match.end(), text[start:match.end()]))
+    return found
+
+
+def amounts(text: str) -> list[Amount]:
+    """Every euro amount in `text`, normalised to a float in euros (figures, "2,3 M€",
+    "1,5 milliard de dépenses", and numbers in words: "trois millions d'euros")."""
+    folded = fold(text)
+    if not _DIGIT.search(text):
+        return _word_amounts(text, folded) if "illi" in folded or "mille" in folded else []
+    found = _word_amounts(text, folded) if "illi" in folded else []
     for match in _AMOUNT.finditer(folded):
         scale = match.group("scale")
         currency = match.group("cur1") or match.group("cur2")
@@ -73,14 +99,15 @@ def amounts(text: str) -> list[Amount]:
             if scale in ("m", "k", "mille") or _COUNT_AFTER.match(folded, match.end()):
                 continue
             # "2,3 millions" alone counts only when the sentence speaks of money.
-            if not re.search(r"euro|€|financ|budget|credit|enveloppe|dotation|fonds|subvention|montant|cout|verse|alloue|debloque|promi|garanti|engag|accord",
+            if not re.search(r"euro|€|depense|financ|budget|credit|enveloppe|dotation|fonds|subvention|montant|cout|verse|alloue|debloque|promi|garanti|engag|accord",
                              folded):
                 continue
         if match.start() > 0 and folded[match.start() - 1].isalnum():
             continue
         value = _to_float(match.group("num")) * (_SCALES.get(scale, 1.0) if scale else 1.0)
-        found.append(Amount(round(value, 2), match.start(), match.end(), text[match.start():match.end()]))
-    return found
+        end = match.end() - (len(match.group(0)) - len(match.group(0).rstrip()))
+        found.append(Amount(round(value, 2), match.start(), end, text[match.start():end]))
+    return sorted(found, key=lambda a: a.start)
 
 
 _MARKER = r"(?P<marker>jusqu'(?:au|a|en|a la)|d'ici(?: a| au| la| le| fin)?|avant(?: le| la)?|au plus tard(?: le| au| en| fin)?|a compter du|a partir du|des le|pour|au|le|en|fin|d'ici a)?\s*"
@@ -168,6 +195,38 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
     for m in _YEAR_ONLY.finditer(folded):
         add(m.start(), m.end(), f"{m['year']}-12-31", "year")
     return sorted(found, key=lambda x: x.start)
+
+
+_COUNT_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
+                "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "dix-huit": 18, "vingt": 20, "trente": 30}
+_RELATIVE = re.compile(r"\b(?:dans un delai d[e']\s*|d'ici\s+(?:a\s+)?|dans\s+|sous\s+)(?P<n>\d{1,2}|" + "|".join(_COUNT_WORDS) +
+                       r")\s+(?P<unit>jours?|semaines?|mois|ans?|annees?)\b")
+
+
+def relative_deadlines(text: str, date: str | None) -> list[Deadline]:
+    """"dans un délai de trois mois", "d'ici deux ans", "dans cinq ans": the document's date
+    moved forward (day precision for days and weeks, month precision otherwise)."""
+    if not date:
+        return []
+    import datetime
+
+    folded = fold(text)
+    found = []
+    base = datetime.date.fromisoformat(date[:10])
+    for m in _RELATIVE.finditer(folded):
+        n = int(m["n"]) if m["n"].isdigit() else _COUNT_WORDS[m["n"]]
+        unit = m["unit"]
+        if unit.startswith(("jour", "semaine")):
+            day = base + datetime.timedelta(days=n * (7 if unit.startswith("semaine") else 1))
+            iso, precision = day.isoformat(), "day"
+        else:
+            months = n if unit == "mois" else 12 * n
+            y, mo = divmod(base.month - 1 + months, 12)
+            year, month = base.year + y, mo + 1
+            iso = f"{year:04d}-{month:02d}-{min(base.day, calendar.monthrange(year, month)[1]):02d}"
+            precision = "day"
+        found.append(Deadline(iso, precision, m.start(), m.end(), text[m.start():m.end()], True, True))
+    return found
 
 
 def pick_deadline(candidates: list[Deadline]) -> Deadline | None:

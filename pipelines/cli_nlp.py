@@ -3,6 +3,8 @@ and the maintainer commands that regenerate the committed pattern files:
 
     python -m pipelines.cli_nlp gazetteer AN_DIR NOSDEPUTES_JSON nlp/patterns/an_generated.jsonl
     python -m pipelines.cli_nlp structures veille.toml nlp/patterns/structures.jsonl
+    python -m pipelines.cli_nlp structures-reference nlp/patterns/sources/secpa_structures.json \
+        nlp/patterns/secpa_structures.jsonl
 
 This module is an entrance: it reads the files (AN reference data through
 `spiders.an_parse.parse_reference`, the one AN reader; the config; the dev set) and hands
@@ -267,6 +269,22 @@ def structures_command(config_path: str, out: str) -> None:
 
     config, _ = _topic(config_path)
     patterns = structure_patterns(config.topic.structures)
+    Path(out).write_text(dumps_jsonl(patterns), encoding="utf-8")
+    click.echo(f"{len(patterns)} motifs de structures écrits dans {out}")
+
+
+@maintenance.command("structures-reference")
+@click.argument("sources", type=click.Path(exists=True, dir_okay=False))
+@click.argument("out", type=click.Path(dir_okay=False))
+def structures_reference_command(sources: str, out: str) -> None:
+    """Régénérer les motifs des structures nommées dans des textes publics (liste sourcée).
+
+    Exemple : python -m pipelines.cli_nlp structures-reference nlp/patterns/sources/secpa_structures.json
+    nlp/patterns/secpa_structures.jsonl
+    """
+    from nlp.gazetteer import dumps_jsonl, structure_patterns
+
+    patterns = structure_patterns(_read_json(Path(sources)).get("structures", []))
     Path(out).write_text(dumps_jsonl(patterns), encoding="utf-8")
     click.echo(f"{len(patterns)} motifs de structures écrits dans {out}")
 

@@ -79,3 +79,21 @@ def test_anchored_ruler_finds_what_spacys_ruler_finds():
     assert sum(map(len, found[1])) > 150
     assert found[1][-2] == [(0, 11, "ROLE", "role:ministre_sante")]
     assert len(expand_counts([{"LOWER": "a"}, {"LOWER": "b", "OP": "{0,10}"}, {"LOWER": "c", "OP": "{1,6}"}])) == 66
+
+
+def test_secpa_structures_file_is_generated_from_its_sourced_list(tmp_path):
+    from click.testing import CliRunner
+
+    from nlp.gazetteer import PATTERN_DIR
+    from pipelines.cli_nlp import maintenance
+
+    sources = PATTERN_DIR / "sources" / "secpa_structures.json"
+    assert all(s["references"] and s["ville"] for s in json.loads(sources.read_text(encoding="utf-8"))["structures"])
+    out = tmp_path / "structures.jsonl"
+    result = CliRunner().invoke(maintenance, ["structures-reference", str(sources), str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == (PATTERN_DIR / "secpa_structures.jsonl").read_text(encoding="utf-8")
+    nlp = blank_pipeline_with_patterns()
+    doc = nlp("Le PSIP et La Place Santé, comme le Château en santé, restent mobilisés.")
+    assert {e.ent_id_ for e in doc.ents} >= {"structure:pole-de-sante-interprofessionnel-de-saint-martin-d-heres",
+                                             "structure:la-place-sante", "structure:le-chateau-en-sante"}

@@ -124,9 +124,14 @@ def test_evaluate_reads_the_default_devset_of_a_checkout(nlp_model, monkeypatch)
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(nlp.pipeline, "load_pipeline", lambda *a, **k: nlp_model)
     result = CliRunner().invoke(evaluate, ["--no-errors"])
-    assert result.exit_code == 0, result.output
-    assert result.output.startswith("Évaluation sur 166 phrases annotées")
+    # The old set meets its targets; the real set does not yet (issue 13), hence exit code 1.
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Évaluation sur 166 phrases annotées (devset.jsonl)")
     assert "objectif roles_accuracy ≥ 0.95 : 0.986 (atteint)" in result.output
+    assert "textes réels, partie dev (realset.jsonl)" in result.output
+    assert result.output.index("partie dev") < result.output.index("partie test")
+    assert "commitments (souple)" in result.output and "confusion des types" in result.output
+    assert "objectif commitments_loose_f1 ≥ 0.85" in result.output
 
 
 def test_evaluate_names_an_unreadable_reference_file(tmp_path):
