@@ -1,5 +1,6 @@
 """French wording shared by the Datasette site and the weekly digest, so that both say the
-same thing: month names, dates, why a mention matched, and the one table of labels for the
+same thing: month names, dates (always in Paris time, with no hour when the source gave
+none: `french_date`; stored dates are read with `spiders.dates`), why a mention matched, and the one table of labels for the
 codes stored in the database (document kinds, commitment kinds, actor kinds…).
 
 SQL reaches the same table through the `veille_label(table, code)` function: the site
@@ -9,8 +10,11 @@ on the digest's, so a canned query never spells a label out itself.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date, datetime
+
+from spiders.dates import DAY, INSTANT, MONTH, PARIS, PRECISIONS, infer_precision, to_paris
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -34,6 +38,7 @@ LABEL_TABLES = {
     "actor": ACTOR_KIND_LABELS, "source_status": SOURCE_STATUS_LABELS,
 }
 SQL_LABEL_FUNCTION = "veille_label"
+SQL_DAY_FUNCTION, SQL_DATE_FUNCTION = "veille_jour", "veille_date"
 
 
 def label(table: str, code: str | None) -> str | None:
@@ -43,39 +48,105 @@ def label(table: str, code: str | None) -> str | None:
 
 
 def register_sql_functions(conn: sqlite3.Connection) -> None:
-    """Give a SQLite connection `veille_label(table, code)`, the SQL face of `label`."""
+    """Give a SQLite connection `veille_label(table, code)`, the SQL face of `label`, and the
+    date functions `veille_jour(iso)` (Paris calendar day) and `veille_date(iso[, precision])`
+    (the French date shown to people)."""
     conn.create_function(SQL_LABEL_FUNCTION, 2, label, deterministic=True)
+    conn.create_function(SQL_DAY_FUNCTION, 1, sql_paris_day)  # not deterministic: 'now'
+    conn.create_function(SQL_DATE_FUNCTION, 1, sql_french_date, deterministic=True)
+    conn.create_function(SQL_DATE_FUNCTION, 2, sql_french_date, deterministic=True)
 
 
-def french_date(value: date | datetime | str | None, with_time: bool = False) -> str:
-    """"18 février 2026", "1er mars 2026" (from a date, a datetime or an ISO string), with
-    " à 10 h 05" when asked and the time is not midnight; an unreadable string is returned as is."""
-    if not value:
-        return ""
-    moment: date
-    if isinstance(value, str):
+def paris_moment(value: date | datetime | str | None) -> date | datetime | None:
+    """A stored or given date in Paris time: an aware datetime converted to Paris, a naive
+    one taken as Paris time, a bare ISO day or a `date` kept as the day; None when unreadable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return to_paris(value)
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return date.fromisoformat(text)
+    try:
+        return to_paris(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
         try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return date.fromisoformat(text[:10])
         except ValueError:
-            try:
-                moment = date.fromisoformat(value[:10])
-            except ValueError:
-                return value
-    else:
-        moment = value
+            return None
+
+
+def paris_day(value: date | datetime | str | None) -> date | None:
+    """The Paris calendar day of a date, a datetime or an ISO string (None when unreadable):
+    the unit of weeks, months and every date shown."""
+    moment = paris_moment(value)
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def date_precision(value: date | datetime | str | None, precision: str | None = None) -> str:
+    """"instant", "day" or "month": the precision given, else the one the value shows (a
+    bare day, or a Paris midnight, is a day)."""
+    if precision in PRECISIONS:
+        return str(precision)
+    moment = paris_moment(value)
+    if isinstance(moment, datetime):
+        return infer_precision(moment)
+    return DAY
+
+
+def french_date(value: date | datetime | str | None, with_time: bool = False,
+                precision: str | None = None) -> str:
+    """A date as a person reads it, in Paris time: "18 février 2026", "1er mars 2026",
+    "février 2026" for a month, with " à 19 h 12" when asked and the source gave the time
+    (an instant; a day or a Paris midnight never shows an hour). Accepts a date, a datetime
+    or an ISO string; an unreadable string is returned as is."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value.strip()):
+        value, precision = f"{value.strip()}-01", MONTH
+    moment = paris_moment(value)
+    if moment is None:
+        return str(value)
+    kind = date_precision(moment, precision)
+    if kind == MONTH:
+        return f"{MONTHS[moment.month - 1]} {moment.year}"
     text = f"{moment.day}{'er' if moment.day == 1 else ''} {MONTHS[moment.month - 1]} {moment.year}"
-    if with_time and isinstance(moment, datetime) and (moment.hour or moment.minute):
-        text += f" à {moment.hour:02d} h {moment.minute:02d}"
+    if with_time and kind == INSTANT and isinstance(moment, datetime):
+        text += f" à {moment.hour} h {moment.minute:02d}"
     return text
 
 
-def french_month(value: str | None) -> str:
-    """"2026-02" → "février 2026"; an unreadable value is returned as is."""
+def french_datetime(value: date | datetime | str | None, precision: str | None = None) -> str:
+    """`french_date` with the time of day when the source gave one."""
+    return french_date(value, with_time=True, precision=precision)
+
+
+def french_month(value: date | datetime | str | None) -> str:
+    """"2026-02" (or any date of it) → "février 2026"; an unreadable value is returned as is."""
+    if isinstance(value, (date, datetime)) or (isinstance(value, str) and len(value) > 7):
+        moment = paris_moment(value)
+        if moment is not None:
+            return f"{MONTHS[moment.month - 1]} {moment.year}"
     try:
         year, month = str(value).split("-")[:2]
         return f"{MONTHS[int(month) - 1]} {year}"
     except (ValueError, IndexError):
         return str(value or "")
+
+
+def sql_paris_day(value: str | None) -> str | None:
+    """SQL `veille_jour(iso)`: the Paris calendar day (YYYY-MM-DD) of a stored date;
+    `veille_jour('now')` is today in Paris (the default bound of the named queries)."""
+    day = datetime.now(PARIS).date() if value == "now" else paris_day(value)
+    return day.isoformat() if day else None
+
+
+def sql_french_date(value: str | None, precision: str | None = None) -> str:
+    """SQL `veille_date(iso, precision)`: the date as shown to people (with the time of day
+    for an instant)."""
+    return french_datetime(value, precision)
 
 
 def rule_label(rule: str | None, with_term: bool = True) -> str:
@@ -88,3 +159,50 @@ def rule_label(rule: str | None, with_term: bool = True) -> str:
         return rule or "règle inconnue"
     text = RULE_KINDS[kind] + (f" « {term} »" if with_term and term else "")
     return text + (", dans le titre" if in_title else "")
+
+
+# ------------------------------------------------------------------ commitments ledger (issue 14)
+# Status of a promise (`commitment_threads.status`): code → label, and one sentence saying
+# what it means (shown next to the status on the ledger's pages).
+THREAD_STATUS_LABELS = {
+    "announced": "annoncé", "in_progress": "en cours", "due_soon": "échéance proche", "late": "en retard",
+    "kept": "tenu", "abandoned": "abandonné", "denied": "démenti", "replaced": "remplacé",
+}
+THREAD_STATUS_HELP = {
+    "announced": "La promesse a été faite ; aucun document ne dit encore qu'elle est mise en œuvre.",
+    "in_progress": "Un document postérieur à l'annonce rend compte de sa mise en œuvre.",
+    "due_soon": "L'échéance tombe dans les 30 jours et rien ne dit encore que la promesse est tenue.",
+    "late": "L'échéance est passée sans document qui rende compte de la réalisation.",
+    "kept": "Un document postérieur rapporte que la promesse a été réalisée.",
+    "abandoned": "Une déclaration postérieure du même acteur revient sur la promesse.",
+    "denied": "Une déclaration postérieure dément la promesse.",
+    "replaced": "Le même acteur a fait depuis une nouvelle promesse sur le même objet.",
+}
+# Who decided a status or a statement's values.
+ORIGIN_LABELS = {"machine": "proposé par la machine", "staff": "décidé par l'équipe"}
+# What staff decided about one statement (`commitment_statements.decision`).
+DECISION_LABELS = {"machine": "non vérifiée", "confirmed": "confirmée", "rejected": "écartée",
+                   "corrected": "corrigée"}
+# Who a promise belongs to when no single actor made it (`commitment_threads.institution`).
+INSTITUTION_LABELS = {"state": "Gouvernement et services de l'État"}
+CURATION_ACTION_LABELS = {
+    "confirm": "confirmation", "reject": "rejet", "correct": "correction", "move": "déplacement",
+    "split": "séparation", "merge": "fusion", "status": "statut fixé", "note": "note", "owner": "responsable",
+    "irrelevant": "document hors sujet", "undo": "annulation",
+}
+LABEL_TABLES.update({"thread_status": THREAD_STATUS_LABELS, "thread_status_help": THREAD_STATUS_HELP,
+                     "origin": ORIGIN_LABELS, "decision": DECISION_LABELS, "curation": CURATION_ACTION_LABELS})
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """"1 source", "0 source", "3 sources": French puts 0 and 1 in the singular."""
+    return f"{count} {one if count in (0, 1) else many}"
+
+
+def french_amount(value: float | int | None) -> str:
+    """"14 000 000 €", "1 500,50 €" (narrow no-break spaces between thousands); "" for None."""
+    if value is None:
+        return ""
+    whole = round(float(value), 2)
+    text = f"{whole:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return (text[:-3] if text.endswith(",00") else text) + "\u00a0€"

@@ -115,3 +115,92 @@ def defined_migrations() -> list[str]:
     """Names of every migration of veille, in the order they are applied."""
     with sqlite_utils.Database(memory=True) as empty:
         return [migration.name for migration in MIGRATIONS.pending(empty)]
+
+
+# ------------------------------------------------------------------ commitments ledger (040–049)
+from pipelines import schema_ledger  # noqa: E402  (appended section: the ledger's own schema)
+
+
+@MIGRATIONS(name="040_ledger")
+def _ledger(db: sqlite_utils.Database) -> None:
+    schema_ledger.create_ledger(db)
+
+
+# The staff's curation file (`curation.db`, see `pipelines.curation`) has its own set, so an
+# older curation file is brought up to date whatever the state of the database.
+CURATION_MIGRATIONS = Migrations("veille-curation")
+
+
+@CURATION_MIGRATIONS(name="041_curation")
+def _curation(db: sqlite_utils.Database) -> None:
+    schema_ledger.create_curation(db)
+
+
+@CURATION_MIGRATIONS(name="042_curation_indexes")
+def _curation_indexes(db: sqlite_utils.Database) -> None:
+    schema_ledger.index_curation(db)
+
+
+def migrate_curation(db: sqlite_utils.Database) -> list[str]:
+    """Apply the pending migrations of a curation file, in one transaction; return their names."""
+    if not CURATION_MIGRATIONS.pending(db):
+        return []
+    with write_unit(db):
+        names = [migration.name for migration in CURATION_MIGRATIONS.pending(db)]
+        CURATION_MIGRATIONS.apply(db)
+    return names
+
+
+
+# ------------------------------------------------------------------ dates with precision (030–039)
+from datetime import datetime  # noqa: E402  (appended section)
+
+from spiders.dates import infer_precision, read_date, stored_iso  # noqa: E402  (the contract's date rules)
+
+
+@MIGRATIONS(name="030_published_precision")
+def _published_precision(db: sqlite_utils.Database) -> None:
+    """`documents.published_precision`, and the stored dates rewritten in Paris time with
+    their offset (`spiders.dates.stored_iso`: the first ten characters are the Paris day).
+    Before, a date-only source was stored as midnight Paris in UTC ("2026-03-02T23:00:00+00:00"):
+    a Paris midnight becomes the day it names. The dates copied into `stories` and
+    `story_members` are rewritten the same way."""
+    schema_core.add_published_precision(db)
+    for doc_id, published in db.execute(
+            "SELECT id, published FROM documents WHERE published IS NOT NULL").fetchall():
+        converted = _paris_date(published)
+        if converted is not None:
+            db.execute("UPDATE documents SET published = ?, published_precision = ? WHERE id = ?",
+                       [*converted, doc_id])
+    for table in ("stories", "story_members"):
+        if table in db.table_names():
+            for rowid, published in db.execute(
+                    f"SELECT rowid, published FROM [{table}] WHERE published IS NOT NULL").fetchall():
+                converted = _paris_date(published)
+                if converted is not None and converted[0] != published:
+                    db.execute(f"UPDATE [{table}] SET published = ? WHERE rowid = ?", [converted[0], rowid])
+
+
+def _paris_date(value: str) -> tuple[str, str] | None:
+    """(stored ISO in Paris time, precision) of a date stored before migration 030."""
+    found = read_date(value)
+    if found is None:
+        return None
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value or " " in value.strip() else None
+    precision = infer_precision(moment) if moment is not None else found.precision
+    return stored_iso(found.moment if moment is None else moment, precision), precision
+
+
+# ------------------------------------------------------------------ parliament in depth (020–029)
+from pipelines import schema_parliament_depth  # noqa: E402  (appended section: issue 16's schema)
+
+
+@MIGRATIONS(name="020_parliament_depth")
+def _parliament_depth(db: sqlite_utils.Database) -> None:
+    schema_parliament_depth.create_parliament_depth(db)
+
+
+# ------------------------------------------------------------------ crash-safe runs (012–019)
+@MIGRATIONS(name="012_run_process")
+def _run_process(db: sqlite_utils.Database) -> None:
+    schema_ops.add_run_process(db)
