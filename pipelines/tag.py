@@ -21,6 +21,7 @@ from nlp.pipeline import DEFAULT_MODEL, load_pipeline
 from nlp.roles import Reference
 from nlp.topic import TopicMatcher
 from pipelines import db as store
+from pipelines import ledger
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ def tag(db: sqlite_utils.Database, topic: TopicMatcher, everything: bool = False
     documents = pending(db, everything)
     counts = {"documents": 0, "actor_mentions": 0, "commitments": 0}
     if not documents:
+        ledger.after_tag(db)  # the ledger's statuses follow the calendar even on a quiet night
         return counts
     reference = load_reference(db)
     nlp = nlp or load_pipeline(model, extra_patterns=reference_patterns(reference))
@@ -72,6 +74,7 @@ def tag(db: sqlite_utils.Database, topic: TopicMatcher, everything: bool = False
         counts["commitments"] += len(commitments)
         if progress:
             progress(counts["documents"], len(documents))
+    ledger.after_tag(db)  # rebuild the commitments ledger and re-apply the staff's decisions
     return counts
 
 
