@@ -19,7 +19,7 @@ from urllib.parse import quote
 from nlp.text import fold
 from pipelines.config import Config, DigestSettings
 from pipelines.labels import ACTOR_KIND_LABELS as ACTOR_KINDS
-from pipelines.labels import KIND_LABELS, SHORT_MONTHS, french_date, rule_label
+from pipelines.labels import KIND_LABELS, SHORT_MONTHS, french_date, paris_day, rule_label
 from pipelines.labels import SOURCE_STATUS_LABELS as STATUS_LABELS
 from pipelines.queries import DATABASE_NAME, run_query
 from pipelines.weeks import PARIS, Week, week_of
@@ -76,18 +76,8 @@ class Links:
 
 
 def _day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    if stamp.tzinfo is None:
-        return stamp.date()
-    return stamp.astimezone(PARIS).date()
+    """The Paris calendar day of a stored date (the unit of the digest's weeks)."""
+    return paris_day(value)
 
 
 def _iso_day(value: str | None) -> str:

@@ -99,3 +99,11 @@ def create_reference(db: sqlite_utils.Database) -> None:
     for column in ("actor_id", "organe_id", "organe_kind", "role", "start", "end"):
         db.table("mandates").create_index([column])
     db.table("mentions").add_column("field", str)
+
+
+def add_published_precision(db: sqlite_utils.Database) -> None:
+    """Migration 030: `documents.published_precision`, what the source's date gave:
+    "instant", "day" or "month" (see `spiders.dates`)."""
+    if "published_precision" not in db.table("documents").columns_dict:
+        db.table("documents").add_column("published_precision", str)
+

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from pipelines.labels import MONTHS, french_date
+from pipelines.labels import MONTHS, french_date, paris_day
+from spiders.dates import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
+__all__ = ["PARIS", "Week", "WeekError", "parse_week", "previous_week", "today_paris", "week_of"]
 WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
 
@@ -44,6 +44,11 @@ class Week:
         """Sunday of the week."""
         return self.start + timedelta(days=6)
 
+    def contains(self, value: date | datetime | str | None) -> bool:
+        """True when the Paris calendar day of `value` falls in the week."""
+        day = paris_day(value)
+        return day is not None and self.start <= day <= self.end
+
     def shifted(self, weeks: int) -> "Week":
         """The week `weeks` weeks later (negative: earlier)."""
         return week_of(self.start + timedelta(weeks=weeks))
@@ -59,9 +64,14 @@ class Week:
         return f"du {first} au {french_date(e)}"
 
 
-def week_of(d: date) -> Week:
-    """The ISO week containing `d`."""
-    year, number, _ = d.isocalendar()
+def week_of(d: date | datetime | str) -> Week:
+    """The ISO week containing `d`: a day, or the Paris calendar day of a datetime or of a
+    stored ISO date (midnight Paris stored in UTC, "2024-11-03T23:00:00+00:00", is Monday
+    4 November 2024, week 45)."""
+    day = paris_day(d)
+    if day is None:
+        raise WeekError(f"date illisible {d!r}")
+    year, number, _ = day.isocalendar()
     return Week(year, number)
 
 

@@ -4,14 +4,24 @@
 missing charset is corrected and noted), reads a PDF served as HTML, extracts the main
 text with trafilatura (comments excluded, dates bounded by today through htmldate) and
 flags the access: "full", "paywall" (only the visible teaser is kept), "teaser" (no usable
-article text) or "blocked" (consent wall, anti-bot page, Google redirect page). A blocked
-page never yields text. `apply_article` puts the result on the feed's `Document`.
+article text, or a page that needs JavaScript: template placeholders such as
+`{{rubedo.current.page.title}}`, a CMS editor title, a canonical that is the site root) or
+"blocked" (consent wall, anti-bot page, Google redirect page). A blocked page never yields
+text. Consent managers' banners (Didomi, Sirdata, OneTrust, Quantcast...) are removed before
+extraction, so their text is never taken for the article.
+
+The page's date is read from what the page declares, in this order: JSON-LD
+(`datePublished` of the article), `<time itemprop="datePublished">` and other microdata,
+Open Graph / meta dates (`article:published_time`...), and only then htmldate's heuristic
+day. The time of day and the precision are kept (`Article.published_precision`).
+`apply_article` puts the result on the feed's `Document`.
 """
 
 from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -22,7 +32,7 @@ import trafilatura
 from lxml import html as lxml_html
 
 from nlp.text import fold
-from spiders.dates import parse_date
+from spiders.dates import DAY, INSTANT, SourceDate, read_date, to_paris
 from spiders.items import Document
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
@@ -36,17 +46,30 @@ PAYWALL_PHRASES = (
     "la suite de cet article est reservee",
     "abonnez-vous pour lire la suite",
     "pour lire la suite de cet article",
-    "il vous reste",  # "Il vous reste 78 % de cet article à lire" (checked with the regex below)
+    "la lecture des articles est reservee aux abonnes",  # Mediapart
+    "il vous reste",  # "Il vous reste 82.23% de cet article à lire" (checked with the regex below)
 )
 SUBSCRIBE_PHRASES = ("s'abonner", "deja abonne", "se connecter", "abonnez-vous", "offre d'abonnement")
-_LEFT_TO_READ = re.compile(r"il vous reste \d+ ?% de cet article a lire")
+# Le Monde: "Il vous reste 78 % de cet article à lire." and, with decimals, "Il vous reste
+# 82.23% de cet article à lire."; Le Figaro: "Il vous reste 85 % à découvrir."
+_LEFT_TO_READ = re.compile(r"il vous reste \d+(?:[.,]\d+)?[\s\u00a0\u202f]?%\s*(?:de cet article\s*)?a (?:lire|decouvrir)")
 _NOT_FREE = re.compile(r'"isaccessibleforfree"\s*:\s*"?(false|no)"?', re.I)
 CONSENT_PHRASES = (
     "before you continue", "avant d'acceder a", "vos choix concernant les cookies",
     "accepter et continuer", "continuer sans accepter", "nous et nos partenaires",
     "gerer mes choix", "parametrer les cookies", "consentement", "accepter les cookies",
     "refuser et s'abonner", "tout accepter",
+    "avec votre accord, nos partenaires et nous",  # Didomi's French notice
+    "vous pouvez modifier vos choix a tout moment",
 )
+# Containers of consent managers' banners (ids and classes as the managers render them).
+CONSENT_CONTAINERS = re.compile(
+    r"^(didomi-(host|popup|notice|popup-container|consent-popup)|onetrust-(consent-sdk|banner-sdk|pc-sdk)"
+    r"|sd-cmp|sirdata-cmp|qc-cmp2-(container|ui)|cmp-container|truste-consent-track|CybotCookiebotDialog"
+    r"|usercentrics-root|sp_message_container_\d+)$", re.I)
+# Titles of pages served before their JavaScript ran, or by a CMS's editor.
+JS_TITLES = ("modification de page en cours",)
+_TEMPLATE = re.compile(r"\{\{\s*[\w$]+(?:\.[\w$]+|\s*\|[^{}]*|\s*\*[^{}]*)+\s*\}\}")
 BLOCK_PHRASES = (
     "just a moment", "attention required! | cloudflare", "checking your browser",
     "captcha-delivery.com", "please enable js and disable any ad blocker", "access denied",
@@ -66,6 +89,8 @@ class Article:
     canonical_url: str = ""
     problem: str = ""
     notes: list[str] = field(default_factory=list)
+    published_precision: str = ""
+    published_from: str = ""
 
 
 class _PageMeta(TypedDict):
@@ -74,8 +99,13 @@ class _PageMeta(TypedDict):
     title: str
     author: str
     published: datetime | None
+    published_precision: str
+    published_from: str
     canonical_url: str
     notes: list[str]
+
+
+JS_PROBLEM = "page à rendre en JavaScript"
 
 
 def extract_article(body: bytes, url: str, content_type: str = "", status: int = 200,
@@ -94,6 +124,7 @@ def extract_article(body: bytes, url: str, content_type: str = "", status: int =
     if not page.strip():
         return Article("teaser", problem="page vide", notes=notes)
     today = today or datetime.now(timezone.utc)
+    page = _without_consent_managers(page)
     try:
         result = trafilatura.bare_extraction(
             page, url=url, include_comments=False, with_metadata=True, include_tables=True,
@@ -110,13 +141,19 @@ def extract_article(body: bytes, url: str, content_type: str = "", status: int =
         return Article("blocked", problem="page anti-robot : aucun texte enregistré", notes=notes)
     if _is_consent_wall(folded_text, folded_page, len(_strip_lines(text, CONSENT_PHRASES))):
         return Article("blocked", problem="mur de consentement aux cookies : aucun texte enregistré", notes=notes)
+    dated = page_date(page, result.date if result else None, today)
     meta: _PageMeta = {
         "title": (result.title if result else "") or "",
         "author": _author(page, (result.author if result else "") or ""),
-        "published": _published(page, result.date if result else None, today),
+        "published": dated[0].moment if dated else None,
+        "published_precision": dated[0].precision if dated else "",
+        "published_from": dated[1] if dated else "",
         "canonical_url": (result.url if result else "") or "",
         "notes": notes,
     }
+    javascript = needs_javascript(page, visible, url, meta["canonical_url"])
+    if javascript:
+        return Article("teaser", problem=f"{JS_PROBLEM} ({javascript})", **{**meta, "canonical_url": ""})
     if _is_paywalled(page, folded_page):
         teaser = _strip_lines(text, PAYWALL_PHRASES + CONSENT_PHRASES + SUBSCRIBE_PHRASES)
         return Article("paywall", text=teaser, problem="article réservé aux abonnés : seul le début est lu", **meta)
@@ -143,15 +180,30 @@ def apply_article(doc: Document, article: Article, final_url: str = "") -> Docum
     if article.title and article.title != doc.title:
         extra["page_title"] = article.title
     keep_text = article.access in ("full", "paywall")
+    published, precision = doc.published, doc.published_precision
+    if article.published and (published is None or _finer(article, published, precision)):
+        published, precision = article.published, article.published_precision
+        if article.published_from:
+            extra["published_from"] = f"page ({article.published_from})"
     return replace(
         doc,
         text=article.text if keep_text else "",
         access=article.access,
         author=doc.author or article.author,
-        published=doc.published or article.published,
+        published=published,
+        published_precision=precision,
         aliases=aliases,
         extra=extra,
     )
+
+
+def _finer(article: Article, published: datetime, precision: str) -> bool:
+    """True when the page dates the same Paris day (or month) more finely than the feed or
+    listing did: a listing's « 18 février 2026 » and the page's 18 February 09:00."""
+    if article.published is None or precision == INSTANT or article.published_precision != INSTANT:
+        return False
+    page_day, given = to_paris(article.published).date(), to_paris(published).date()
+    return page_day == given if precision == DAY else (page_day.year, page_day.month) == (given.year, given.month)
 
 
 def same_site(a: str, b: str) -> bool:
@@ -264,15 +316,111 @@ def _strip_lines(text: str, phrases: tuple[str, ...]) -> str:
     return "\n".join(lines).strip()
 
 
-def _published(page: str, day: str | None, today: datetime) -> datetime | None:
-    """Full timestamp from JSON-LD or article:published_time, else htmldate's day;
-    never after today."""
-    candidates = re.findall(r'"datePublished"\s*:\s*"([^"]+)"', page)
-    candidates += re.findall(r'<meta[^>]+property="article:published_time"[^>]+content="([^"]+)"', page)
-    candidates.append(day or "")
+def page_date(page: str, heuristic_day: str | None, today: datetime) -> tuple[SourceDate, str] | None:
+    """The page's publication date and where it was read: "json-ld" (the article's
+    `datePublished`), "microdonnées" (`<time itemprop="datePublished">`), "meta" (Open Graph
+    `article:published_time` and other meta tags), other microdata, else "htmldate"
+    (trafilatura's heuristic, a day only); never after today."""
     limit = today if today.tzinfo else today.replace(tzinfo=timezone.utc)
-    for value in candidates:
-        parsed = parse_date(value)
-        if parsed and parsed <= limit:
-            return parsed
+    try:
+        tree = lxml_html.fromstring(page)
+    except (ValueError, lxml_html.etree.ParserError):
+        tree = None
+    groups = [("json-ld", _json_ld_dates(page, tree))]
+    if tree is not None:
+        groups.append(("microdonnées", [el.get("datetime") or el.text_content()
+                                         for el in tree.xpath('//time[@itemprop="datePublished"]')]))
+        groups.append(("meta", [el.get("content") for el in tree.xpath("//meta[@content]")
+                                if (el.get("property") or el.get("name") or "").lower() in _META_DATES]))
+        # Other microdata last: some CMSs fill a <meta itemprop="datePublished"> with the
+        # date of the last edit (Madame Figaro: 2020 for an article of 2017).
+        groups.append(("microdonnées", [el.get("content") or el.get("datetime") or el.text_content()
+                                         for el in tree.xpath('//*[@itemprop="datePublished"][not(self::time)]')]))
+    heuristic = read_date(heuristic_day)
+    if heuristic is not None:  # htmldate gives a day; only a day, whatever its format
+        groups.append(("htmldate", [heuristic.day.isoformat()]))
+    for origin, values in groups:
+        for value in values:
+            found = read_date(value)
+            if found and found.moment <= limit:
+                return found, origin
     return None
+
+
+_META_DATES = ("article:published_time", "og:article:published_time", "og:published_time", "published_time",
+               "datepublished", "publication_date", "publish-date", "pubdate", "dc.date.issued", "dc.date",
+               "dcterms.created", "dcterms.issued", "date", "parsely-pub-date", "sailthru.date")
+_ARTICLE_TYPES = ("article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+                  "blogposting", "report", "liveblogposting", "backgroundnewsarticle")
+
+
+def _json_ld_dates(page: str, tree) -> list[str]:
+    """`datePublished` values of the page's JSON-LD, the article's first; a block that is
+    not valid JSON is searched as text."""
+    blocks = ([el.text_content() for el in tree.xpath('//script[contains(@type, "ld+json")]')] if tree is not None
+              else re.findall(r'<script[^>]+ld\+json[^>]*>(.*?)</script>', page, re.S | re.I))
+    articles: list[str] = []
+    others: list[str] = []
+    for block in blocks:
+        try:
+            data = json.loads(block)
+        except ValueError:
+            others += re.findall(r'"datePublished"\s*:\s*"([^"]+)"', block)
+            continue
+        for node in _json_nodes(data):
+            value = node.get("datePublished")
+            if not isinstance(value, str):
+                continue
+            types = node.get("@type") or ""
+            names = [t.lower() for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
+            (articles if any(n in _ARTICLE_TYPES for n in names) else others).append(value)
+    return articles + others
+
+
+def _json_nodes(data):
+    """Every object of a JSON-LD document (lists and @graph included)."""
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            if isinstance(value, (dict, list)):
+                yield from _json_nodes(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _json_nodes(value)
+
+
+def needs_javascript(page: str, visible: str, url: str, canonical: str) -> str:
+    """Why a page is only a template that JavaScript fills ("" when it is not): template
+    placeholders in its title or text, a CMS editor's title, or a canonical URL that is the
+    site's root while the page is not."""
+    match = re.search(r"<title[^>]*>(.*?)</title>", page, re.S | re.I)
+    title = html.unescape(match.group(1)).strip() if match else ""
+    if "{{" in title and "}}" in title:
+        return f"titre « {title[:60]} »"
+    if fold(title) in JS_TITLES:
+        return f"titre « {title} »"
+    placeholders = _TEMPLATE.findall(visible)
+    if len(placeholders) >= 2:
+        return f"{len(placeholders)} gabarits non remplis, dont « {placeholders[0][:60]} »"
+    root = urlsplit(canonical)
+    if canonical and root.path in ("", "/") and not root.query and urlsplit(url).path not in ("", "/") and same_site(canonical, url):
+        return f"adresse canonique {canonical} (racine du site)"
+    return ""
+
+
+def _without_consent_managers(page: str) -> str:
+    """The page without the banners of consent managers (their text is never the article)."""
+    if not re.search(r"didomi|onetrust|sd-cmp|sirdata|qc-cmp2|cmp-container|truste|cookiebot|usercentrics|sp_message",
+                     page[:2_000_000], re.I):
+        return page
+    try:
+        tree = lxml_html.fromstring(page)
+    except (ValueError, lxml_html.etree.ParserError):
+        return page
+    removed = 0
+    for element in tree.xpath("//*[@id or @class]"):
+        names = [element.get("id") or "", *(element.get("class") or "").split()]
+        if any(CONSENT_CONTAINERS.match(n) for n in names if n) and element.getparent() is not None:
+            element.drop_tree()
+            removed += 1
+    return lxml_html.tostring(tree, encoding="unicode") if removed else page

@@ -3,6 +3,11 @@
 A `Document` is what a source says (an article, a question, an amendment...). It travels
 through the item pipelines as a dataclass, is written to the raw JSONL of the run as a dict
 (`to_dict`) and rebuilt from it by `veille import` (`from_dict`).
+
+`published` is aware; `published_precision` says what the source gave: "instant", "day"
+(the Paris calendar day of `published`) or "month". Left empty, it is inferred
+(`spiders.dates.infer_precision`: a Paris midnight is a day), so items built from bare
+dates and raw JSONL lines written before precisions were kept read as days.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from spiders.dates import PRECISIONS, infer_precision, stored_iso
 
 _FETCH_ATTRIBUTE = "_fetch_record"
 
@@ -33,11 +40,18 @@ class Document:
     aliases: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     id: str = ""
+    published_precision: str = ""
+
+    def __post_init__(self) -> None:
+        if self.published_precision not in PRECISIONS:
+            self.published_precision = infer_precision(self.published)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-serialisable dict (dates as ISO 8601 strings)."""
+        """Return a JSON-serialisable dict (dates as ISO 8601 strings in Paris time, a day
+        as its Paris midnight: see `spiders.dates.stored_iso`)."""
         data = dataclasses.asdict(self)
-        data["published"] = self.published.isoformat() if self.published else None
+        data["published"] = stored_iso(self.published, self.published_precision) if self.published else None
+        data["published_precision"] = self.published_precision or None
         data["item_type"] = "document"
         return data
 

@@ -27,7 +27,7 @@ from spiders.base import fetch_record
 from spiders.items import attach_fetch
 from pipelines.config import Source
 from spiders.base import VeilleSpider
-from spiders.dates import parse_date
+from spiders.dates import read_date
 from spiders.items import Document
 from spiders.press_articles import ArticleMixin
 
@@ -71,17 +71,20 @@ class PressListingsSpider(ArticleMixin, VeilleSpider):
         title = self._parse_title(source, item)
         if not url or not title:
             return None
+        raw_date = self._parse_field(source, item, "date")
+        published = read_date(raw_date)
         return Document(
             source=source.name,
             kind=source.options.get("doc_kind", "communique"),
             url=url,
             title=title,
             summary=self._parse_field(source, item, "summary"),
-            published=parse_date(self._parse_field(source, item, "date")),
+            published=published.moment if published else None,
+            published_precision=published.precision if published else "",
             guid=url,
             publisher=source.options.get("publisher", source.label),
             access="teaser",
-            extra={"listing": source.url},
+            extra={"listing": source.url, **({"published_raw": raw_date} if raw_date and not published else {})},
         )
 
     def _parse_link(self, source: Source, response, item) -> str:

@@ -26,21 +26,24 @@ def test_ministry_listing_items(config_path):
     ]
     first = docs[0]
     assert first.title == "Structures d'exercice coordonné participatives : le financement maintenu jusqu'au 31 décembre 2026"
-    assert first.published.isoformat() == "2026-02-16T23:00:00+00:00"
+    # The listing gives a day: it stays the day 17 February (not 23:00 UTC on the 16th).
+    assert (first.to_dict()["published"], first.published_precision) == ("2026-02-17T00:00:00+01:00", "day")
     assert first.summary.startswith("La ministre a reçu les représentants des SEC-Pa")
     assert (first.kind, first.source, first.publisher) == ("communique", "sante_gouv_communiques", "Ministère de la Santé — communiqués de presse")
     assert all(r.callback == spider.parse_article for r in requests)
 
 
-@pytest.mark.parametrize("name, page, title, date", [
-    ("fncs_actualites", "fncs_actualites.html", "SEC-Pa : le financement maintenu jusqu'à fin 2026, une première victoire", "2026-02-17T23:00:00+00:00"),
-    ("avecsante_actualites", "avecsante_actualites.html", "AVECsanté soutient les SEC-Pa et demande leur pérennisation", "2026-02-05T09:00:00+00:00"),
-    ("fecop_actualites", "fecop_actualites.html", "Le financement des SECPA maintenu pour 2026", "2026-02-17T23:00:00+00:00"),
+@pytest.mark.parametrize("name, page, title, date, precision", [
+    ("fncs_actualites", "fncs_actualites.html", "SEC-Pa : le financement maintenu jusqu'à fin 2026, une première victoire",
+     "2026-02-18T00:00:00+01:00", "day"),
+    ("avecsante_actualites", "avecsante_actualites.html", "AVECsanté soutient les SEC-Pa et demande leur pérennisation",
+     "2026-02-05T10:00:00+01:00", "instant"),
+    ("fecop_actualites", "fecop_actualites.html", "Le financement des SECPA maintenu pour 2026", "2026-02-18T00:00:00+01:00", "day"),
 ])
-def test_federation_listings(config_path, name, page, title, date):
+def test_federation_listings(config_path, name, page, title, date, precision):
     _, requests = _parse(config_path, name, page)
     doc = requests[0].meta["document"]
-    assert (doc.title, doc.published.isoformat()) == (title, date)
+    assert (doc.title, doc.to_dict()["published"], doc.published_precision) == (title, date, precision)
 
 
 def test_changed_listing_page_fails_the_source_only(config_path):
