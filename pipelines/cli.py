@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipelines import cli_core, cli_nlp, cli_ops, cli_parliament, cli_press
+from pipelines import cli_core, cli_ledger, cli_nlp, cli_ops, cli_parliament, cli_press
 from pipelines.config import ConfigError
 
 
@@ -48,6 +48,7 @@ COMMANDS = (
     cli_core.init, cli_core.crawl, cli_core.import_, cli_core.add, cli_nlp.tag, cli_nlp.evaluate,
     cli_ops.digest, cli_ops.nightly, cli_press.stories, cli_press.diff, cli_press.archive,
     cli_parliament.who, cli_core.sources, cli_core.serve,
+    cli_ledger.ledger, cli_ledger.curation,
 )
 for _command in COMMANDS:
     cli.add_command(_command)

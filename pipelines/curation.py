@@ -278,3 +278,49 @@ def record(curation_file: Path, row: dict[str, Any], author: str) -> dict[str, A
         raise CurationUnavailable(f"fichier des corrections {curation_file} indisponible ({exc})") from exc
     finally:
         db.close()
+
+
+# ------------------------------------------------------------------ feedback into the rules
+def suggestions(db: sqlite_utils.Database, curation_file: Path) -> dict[str, list[dict[str, Any]]]:
+    """What the decisions suggest for the next release: the rejected statements and the
+    documents marked not relevant (candidate exclusions), and dev-set items (the format of
+    tests/fixtures/nlp/devset.jsonl) for the rejected and corrected statements."""
+    rows = read_curations(curation_file)
+    undone = {r["target"] for r in rows if r["action"] == "undo"}
+    rows = [r for r in rows if str(r["id"]) not in undone]
+    statements = {r["statement_key"]: r for r in db.query("SELECT * FROM commitment_statements")} \
+        if "commitment_statements" in db.table_names() else {}
+    rejected, corrected, irrelevant = {}, {}, []
+    for r in rows:
+        if r["target_kind"] == "statement" and r["action"] in ("reject", "confirm"):
+            rejected.pop(r["target"], None)
+            if r["action"] == "reject":
+                rejected[r["target"]] = {"document_id": r["document_id"], "text": r["text"], "note": r["note"],
+                                         "id": r["id"]}
+        elif r["target_kind"] == "statement" and r["action"] == "correct":
+            corrected.setdefault(r["target"], {"document_id": r["document_id"], "text": r["text"], "id": r["id"],
+                                               "fields": {}})["fields"][r["field"]] = json.loads(r["value"]) if r["value"] else None
+        elif r["action"] == "irrelevant" and r["target"] not in irrelevant:
+            irrelevant.append(r["target"])
+    documents = [dict(d) for d in db.query(
+        f"SELECT id, title, published FROM documents WHERE id IN ({', '.join('?' for _ in irrelevant)})", irrelevant)
+    ] if irrelevant else []
+    published = {d["id"]: d["published"] for d in db.query("SELECT id, published FROM documents")}
+    devset = []
+    for key, r in rejected.items():
+        devset.append({"id": f"curation-{r['id']}", "date": (published.get(r["document_id"]) or "")[:10],
+                       "source": f"curation:{r['document_id']}", "text": r["text"], "topic": [], "actors": [],
+                       "commitments": []})
+    for key, r in corrected.items():
+        if key in rejected:
+            continue
+        current = statements.get(key, {})
+        fields = r["fields"]
+        deadline = fields.get("deadline") or {}
+        devset.append({"id": f"curation-{r['id']}", "date": (published.get(r["document_id"]) or "")[:10],
+                       "source": f"curation:{r['document_id']}", "text": r["text"], "topic": [], "actors": [],
+                       "commitments": [{"kind": fields.get("kind", current.get("kind")),
+                                        "actor": fields.get("actor_id", current.get("actor_id")),
+                                        "amount": fields.get("amount_eur", current.get("amount_eur")),
+                                        "deadline": deadline.get("deadline") if "deadline" in fields else current.get("deadline")}]})
+    return {"rejected": list(rejected.values()), "documents": documents, "devset": devset}
