@@ -18,13 +18,16 @@ def _french(day: str | None) -> str:
 def who(ctx, post: str, on: str | None) -> None:
     """Dire qui occupait un poste gouvernemental à une date (AAAA-MM-JJ, défaut :
     aujourd'hui), d'après le référentiel de l'Assemblée nationale (mandats des membres du
-    Gouvernement). Le titre est cherché dans les données, jamais écrit en dur.
+    Gouvernement). Le titre est cherché dans les données, jamais écrit en dur ; un député
+    « en mission » auprès d'un ministre n'est pas titulaire du poste. Quand le référentiel
+    s'arrête avant la date, ou n'a aucun mandat dans le gouvernement de ce jour, la commande
+    le dit au lieu de nommer le dernier titulaire connu.
 
     Exemple : veille who "ministre de la santé" 2026-02-03
     """
     from pipelines import db as database
     from pipelines.config import load_config
-    from pipelines.parliament import who_held
+    from pipelines.parliament import who_answer
 
     day = on or date.today().isoformat()
     try:
@@ -32,15 +35,17 @@ def who(ctx, post: str, on: str | None) -> None:
     except ValueError:
         raise click.BadParameter(f"date AAAA-MM-JJ attendue, pas {day!r}", param_hint="DATE") from None
     config = load_config((ctx.obj or {}).get("config"))
-    holders = who_held(database.open_db(config.database), post, day)
-    if not holders:
-        click.echo(f"Aucun titulaire trouvé pour « {post} » le {_french(day)} "
-                   "(référentiel chargé ? `veille crawl --spider an_reference`).", err=True)
+    references = [s.name for s in config.sources if s.kind == "an_reference"]
+    answer = who_answer(database.open_db(config.database), post, day, references)
+    if answer.unknown:
+        hint = " (référentiel chargé ? `veille crawl --spider an_reference`)" if answer.freshness is None else ""
+        click.echo(f"Aucun titulaire connu pour « {post} » le {_french(day)} : {answer.unknown}{hint}.", err=True)
         ctx.exit(1)
-    best, *others = holders
+    best, *others = answer.holders
     click.echo(f"Le {_french(day)}, {post} : {_line(best)}")
     for row in others:
         click.echo(f"  autre correspondance : {_line(row)}")
+    click.echo(f"(référentiel à jour au {_french(answer.freshness)})")
 
 
 def _line(row: dict) -> str:

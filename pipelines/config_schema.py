@@ -158,6 +158,9 @@ class ListingSource(SourceTable):
     doc_kind: Text | None = None
     publisher: Text | None = None
     article_max_bytes: Positive | None = None
+    # false: the page's address or selectors were not checked against a copy of the real page
+    # (`veille sources` says « non vérifiée », `pipelines.labels.source_verification_label`).
+    verified: bool | None = None
 
 
 class ArchiveSource(SourceTable):
@@ -192,14 +195,24 @@ class SenatQuestionsSource(SourceTable):
     kind: Literal["senat_questions"]
 
 
+class AnAgendaSource(SourceTable):
+    """AN agenda (réunions: sittings, committee meetings): `follow` lists the dossier
+    législatif or text uids whose meetings count as followed whatever their wording."""
+
+    kind: Literal["an_agenda"]
+    max_mb: Positive | None = None
+    follow: list[Text] | None = None
+
+
 SOURCE_MODELS: tuple[type[SourceTable], ...] = (
     FeedSource, ListingSource, ArchiveSource, AnQuestionsSource, AnAmendmentsSource, SenatQuestionsSource,
+    AnAgendaSource,
 )
 KIND_MODELS: dict[str, type[SourceTable]] = {
     kind: model for model in SOURCE_MODELS for kind in get_args(model.model_fields["kind"].annotation)
 }
 AnySource = Annotated[Union[FeedSource, ListingSource, ArchiveSource, AnQuestionsSource, AnAmendmentsSource,
-                            SenatQuestionsSource], Field(discriminator="kind")]
+                            SenatQuestionsSource, AnAgendaSource], Field(discriminator="kind")]
 BASE_KEYS = frozenset(SourceTable.model_fields)
 
 

@@ -8,11 +8,13 @@ import sqlite_utils
 
 from nlp.topic import TopicMatcher
 from pipelines.parliament import (
-    store_amendment, store_dataset_version, store_passage, store_question, store_reference,
+    store_agenda, store_amendment, store_dataset_version, store_passage, store_question, store_reference,
 )
 from pipelines.store import store_document
 from spiders.items import Document
-from spiders.parl_items import Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord
+from spiders.parl_items import (
+    AgendaItem, Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord,
+)
 
 Storer = Callable[[sqlite_utils.Database, TopicMatcher, Any], str]
 
@@ -23,6 +25,7 @@ STORERS: dict[type, Storer] = {
     DebatePassage: store_passage,
     ReferenceRecord: store_reference,
     DatasetVersion: store_dataset_version,
+    AgendaItem: store_agenda,
 }
 
 

@@ -16,6 +16,7 @@ that are not documents (question metadata, reference data, archive versions) cou
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -26,7 +27,9 @@ from nlp.topic import TopicMatcher
 from pipelines import db as database
 from pipelines.store import store_document
 from spiders.items import CrawlState
-from spiders.parl_items import Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord
+from spiders.parl_items import (
+    AgendaItem, Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord,
+)
 
 _ORDER = {"insert": 3, "update": 2, "noop": 1, "irrelevant": 0}
 OPEN_STATUSES = ("pending", "reminded")
@@ -85,8 +88,8 @@ def store_amendment(db: sqlite_utils.Database, matcher: TopicMatcher, item: Amen
     if action == "irrelevant":
         return action
     row = {k: v for k, v in item.to_dict().items()
-           if k not in ("item_type", "uid", "title", "dispositif", "expose", "first_signatory")}
-    row.update(id=item.uid, document_id=item.uid)
+           if k not in ("item_type", "uid", "title", "dispositif", "expose", "first_signatory", "notice")}
+    row.update(id=item.uid, document_id=item.uid, commission_text=int(item.commission_text))
     return _combine(action, database.upsert_record(db, "amendments", row))
 
 
@@ -98,6 +101,18 @@ def store_passage(db: sqlite_utils.Database, matcher: TopicMatcher, item: Debate
     row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "text")}
     row["document_id"] = item.id
     return _combine(action, database.upsert_record(db, "debate_passages", row))
+
+
+def store_agenda(db: sqlite_utils.Database, matcher: TopicMatcher, item: AgendaItem) -> str:
+    """Upsert one agenda row, every réunion whatever its subject, with `relevant` (its
+    agenda names the topic: a strong mention) and the terms matched. Not a document: counted
+    as off-topic."""
+    mentions = matcher.find(item.text())
+    row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "uid")}
+    row.update(id=item.uid, followed=int(item.followed), relevant=int(matcher.is_relevant(mentions)),
+               matched=sorted({m.matched for m in mentions if m.strength == "strong"}))
+    database.upsert_record(db, "agenda_items", row)
+    return "irrelevant"
 
 
 def store_reference(db: sqlite_utils.Database, matcher: TopicMatcher, item: ReferenceRecord) -> str:
@@ -136,6 +151,124 @@ def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", fold(text)) if w and w not in _STOP]
 
 
+# Roles that are government posts. AMO ministry mandates also hold deputies « en mission »
+# auprès d'un ministre (75 of 149 real ministry mandates) and GOUVERNEMENT "membre" rows:
+# neither holds the post.
+GOVERNMENT_POSTS = ("premier ministre", "ministre", "secretaire d'etat")
+
+
+def is_government_post(role: str | None) -> bool:
+    """True for Premier ministre, ministre (d'État, délégué…), secrétaire d'État."""
+    folded = fold((role or "").replace("’", "'")).strip()
+    return any(folded == post or folded.startswith(post + " ") for post in GOVERNMENT_POSTS)
+
+
+def reference_freshness(db: sqlite_utils.Database, sources: list[str] | tuple[str, ...] = ()) -> str | None:
+    """What the reference data is « à jour au »: the latest date its mandates know (a start,
+    an end or a publication), or the day the archive of one of `sources` was published
+    (`Last-Modified`, else the day it was read) when that is later. A snapshot's mandates
+    may stop long before its organes: `who_answer` also checks the government in force."""
+    row = db.execute(
+        "SELECT max(max(coalesce(start, '')), max(coalesce(\"end\", '')),"
+        " max(coalesce(json_extract(extra, '$.published'), ''))) FROM mandates").fetchone()
+    days = [row[0]] if row and row[0] else []
+    if not days:
+        return None
+    if sources and "datasets" in db.table_names():
+        marks = ", ".join("?" for _ in sources)
+        for version in db.query(f"SELECT last_modified, updated_at FROM datasets WHERE source IN ({marks})", list(sources)):
+            days.append(_http_day(version["last_modified"]) or (version["updated_at"] or "")[:10])
+    return max(d for d in days if d)
+
+
+def _http_day(value: str | None) -> str | None:
+    """An HTTP date ("Mon, 16 Feb 2026 06:00:00 GMT") as YYYY-MM-DD, or None."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(value).date().isoformat() if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def government_on(db: sqlite_utils.Database, on: str) -> dict[str, Any] | None:
+    """The government organe in force on a date: the latest one begun by then and not ended
+    (the AN data leaves a former government's end empty, ATTAL after 2024-09)."""
+    return next(db.query(
+        "SELECT * FROM organes WHERE kind = 'GOUVERNEMENT' AND coalesce(start, '0000') <= ?"
+        " AND (\"end\" IS NULL OR \"end\" >= ?) ORDER BY start DESC LIMIT 1", [on, on]), None)
+
+
+@dataclass
+class WhoAnswer:
+    """Holders of a post on a date, or why the reference data cannot say (`unknown`, French)."""
+
+    holders: list[dict[str, Any]]
+    freshness: str | None = None
+    government: dict[str, Any] | None = None
+    unknown: str | None = None
+
+
+def who_answer(db: sqlite_utils.Database, post: str, on: str, sources: list[str] | tuple[str, ...] = ()) -> WhoAnswer:
+    """Who held a government post on a date, honestly: nobody « en mission », and no answer
+    when the reference data stops before the date (« référentiel à jour au … ») or when the
+    government in force that day has no mandate in the data (a stale snapshot would
+    otherwise answer the last holder it knows). `sources`: the reference sources whose
+    archive dates count for freshness."""
+    freshness = reference_freshness(db, sources)
+    government = government_on(db, on)
+    if freshness is None:
+        return WhoAnswer([], None, government, "référentiel vide, aucune fonction connue")
+    if on > freshness[:10]:
+        return WhoAnswer([], freshness, government,
+                         f"référentiel à jour au {_french_day(freshness)}, aucune fonction connue à cette date")
+    holders = who_held(db, post, on)
+    if government is not None:
+        parents = _parents(db, {row["organe_id"] for row in holders if row["organe_id"]})
+        holders = [row for row in holders if _belongs(row, parents, government["id"]) is not False]
+        if not holders and not _government_mandates(db, government["id"], on):
+            return WhoAnswer([], freshness, government,
+                             f"référentiel à jour au {_french_day(freshness)} : aucun mandat connu dans le "
+                             f"gouvernement {government.get('short_name') or government['name']} (depuis le "
+                             f"{_french_day(government['start'])}), aucune fonction connue à cette date")
+    if not holders:
+        return WhoAnswer([], freshness, government, "aucune fonction connue à cette date")
+    return WhoAnswer(holders, freshness, government)
+
+
+def _parents(db: sqlite_utils.Database, organe_ids: set[str]) -> dict[str, str | None]:
+    if not organe_ids:
+        return {}
+    marks = ", ".join("?" for _ in organe_ids)
+    return {row["id"]: row["parent"] for row in db.query(
+        f"SELECT id, json_extract(extra, '$.parent') AS parent FROM organes WHERE id IN ({marks})", sorted(organe_ids))}
+
+
+def _belongs(row: dict[str, Any], parents: dict[str, str | None], government_id: str) -> bool | None:
+    """Whether a mandate belongs to the government: its organe is the government or a
+    ministry of it (True), of another government (False), or a ministry without a known
+    parent (None: kept)."""
+    if row["organe_id"] == government_id:
+        return True
+    if row["organe_kind"] == "GOUVERNEMENT":
+        return False
+    parent = parents.get(row["organe_id"])
+    return None if parent is None else parent == government_id
+
+
+def _government_mandates(db: sqlite_utils.Database, government_id: str, on: str) -> list[dict[str, Any]]:
+    """Mandates in force on `on` whose organe is the government or one of its ministries."""
+    return list(db.query(
+        "SELECT m.id FROM mandates m LEFT JOIN organes o ON o.id = m.organe_id"
+        " WHERE (m.organe_id = ? OR json_extract(o.extra, '$.parent') = ?)"
+        " AND coalesce(m.start, '0000') <= ? AND (m.\"end\" IS NULL OR m.\"end\" >= ?)",
+        [government_id, government_id, on, on]))
+
+
+def _french_day(day: str | None) -> str:
+    return date.fromisoformat(day[:10]).strftime("%d/%m/%Y") if day else "?"
+
+
 def who_held(db: sqlite_utils.Database, post: str, on: str) -> list[dict[str, Any]]:
     """Holders of a government post on a date (ISO), best match first.
 
@@ -143,7 +276,9 @@ def who_held(db: sqlite_utils.Database, post: str, on: str) -> list[dict[str, An
     when every significant word of the post (accents and case ignored, word prefixes
     accepted) appears in its role label followed by its organe's name. Among matches, a
     role that is exactly the post's first words ranks first (a "Ministre" before a
-    "Ministre délégué"). Titles come from the data only."""
+    "Ministre délégué"). Only government posts count (`is_government_post`: never a deputy
+    « en mission » nor a "membre" row). Titles come from the data only; `who_answer` adds
+    the freshness checks."""
     wanted = _words(post)
     if not wanted:
         return []
@@ -152,6 +287,8 @@ def who_held(db: sqlite_utils.Database, post: str, on: str) -> list[dict[str, An
         " AND coalesce(start, '0000') <= ? AND (\"end\" IS NULL OR \"end\" >= ?)", [on, on])
     found = []
     for row in rows:
+        if not is_government_post(row["role"]):
+            continue
         role_words = _words(row["role"] or "")
         label = role_words + _words(row["organe_name"] or "")
         if not all(any(w.startswith(x) for w in label) for x in wanted):

@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from spiders.items import Document
-from spiders.parl_items import Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord
+from spiders.parl_items import (
+    AgendaItem, Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord,
+)
 
 ITEM_TYPES: dict[str, Any] = {
     "document": Document,
-    **{cls.item_type: cls for cls in (ParliamentQuestion, Amendment, DebatePassage, ReferenceRecord, DatasetVersion)},
+    **{cls.item_type: cls for cls in (ParliamentQuestion, Amendment, DebatePassage, ReferenceRecord, DatasetVersion, AgendaItem)},
 }
 
 

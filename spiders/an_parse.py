@@ -196,16 +196,56 @@ def question_url(uid: str, legislature: str) -> str:
     return f"{AN_SITE}/dyn/{legislature}/questions/{uid}"
 
 
-_AMENDMENT_UID = re.compile(r"^AMANR5L(?P<leg>\d+)PO(?P<organe>\d+)B(?P<bill>\d+)")
+# Amendment uids: AMANR5L{leg}PO{examining organe}B{bill}P{part}D{deliberation}N{order},
+# the bill part being "B0325" for séance texts and "BTC0627" for commission texts (always
+# digits after the letters). Part 1 and 2 are the two parts of a budget bill (PLF); D2 is a
+# seconde délibération.
+_AMENDMENT_UID = re.compile(
+    r"^AMANR5L(?P<leg>\d+)PO(?P<organe>\d+)B(?P<commission>TC)?(?P<bill>\d+)"
+    r"(?:P(?P<part>\d+))?(?:D(?P<deliberation>\d+))?(?:N(?P<order>\d+))?")
+# The public page puts a budget bill's part after the text number: part 1 → "0324A", part 2
+# → "1906C" (pages seen: …/1906A/AN/2531 for I-2531, …/1906C/AN/571, …/0324A/CION_FIN/CF962).
+_PART_SUFFIX = {"1": "A", "2": "C"}
+# numeroLong forms seen over 75,704 real amendments: "12", "I-848", "II-3080", "AS10",
+# "I-CF1118", "II-CF904", "9 (Rect)", "615 (2ème Rect)", "AS576 (Rect)", "I-3719 (2ème Rect)".
+_AMENDMENT_NUMBER = re.compile(
+    r"^(?:(?P<roman>[IVX]+)-)?(?P<core>[A-Z]*\d+[A-Z]?)(?:\s*\((?P<rect>[^)]*rect[^)]*)\))?$", re.IGNORECASE)
+
+
+def amendment_uid_parts(uid: str) -> dict[str, str] | None:
+    """The parts of an amendment uid (leg, organe, commission, bill, part, deliberation,
+    order), or None when it is not an amendment uid."""
+    match = _AMENDMENT_UID.match(uid)
+    if not match:
+        return None
+    return {k: v or "" for k, v in match.groupdict().items()}
+
+
+def amendment_number_parts(number: str) -> tuple[str, str, str] | None:
+    """("II", "CF615", "") for "II-CF615", ("", "615", "2ème Rect") for "615 (2ème Rect)";
+    None for a number of another form."""
+    match = _AMENDMENT_NUMBER.match(number.strip())
+    if not match:
+        return None
+    return match["roman"] or "", match["core"], match["rect"] or ""
 
 
 def amendment_url(uid: str, legislature: str, prefix: str | None, number: str) -> str:
-    """Public page of an amendment: /dyn/{leg}/amendements/{bill}/AN/{num} for the
-    plenary (pattern from memory, research note §1.6), the per-item HTML otherwise."""
-    match = _AMENDMENT_UID.match(uid)
-    if match and prefix == "AN" and number.isdigit():
-        return f"{AN_SITE}/dyn/{legislature}/amendements/{match['bill']}/AN/{int(number)}"
-    return f"{AN_SITE}/dyn/opendata/{uid}.html"
+    """Public page of an amendment, /dyn/{leg}/amendements/{text}{part}/{organe}/{number}:
+    the text number is the uid's (séance or commission text), a budget part adds "A" or
+    "C", the organe is the examining organe's prefix ("AN", "CION-SOC", "CION_FIN"), the
+    number loses its budget part and its rectification ("II-CF615" → "CF615", "12 (Rect)"
+    → "12"). A seconde délibération (D2, whose page pattern was not seen), or a uid or
+    number of another form, gets the per-item open-data page."""
+    parts = amendment_uid_parts(uid)
+    numbers = amendment_number_parts(number) if number else None
+    if not parts or not numbers or not prefix or parts["deliberation"] not in ("", "1"):
+        return f"{AN_SITE}/dyn/opendata/{uid}.html"
+    core = numbers[1]
+    if core.isdigit():
+        core = str(int(core))
+    text = parts["bill"] + _PART_SUFFIX.get(parts["part"], "")
+    return f"{AN_SITE}/dyn/{legislature or parts['leg']}/amendements/{text}/{prefix}/{core}"
 
 
 def sitting_url(uid: str, legislature: str) -> str:
@@ -335,39 +375,47 @@ def parse_amendment(data: Any, source: str, default_uid: str = "?") -> dict[str,
 def _amendment_record(a: dict[str, Any], uid: str, source: str) -> dict[str, Any]:
     ident = obj(a.get("identification"), "identification")
     legislature = text(a.get("legislature")) or re.sub(r"^AMANR5L(\d+).*", r"\1", uid)
-    number = text(ident.get("numeroLong")) or ""
+    number = text(ident.get("numeroLong")) or text(ident.get("numeroOrdreDepot")) or ""
     prefix = text(ident.get("prefixeOrganeExamen"))
     signatories = obj(a.get("signataires"), "signataires")
     author = obj(signatories.get("auteur"), "signataires.auteur")
     cosigners = [text(c) for c in as_list(obj(signatories.get("cosignataires"), "cosignataires").get("acteurRef"))]
-    division = obj(obj(a.get("pointeurFragmentTexte"), "pointeurFragmentTexte").get("division"), "division")
-    body = obj(obj(a.get("corps"), "corps").get("contenuAuteur"), "corps.contenuAuteur")
+    pointer = obj(a.get("pointeurFragmentTexte"), "pointeurFragmentTexte")
+    division = obj(pointer.get("division"), "division")
+    corps = obj(a.get("corps"), "corps")
+    body = obj(corps.get("contenuAuteur"), "corps.contenuAuteur")
     life = obj(a.get("cycleDeVie"), "cycleDeVie")
     states = obj(life.get("etatDesTraitements"), "etatDesTraitements")
     label = clean_text(text(signatories.get("libelle")))
     bill = text(a.get("texteLegislatifRef"))
-    match = _AMENDMENT_UID.match(uid)
-    bill_number = match["bill"] if match else ""
+    parts = amendment_uid_parts(uid)
+    if parts is None:
+        raise BadRecord(uid, "uid d'amendement de forme inconnue (champ uid)")
     article = clean_text(text(division.get("articleDesignationCourte")))
     dispositif = clean_text(text(body.get("dispositif")))
     expose = clean_text(text(body.get("exposeSommaire")))
     return {
         "uid": uid, "source": source, "legislature": legislature, "number": number,
-        "examining_organe": f"PO{match['organe']}" if match else None, "prefix": prefix,
-        "bill_ref": bill, "bill_number": bill_number, "article": article,
+        "examining_organe": f"PO{parts['organe']}", "prefix": prefix,
+        "bill_ref": bill, "bill_number": bill_number, "bill_part": parts["part"] if parts["part"] not in ("", "0") else None,
+        "commission_text": bool(parts["commission"]), "article": article,
         "author_type": text(author.get("typeAuteur")), "author_id": text(author.get("acteurRef")),
         "government_ref": text(author.get("gouvernementRef")),
         "group_id": text(author.get("groupePolitiqueRef")),
-        "cosigners": [c for c in cosigners if c], "signatories": label,
+        "cosigners": [c for c in cosigners if c],
+        "signatories": f"{label} {suffix}" if suffix and suffix not in label else label,
         "first_signatory": label.split(",")[0].strip() if label else "",
         "filed": day_of(life.get("dateDepot")), "published": day_of(life.get("datePublication")),
+    except BadRecord as exc:
+        raise BadRecord(uid, exc.cause) from None
         "fate": text(life.get("sort")), "fate_date": instant_of(life.get("dateSort")),
         "state": text(obj(states.get("etat"), "etat").get("libelle")),
         "sub_state": text(obj(states.get("sousEtat"), "sousEtat").get("libelle")),
         "dispositif": dispositif, "expose": expose,
         "url": amendment_url(uid, legislature, prefix, number),
         "title": f"Amendement n° {number}" + (f" ({article})" if article else "")
-                 + (f" au texte n° {int(bill_number)}" if bill_number else ""),
+                 + (f" au texte n° {int(bill_number)}" if bill_number else "")
+                 + (f" ({budget_part})" if budget_part else ""),
     }
 
 
@@ -378,12 +426,21 @@ def publication_index_uids(body: str) -> list[str]:
     """Amendment uids listed in a daily publication index (`timestamp;url` lines, no
     header), in order, without duplicates."""
     seen: dict[str, None] = {}
+    suffix = clean_text(text(signatories.get("suffixe")))
     for line in body.splitlines():
         _, _, url = line.strip().partition(";")
         match = _INDEX_LINE.search(url)
         if match:
+    mission = clean_text(text(obj(pointer.get("missionVisee"), "missionVisee").get("libelleMission")))
+    credits, balance = _credits(body)
             seen.setdefault(match["uid"], None)
+    if credits is not None:
+        dispositif = "\n".join(p for p in (credit_text(mission, credits, balance), dispositif) if p)
     return list(seen)
+    bill_number = parts["bill"]
+    budget_part = {"1": "première partie", "2": "seconde partie"}.get(parts["part"], "")
+    if parts["deliberation"] not in ("", "1"):
+        budget_part = ", ".join(p for p in (budget_part, "seconde délibération") if p)
 
 
 # ------------------------------------------------------------------ AN acteurs / organes / mandats
@@ -398,12 +455,86 @@ def parse_reference(data: Any, default_uid: str = "?") -> Iterator[tuple[str, di
     if not isinstance(data, dict):
         raise BadRecord(default_uid, "objet JSON attendu")
     if "export" in data:
+        "notice": clean_text(text(corps.get("cartoucheInformatif"))),
+        "mission": mission or None, "credits": credits or [],
+        "balance_ae": balance[0], "balance_cp": balance[1],
         export = obj(data["export"], "export")
         for organe in as_list(obj(export.get("organes"), "organes").get("organe")):
             yield from parse_reference({"organe": organe}, default_uid)
         for acteur in as_list(obj(export.get("acteurs"), "acteurs").get("acteur")):
             yield from parse_reference({"acteur": acteur}, default_uid)
         return
+# ------------------------------------------------------------------ budget (PLF/PLFR) credit amendments
+_CREDIT_BLOCKS = ("dispositifAmdtCreditPLF", "dispositifAmdtCreditPLFR")
+
+
+def _euros(value: Any, where: str) -> int:
+    """An amount field ("-50000000", "0", nil) as whole euros."""
+    raw = text(value)
+    if raw is None:
+        return 0
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise BadRecord("?", f"montant illisible {raw!r} ({where})") from None
+
+
+def _credits(body: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, tuple[int | None, int | None]]:
+    """The programmes of a credit amendment (`dispositifAmdtCreditPLF`, or the PLFR form
+    with opened and cancelled amounts) and its balance (AE, CP); (None, (None, None)) for
+    an amendment without one. Each programme: name, ref, action (modification, création,
+    suppression), ae and cp (net change in euros)."""
+    block_name = next((k for k in _CREDIT_BLOCKS if not is_nil(body.get(k))), None)
+    if block_name is None:
+        return None, (None, None)
+    block = obj(body[block_name], block_name)
+    programmes: list[dict[str, Any]] = []
+    for programme in as_list(obj(block.get("listeProgrammes"), "listeProgrammes").get("programme")):
+        programme = obj(programme, "programme")
+        if "autorisationEngagement" in programme or "creditPaiement" in programme:
+            ae = _euros(programme.get("autorisationEngagement"), "autorisationEngagement")
+            cp = _euros(programme.get("creditPaiement"), "creditPaiement")
+        else:  # PLFR: opened ("Supplementaire") and cancelled ("Annule", negative) amounts
+            ae = (_euros(programme.get("autorisationEngagementSupplementaire"), "autorisationEngagementSupplementaire")
+                  + _euros(programme.get("autorisationEngagementAnnule"), "autorisationEngagementAnnule"))
+            cp = (_euros(programme.get("creditPaiementSupplementaire"), "creditPaiementSupplementaire")
+                  + _euros(programme.get("creditPaiementAnnule"), "creditPaiementAnnule"))
+        programmes.append({"programme": clean_text(text(programme.get("libelle"))),
+                           "ref": text(programme.get("programmeRef")),
+                           "action": text(programme.get("action")) or "modification", "ae": ae, "cp": cp})
+    if "soldeAE" in block or "soldeCP" in block:
+        balance = (_euros(block.get("soldeAE"), "soldeAE"), _euros(block.get("soldeCP"), "soldeCP"))
+    else:
+        balance = (sum(p["ae"] for p in programmes), sum(p["cp"] for p in programmes))
+    return programmes, balance
+
+
+def format_euros(amount: int, signed: bool = True) -> str:
+    """20000000 → "+ 20 000 000 €", -1 → "- 1 €" (the form the commitment stage reads)."""
+    sign = ("+ " if amount > 0 else "- " if amount < 0 else "") if signed else ""
+    return f"{sign}{abs(amount):,} €".replace(",", " ")
+
+
+def credit_text(mission: str, programmes: list[dict[str, Any]], balance: tuple[int | None, int | None]) -> str:
+    """The French text of a credit amendment: the mission, each programme that moves (or
+    is created or deleted) with its amounts, then the balance."""
+    head = f"Mission « {mission} » : modification des crédits." if mission else "Modification des crédits."
+    lines = [head]
+    for p in programmes:
+        if not (p["ae"] or p["cp"]) and p["action"] == "modification":
+            continue
+        action = "" if p["action"] == "modification" else f" ({p['action']})"
+        lines.append(f"Programme « {p['programme']} »{action} : autorisations d'engagement {format_euros(p['ae'])}, "
+                     f"crédits de paiement {format_euros(p['cp'])}.")
+    if len(lines) == 1:
+        lines.append("Aucun programme ne change de montant.")
+    ae, cp = balance
+    if ae is not None or cp is not None:
+        lines.append(f"Solde : autorisations d'engagement {format_euros(ae or 0)}, "
+                     f"crédits de paiement {format_euros(cp or 0)}.")
+    return "\n".join(lines)
+
+
     kind = next((k for k in ("acteur", "organe", "mandat") if k in data), None)
     if kind is None:
         raise BadRecord(default_uid, "ni acteur, ni organe, ni mandat")
@@ -507,6 +638,89 @@ def parse_sitting(data: bytes, default_uid: str = "?") -> dict[str, Any]:
         raise BadRecord(uid, "métadonnées absentes")
     try:
         started = instant_of(meta.findtext(f"{_NS}dateSeance"))
+# ------------------------------------------------------------------ AN agenda (réunions)
+# Three réunion types seen over 4,601 real records: "seance_type" (plenary sittings, with
+# `pointsODJ` and `identifiants`), "reunionCommission_type" (committees, with
+# `convocationODJ`/`resumeODJ` items: a string or a list) and "reunionInitParlementaire_type".
+AGENDA_KINDS = {"seance_type": "seance", "reunionCommission_type": "commission",
+                "reunionInitParlementaire_type": "initiative"}
+
+
+def agenda_url(uid: str) -> str:
+    """The per-item open-data page of a réunion (the public agenda page pattern was not seen)."""
+    return f"{AN_SITE}/dyn/opendata/{uid}.html"
+
+
+def parse_reunion(data: Any, source: str, default_uid: str = "?",
+                  follow: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
+    """An AN agenda JSON object ({"reunion": …}) → a flat record (the fields of
+    `AgendaItem`). `follow`: dossier or text uids whose meetings are marked `followed`."""
+    if not isinstance(data, dict) or not isinstance(data.get("reunion"), dict):
+        raise BadRecord(default_uid, "objet « reunion » absent")
+    r = data["reunion"]
+    uid = text(r.get("uid")) or default_uid
+    try:
+        return _reunion_record(r, uid, source, follow)
+    except BadRecord as exc:
+        raise BadRecord(uid, exc.cause) from None
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise BadRecord(uid, f"forme inattendue ({exc})") from None
+
+
+def _agenda_point(point: Any) -> dict[str, Any]:
+    point = obj(point, "pointODJ")
+    dossiers = [text(d) for d in as_list(obj(point.get("dossiersLegislatifsRefs"), "dossiersLegislatifsRefs").get("dossierRef"))]
+    texts = [text(t) for t in as_list(obj(point.get("textesAssocies"), "textesAssocies").get("texteAssocie"))
+             if not isinstance(t, dict) or "#text" in t]
+    return {"uid": text(point.get("uid")), "subject": clean_text(text(point.get("objet"))),
+            "type": text(point.get("typePointODJ")), "state": text(obj(point.get("cycleDeVie"), "cycleDeVie").get("etat")),
+            "dossiers": [d for d in dossiers if d], "texts": [t for t in texts if t]}
+
+
+def _reunion_record(r: dict[str, Any], uid: str, source: str, follow: frozenset[str] | set[str]) -> dict[str, Any]:
+    kind = AGENDA_KINDS.get(text(r.get("@xsi:type")) or "", "autre")
+    start = instant_of(r.get("timeStampDebut"))
+    if start is None:
+        raise BadRecord(uid, "date de début absente (timeStampDebut)")
+    odj = obj(r.get("ODJ"), "ODJ")
+    points = [_agenda_point(p) for p in as_list(obj(odj.get("pointsODJ"), "pointsODJ").get("pointODJ"))]
+    agenda = [clean_text(text(i)) for i in as_list(obj(odj.get("convocationODJ"), "convocationODJ").get("item"))]
+    if not agenda:
+        agenda = [clean_text(text(i)) for i in as_list(obj(odj.get("resumeODJ"), "resumeODJ").get("item"))]
+    agenda = [i for i in agenda if i] or [p["subject"] for p in points if p["subject"]]
+    dossiers = sorted({d for p in points for d in p["dossiers"] + p["texts"]})
+    ident = obj(r.get("identifiants"), "identifiants")
+    place = obj(r.get("lieu"), "lieu")
+    life = obj(r.get("cycleDeVie"), "cycleDeVie")
+    local_day = parse_day(text(ident.get("DateSeance"))) or _paris_day(start)
+    sitting = clean_text(text(ident.get("quantieme")))
+    label = {"seance": "Séance publique", "commission": "Réunion de commission",
+             "initiative": "Réunion"}.get(kind, "Réunion")
+    when = date_label(local_day) + (f" ({sitting.lower()} séance)" if sitting else "")
+    head = agenda[0] if agenda else ""
+    return {
+        "uid": uid, "source": source, "url": agenda_url(uid), "kind": kind,
+        "title": f"{label} du {when}" + (f" — {head[:160]}" if head else ""),
+        "start": start, "end": instant_of(r.get("timeStampFin")), "day": local_day,
+        "state": text(life.get("etat")), "organe_id": text(r.get("organeReuniRef")),
+        "place": clean_text(text(place.get("libelleLong"))) or None,
+        "session": text(r.get("sessionRef")), "report_ref": text(r.get("compteRenduRef")),
+        "agenda": agenda, "points": points, "dossiers": dossiers,
+        "followed": bool(follow and (set(dossiers) & set(follow))),
+    }
+
+
+def _paris_day(moment: datetime) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Europe/Paris")).date().isoformat()
+
+
+def date_label(day: str) -> str:
+    """"2025-11-17" → "17/11/2025"."""
+    return f"{day[8:10]}/{day[5:7]}/{day[:4]}"
+
+
     except ValueError as exc:
         raise BadRecord(uid, str(exc)) from None
     legislature = (meta.findtext(f"{_NS}legislature") or "").strip()

@@ -137,6 +137,8 @@ class Amendment(_Item):
     prefix: str | None = None
     bill_ref: str | None = None
     bill_number: str = ""
+    bill_part: str | None = None
+    commission_text: bool = False
     article: str = ""
     author_type: str | None = None
     author_id: str | None = None
@@ -153,16 +155,26 @@ class Amendment(_Item):
     sub_state: str | None = None
     dispositif: str = ""
     expose: str = ""
+    notice: str = ""
+    mission: str | None = None
+    credits: list[dict[str, Any]] = field(default_factory=list)
+    balance_ae: int | None = None
+    balance_cp: int | None = None
 
     def documents(self) -> tuple[Document]:
-        """The amendment as one document: dispositif then exposé sommaire."""
-        text = f"{self.dispositif}\n\nExposé sommaire :\n{self.expose}".strip()
+        """The amendment as one document: dispositif (for a budget amendment, its credits)
+        then exposé sommaire; an amendment without them (irrecevable, retiré) has the AN's
+        notice ("cartouche informatif") as its text."""
+        text = f"{self.dispositif}\n\nExposé sommaire :\n{self.expose}".strip() if self.dispositif or self.expose else ""
+        text = "\n\n".join(t for t in (self.notice, text) if t)
         return (Document(
             id=self.uid, source=self.source, url=self.url, kind="amendement", title=self.title,
             text=text, published=parse_instant(self.published or self.filed), guid=self.uid,
             publisher="Assemblée nationale", author=self.first_signatory, access="full",
             extra={"author_id": self.author_id, "group_id": self.group_id, "fate": self.fate,
-                   "state": self.state, "bill": self.bill_ref, "article": self.article, "keep_id": True},
+                   "state": self.state, "bill": self.bill_ref, "article": self.article,
+                   "mission": self.mission, "balance_ae": self.balance_ae, "balance_cp": self.balance_cp,
+                   "keep_id": True},
         ),)
 
 
@@ -201,6 +213,41 @@ class DebatePassage(_Item):
             extra={"sitting": self.sitting_uid, "speaker_id": self.speaker_id, "role": self.role,
                    "point": self.point_title, "syceron_id": self.syceron_id, "keep_id": True},
         ),)
+
+
+@dataclass
+class AgendaItem(_Item):
+    """One AN réunion of the agenda (a sitting or a committee meeting) and its points.
+
+    Not a document: every réunion is kept as an `agenda_items` row (the « À venir » list
+    reads the upcoming ones on the topic or on a followed bill)."""
+
+    item_type = "an_agenda_item"
+    _datetimes = ("start", "end")
+
+    uid: str
+    source: str
+    url: str
+    kind: str
+    title: str
+    start: datetime | None
+    end: datetime | None = None
+    day: str | None = None
+    state: str | None = None
+    organe_id: str | None = None
+    place: str | None = None
+    session: str | None = None
+    report_ref: str | None = None
+    agenda: list[str] = field(default_factory=list)
+    points: list[dict[str, Any]] = field(default_factory=list)
+    dossiers: list[str] = field(default_factory=list)
+    followed: bool = False
+
+    def text(self) -> str:
+        """What the meeting is about: its agenda lines, then the points not already listed."""
+        lines = list(self.agenda)
+        lines += [p["subject"] for p in self.points if p.get("subject") and p["subject"] not in lines]
+        return "\n".join(lines)
 
 
 @dataclass

@@ -1,12 +1,17 @@
-"""an_amendments: daily publication index + per-item JSON (real PLFSS 2025 amendments)."""
+"""an_amendments: daily publication index + per-item JSON (real PLFSS 2025 amendments), and
+every record shape of the real amendments (`real_sample/`, 47 files from 75,704)."""
 
+import json
+from collections import Counter
 from datetime import date, datetime, timezone
 
 import pytest
 
 from conftest import run_veille, write_config
+from conftest import FIXTURES
 from parliament_helpers import response, source_of, store_all
 from spiders.an_amendments import AnAmendmentsSpider
+from spiders.an_parse import BadRecord, amendment_url, parse_amendment
 from spiders.parl_items import Amendment
 
 INDEX = "https://www.assemblee-nationale.fr/dyn/opendata/list-publication/publication_j.csv"
@@ -67,7 +72,8 @@ def test_nil_fate_and_commission_url(spider):
     assert pending.fate is None and pending.fate_date is None and pending.state == "En traitement"
     near_miss = _item(spider, NEAR_MISS)
     assert near_miss.number == "AS1118" and near_miss.fate == "Tombé"
-    assert near_miss.url == f"https://www.assemblee-nationale.fr/dyn/opendata/{NEAR_MISS}.html"
+    # A commission amendment's page: its text, the committee's prefix, its number with the letters.
+    assert near_miss.url == "https://www.assemblee-nationale.fr/dyn/17/amendements/0325/CION-SOC/AS1118"
 
 
 def test_positives_are_stored_and_the_near_miss_is_not(spider, db):
@@ -114,3 +120,107 @@ def test_crawl_on_the_replay(tmp_path, replay):
     assert sorted(r["id"] for r in db.query("SELECT id FROM documents WHERE kind = 'amendement'")) == sorted(POSITIVES)
     run = next(db.query("SELECT * FROM run_sources WHERE source = 'an_amendements'"))
     assert (run["status"], run["items"], run["inserted"]) == ("ok", 5, 4)
+
+
+# ------------------------------------------------------------------ every real shape (issue 16)
+SAMPLE = FIXTURES / "an_amendments" / "real_sample"
+SITE = "https://www.assemblee-nationale.fr/dyn/17/amendements/"
+
+
+def _sample() -> dict[str, Amendment]:
+    return {path.stem: Amendment(**parse_amendment(json.loads(path.read_bytes()), "an_amendements", path.stem))
+            for path in sorted(SAMPLE.glob("*.json"))}
+
+
+def test_real_sample_every_amendment_has_a_bill_number_and_a_public_page():
+    items = _sample()
+    assert len(items) == 47
+    assert all(i.bill_number.isdigit() and len(i.bill_number) == 4 for i in items.values())
+    fallback = [uid for uid, i in items.items() if "/dyn/opendata/" in i.url]
+    # Only the seconde délibération (D2), whose page pattern was not seen, keeps the open-data page.
+    assert fallback == ["AMANR5L17PO838901B1245P0D2N000001"]
+    assert Counter(("BTC" in uid, i.bill_part) for uid, i in items.items()) == {
+        (False, None): 26, (False, "1"): 5, (False, "2"): 11, (True, None): 5}
+    assert Counter(i.prefix for i in items.values()) == {
+        "AN": 10, "CION_LOIS": 7, "CION_FIN": 6, "CION-CEDU": 4, "CION-ECO": 4, "CION-SOC": 4, "CION_AFETR": 3,
+        "CION-DVP": 2, "CION_DEF": 2, "CSVIEECO": 2, "CSCYBER": 2, "CSLOFINAP": 1}
+
+
+@pytest.mark.parametrize("uid, number, page", [
+    ("AMANR5L17PO838901B0324P1D1N000001", "I-1", "0324A/AN/1"),                   # PLF, première partie
+    ("AMANR5L17PO838901B0324P1D1N003508", "I-3508 (2ème Rect)", "0324A/AN/3508"),  # rectified
+    ("AMANR5L17PO838901B0324P2D1N000001", "II-1", "0324C/AN/1"),                  # seconde partie
+    ("AMANR5L17PO59048B0324P2D1N000001", "II-CF1", "0324C/CION_FIN/CF1"),
+    ("AMANR5L17PO59047B0324P1D1N000001", "I-AE1", "0324A/CION_AFETR/AE1"),
+    ("AMANR5L17PO838901BTC1583P0D1N000028", "28 (2ème Rect)", "1583/AN/28"),       # commission text
+    ("AMANR5L17PO838901BTC1245P0D1N000005", "5 (Rect)", "1245/AN/5"),
+    ("AMANR5L17PO420120B0622P0D1N000574", "AS574 (Rect)", "0622/CION-SOC/AS574"),
+    ("AMANR5L17PO866672B1112P0D1N000471", "CS471 (2ème Rect)", "1112/CSCYBER/CS471"),
+])
+def test_real_sample_public_urls(uid, number, page):
+    item = _sample()[uid]
+    assert (item.number, item.url) == (number, SITE + page)
+
+
+def test_plf_credit_amendment_carries_its_programmes_and_amounts():
+    from nlp.quantities import amounts
+
+    item = _sample()["AMANR5L17PO419604B0324P2D1N000001"]
+    assert item.mission == "Culture" and (item.balance_ae, item.balance_cp) == (0, 0)
+    moved = [(c["programme"], c["ae"], c["cp"]) for c in item.credits if c["ae"] or c["cp"]]
+    assert moved == [("Transmission des savoirs et démocratisation de la culture", 500000, 500000),
+                     ("Soutien aux politiques du ministère de la culture", -500000, -500000)]
+    assert len(item.credits) == 4 and item.title == "Amendement n° II-AC1 (ART. 42) au texte n° 324 (seconde partie)"
+    text = item.documents()[0].text
+    assert text.startswith("Mission « Culture » : modification des crédits.\nProgramme « Transmission des savoirs")
+    assert "crédits de paiement - 500 000 €" in text and "Exposé sommaire :" in text
+    assert [a.value for a in amounts(text)][:4] == [500000.0] * 4   # what the commitment stage reads
+
+
+def test_plfr_credit_amendment_with_a_created_programme():
+    item = _sample()["AMANR5L17PO59048B0538P0D1N000021"]
+    created = [c for c in item.credits if c["action"] == "création"]
+    assert created == [{"programme": "Nationalisation d'ATOS", "ref": created[0]["ref"], "action": "création",
+                        "ae": 500000000, "cp": 500000000}]
+    assert "Programme « Nationalisation d'ATOS » (création) : autorisations d'engagement + 500 000 000 €" in item.dispositif
+    credit_items = [i for i in _sample().values() if i.credits]
+    assert len(credit_items) == 8 and all(i.mission and i.balance_ae is not None for i in credit_items)
+
+
+def test_irrecevable_and_contentless_amendments_keep_the_notice():
+    items = _sample()
+    irrecevable = items["AMANR5L17PO420120B0104P0D1N000012"]
+    assert irrecevable.dispositif == "" and irrecevable.documents()[0].text == (
+        "Cet amendement a été déclaré irrecevable au titre de l’article 40 de la Constitution.")
+    assert items["AMANR5L17PO419610B1959P0D1N000019"].url == SITE + "1959/CION-ECO/CE19"  # contenuAuteur absent
+
+
+def test_group_suffix_is_not_repeated_and_cosigners_of_every_form():
+    items = _sample()
+    assert items["AMANR5L17PO838901BTC0697P0D1N000001"].signatories == (
+        "M. Muller et les membres du groupe Rassemblement National")
+    assert Counter(len(i.cosigners) > 1 for i in items.values())[True] >= 1
+    assert items["AMANR5L17PO59051B1105P0D1N000015"].cosigners and all(
+        isinstance(c, str) for i in items.values() for c in i.cosigners)
+
+
+def test_seconde_deliberation_and_unknown_forms():
+    d2 = _sample()["AMANR5L17PO838901B1245P0D2N000001"]
+    assert d2.title == "Amendement n° 1 (ART. 5) au texte n° 1245 (seconde délibération)"
+    assert amendment_url("AMANR5L17PO838901B0325P0D1N001855", "17", "AN", "1855 (3ème Rect)") == SITE + "0325/AN/1855"
+    assert amendment_url("AMANR5L17PO838901B0325P0D1N001855", "17", "AN", "n° 1855 bis").endswith("/dyn/opendata/AMANR5L17PO838901B0325P0D1N001855.html")
+    with pytest.raises(BadRecord) as bad:
+        parse_amendment({"amendement": {"uid": "AMANR5L17X"}}, "s")
+    assert bad.value.uid == "AMANR5L17X" and "uid" in bad.value.cause
+    broken = json.loads((SAMPLE / "AMANR5L17PO419604B0324P2D1N000001.json").read_bytes())
+    broken["amendement"]["corps"]["contenuAuteur"]["dispositifAmdtCreditPLF"]["soldeAE"] = "beaucoup"
+    with pytest.raises(BadRecord) as bad:
+        parse_amendment(broken, "s")
+    assert bad.value.uid == "AMANR5L17PO419604B0324P2D1N000001" and "soldeAE" in bad.value.cause
+
+
+def test_new_columns_are_stored(spider, db):
+    store_all(db, [_item(spider, DAVI)])
+    row = db["amendments"].get(DAVI)
+    assert (row["bill_part"], row["commission_text"], row["mission"], row["credits"], row["balance_ae"]) == (
+        None, 0, None, "[]", None)
