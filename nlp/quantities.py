@@ -67,7 +67,7 @@ def _to_float(num: str) -> float:
 
 def _word_amounts(text: str, folded: str) -> list[Amount]:
     """"trois millions d'euros", "un milliard d'euros": numbers in words (read with text2num)."""
-    from text_to_num import text2num  # type: ignore[import-untyped]
+    from text_to_num import text2num
 
     found = []
     for match in _WORD_AMOUNT.finditer(folded):
