@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from spiders.dates import DAY, INSTANT, MONTH, PARIS, PRECISIONS, infer_precision, to_paris
 
@@ -134,6 +136,12 @@ def french_month(value: date | datetime | str | None) -> str:
         return f"{MONTHS[int(month) - 1]} {year}"
     except (ValueError, IndexError):
         return str(value or "")
+
+
+def source_verification_label(options: Mapping[str, Any]) -> str:
+    """« non vérifiée » for a source whose page or selectors were not checked against a copy
+    of the real page (`verified = false` in its [[sources]] entry); "" otherwise."""
+    return "non vérifiée" if options.get("verified") is False else ""
 
 
 def sql_paris_day(value: str | None) -> str | None:

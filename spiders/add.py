@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from spiders.articles import charset_of, decode_html, extract_article
-from spiders.dates import parse_date
+from spiders.dates import INSTANT, SourceDate, read_date
 from spiders.items import Document
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -57,15 +57,16 @@ def build_document(location: str, body: bytes, content_type: str, url: str, *, t
     if not text.strip():
         raise AddError(f"{location} : aucun texte lisible")
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    date = parse_date(published) if published else datetime.now(timezone.utc)
-    if published and date is None:
+    date = read_date(published) if published else SourceDate(datetime.now(timezone.utc), INSTANT)
+    if date is None:
         raise AddError(f"--published {published!r} : date illisible (attendu AAAA-MM-JJ)")
     return Document(
         source=source,
         kind=kind,
         url=url,
         title=title or found_title or first_line[:200] or Path(location).name,
-        published=date,
+        published=date.moment,
+        published_precision=date.precision,  # --published 2026-03-03 is the day 3 March, not a time
         text=text,
         access="full",
         id=f"{kind}-{hashlib.sha1(body).hexdigest()[:16]}",

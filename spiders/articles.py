@@ -151,9 +151,10 @@ def extract_article(body: bytes, url: str, content_type: str = "", status: int =
         "canonical_url": (result.url if result else "") or "",
         "notes": notes,
     }
-    javascript = needs_javascript(page, visible, url, meta["canonical_url"])
+    javascript = needs_javascript(page, visible, url, meta["canonical_url"], meta["title"])
     if javascript:
-        return Article("teaser", problem=f"{JS_PROBLEM} ({javascript})", **{**meta, "canonical_url": ""})
+        meta["canonical_url"] = ""  # the root a template points at names no article
+        return Article("teaser", problem=f"{JS_PROBLEM} ({javascript})", **meta)
     if _is_paywalled(page, folded_page):
         teaser = _strip_lines(text, PAYWALL_PHRASES + CONSENT_PHRASES + SUBSCRIBE_PHRASES)
         return Article("paywall", text=teaser, problem="article réservé aux abonnés : seul le début est lu", **meta)
@@ -389,16 +390,17 @@ def _json_nodes(data):
             yield from _json_nodes(value)
 
 
-def needs_javascript(page: str, visible: str, url: str, canonical: str) -> str:
+def needs_javascript(page: str, visible: str, url: str, canonical: str, found_title: str = "") -> str:
     """Why a page is only a template that JavaScript fills ("" when it is not): template
     placeholders in its title or text, a CMS editor's title, or a canonical URL that is the
     site's root while the page is not."""
     match = re.search(r"<title[^>]*>(.*?)</title>", page, re.S | re.I)
     title = html.unescape(match.group(1)).strip() if match else ""
+    for shown in (found_title.strip(), title):
+        if fold(shown) in JS_TITLES:
+            return f"titre « {shown} »"
     if "{{" in title and "}}" in title:
         return f"titre « {title[:60]} »"
-    if fold(title) in JS_TITLES:
-        return f"titre « {title} »"
     placeholders = _TEMPLATE.findall(visible)
     if len(placeholders) >= 2:
         return f"{len(placeholders)} gabarits non remplis, dont « {placeholders[0][:60]} »"

@@ -161,7 +161,8 @@ def _read_syceron(text: str) -> SourceDate | None:
     match = _SYCERON.match(text)
     if not match:
         return None
-    return _moment(datetime(*(int(g) for g in match.groups())))  # type: ignore[misc]
+    year, month, day, hour, minute, second = (int(g) for g in match.groups())
+    return _moment(datetime(year, month, day, hour, minute, second))
 
 
 def _read_textual(text: str) -> SourceDate | None:
@@ -185,7 +186,7 @@ def _read_textual(text: str) -> SourceDate | None:
         offset = _offset(zone)
         if offset is False:
             return None
-        return _moment(local if offset is None else local.replace(tzinfo=offset))
+        return _moment(local.replace(tzinfo=offset) if isinstance(offset, timezone) else local)
     match = _MONTH_YEAR.match(text)
     if match:
         month = MONTHS.get(match["month"].lower().rstrip("."))

@@ -16,6 +16,7 @@ the source's health counts it (a warning).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Iterator
 
 import feedparser
