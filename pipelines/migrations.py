@@ -204,3 +204,17 @@ def _parliament_depth(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="012_run_process")
 def _run_process(db: sqlite_utils.Database) -> None:
     schema_ops.add_run_process(db)
+
+
+# ------------------------------------------------------------------ alerts and name search (050–059)
+from pipelines import schema_alerts  # noqa: E402  (appended section: alerts and the actor-name index)
+
+
+@MIGRATIONS(name="050_alerts")
+def _alerts(db: sqlite_utils.Database) -> None:
+    schema_alerts.create_alerts(db)
+
+
+@MIGRATIONS(name="051_actor_search")
+def _actor_search(db: sqlite_utils.Database) -> None:
+    schema_alerts.create_actor_search(db)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from datasette import hookimpl
 
 from pipelines.queries import load_queries
@@ -10,6 +12,7 @@ from pipelines.site_chart import weekly_chart_svg
 from pipelines.site_data import named_rows, site_database, table_names
 
 CHART_WEEKS = 26
+EARLIEST = "1900-01-01"
 
 
 async def home_context(datasette) -> dict:
@@ -21,13 +24,23 @@ async def home_context(datasette) -> dict:
     if "documents" not in tables:
         return {"veille_ready": False}
     chart_rows = await named_rows(db, "mentions_par_semaine", tables, depuis="")
-    if not chart_rows:  # no recent document: chart the last weeks that have some
-        chart_rows = await named_rows(db, "mentions_par_semaine", tables, depuis="0000")
-        weeks = sorted({r["semaine"] for r in chart_rows})[-CHART_WEEKS:]
-        chart_rows = [r for r in chart_rows if r["semaine"] in weeks]
+    last = None
+    if chart_rows:  # the last 26 weeks, up to this one
+        last = date.today().isoformat()
+    else:  # no recent document: the 26 weeks ending with the last week that has some
+        chart_rows = await named_rows(db, "mentions_par_semaine", tables, depuis=EARLIEST)
+        weeks = sorted({r["semaine"] for r in chart_rows if r["semaine"]})
+        if weeks:
+            start = (date.fromisoformat(weeks[-1]) - timedelta(weeks=CHART_WEEKS - 1)).isoformat()
+            chart_rows = [r for r in chart_rows if r["semaine"] and r["semaine"] >= start]
+    first = None
+    if chart_rows:
+        end = date.fromisoformat(last or max(r["semaine"] for r in chart_rows if r["semaine"]))
+        first = (end - timedelta(days=end.weekday(), weeks=CHART_WEEKS - 1)).isoformat()
+        chart_rows = [r for r in chart_rows if r["semaine"] and r["semaine"] >= first]
     counts = (await named_rows(db, "accueil_chiffres", tables))[0]
     latest = await named_rows(db, "derniers_documents", tables)
-    return {"veille_ready": True, "veille_chart": weekly_chart_svg(chart_rows),
+    return {"veille_ready": True, "veille_chart": weekly_chart_svg(chart_rows, first=first, last=last),
             "veille_counts": counts, "veille_latest": latest, "veille_queries": load_queries()}
 
 
