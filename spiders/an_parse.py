@@ -345,16 +345,30 @@ def _question_record(q: dict[str, Any], uid: str, source: str) -> dict[str, Any]
         "closure_code": code, "closure_label": label,
         "closure_date": day_of(closure.get("dateCloture")),
         "reminder_of": None, "reminders": len(reminders),
-        "title": question_title(kind, number, analyses, indexation),
+        "title": question_title(kind, number, analyses, indexation, question_text or answer_text),
     }
 
 
-def question_title(kind: str, number: str, analyses: list[str], indexation: dict[str, Any] | None = None) -> str:
-    """"Question écrite n° 5268 : Révision de la terminologie…"."""
+def question_title(kind: str, number: str, analyses: list[str], indexation: dict[str, Any] | None = None,
+                   body: str = "") -> str:
+    """"Question écrite n° 5268 : Révision de la terminologie…"; a question without
+    indexation (no analyse, no rubrique) is titled from the start of its text."""
     label = QUESTION_KINDS.get(kind, f"question {kind}")
-    subject = " ; ".join(analyses) or clean_text(text((indexation or {}).get("rubrique")))
+    subject = " ; ".join(analyses) or clean_text(text((indexation or {}).get("rubrique"))) or text_subject(body)
     head = f"{label[0].upper()}{label[1:]} n° {number}"
     return f"{head} : {subject}" if subject else head
+
+
+# A sentence ends at ".", "!" or "?" and a space, not after "M.", "MM.", "Mme.", "Dr.", "St.".
+_SENTENCE_END = re.compile(r"(?<!\bM\.)(?<!\bMM\.)(?<!\bMme\.)(?<!\bDr\.)(?<!\bSt\.)(?<=[.!?])\s+")
+
+
+def text_subject(body: str, limit: int = 100) -> str:
+    """The first sentence of a text, cut at a word boundary after `limit` characters ("…")."""
+    first = _SENTENCE_END.split(clean_text(body).strip(), maxsplit=1)[0].strip() if body else ""
+    if len(first) <= limit:
+        return first.rstrip(".")
+    return first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 # ------------------------------------------------------------------ AN amendments
@@ -368,6 +382,8 @@ def parse_amendment(data: Any, source: str, default_uid: str = "?") -> dict[str,
     uid = text(a.get("uid")) or default_uid
     try:
         return _amendment_record(a, uid, source)
+    except BadRecord as exc:
+        raise BadRecord(uid, exc.cause) from None
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise BadRecord(uid, f"forme inattendue ({exc})") from None
 
@@ -387,13 +403,22 @@ def _amendment_record(a: dict[str, Any], uid: str, source: str) -> dict[str, Any
     life = obj(a.get("cycleDeVie"), "cycleDeVie")
     states = obj(life.get("etatDesTraitements"), "etatDesTraitements")
     label = clean_text(text(signatories.get("libelle")))
+    suffix = clean_text(text(signatories.get("suffixe")))
     bill = text(a.get("texteLegislatifRef"))
     parts = amendment_uid_parts(uid)
     if parts is None:
         raise BadRecord(uid, "uid d'amendement de forme inconnue (champ uid)")
     article = clean_text(text(division.get("articleDesignationCourte")))
+    mission = clean_text(text(obj(pointer.get("missionVisee"), "missionVisee").get("libelleMission")))
+    credits, balance = _credits(body)
     dispositif = clean_text(text(body.get("dispositif")))
+    if credits is not None:
+        dispositif = "\n".join(p for p in (credit_text(mission, credits, balance), dispositif) if p)
     expose = clean_text(text(body.get("exposeSommaire")))
+    bill_number = parts["bill"]
+    budget_part = {"1": "première partie", "2": "seconde partie"}.get(parts["part"], "")
+    if parts["deliberation"] not in ("", "1"):
+        budget_part = ", ".join(p for p in (budget_part, "seconde délibération") if p)
     return {
         "uid": uid, "source": source, "legislature": legislature, "number": number,
         "examining_organe": f"PO{parts['organe']}", "prefix": prefix,
@@ -406,12 +431,13 @@ def _amendment_record(a: dict[str, Any], uid: str, source: str) -> dict[str, Any
         "signatories": f"{label} {suffix}" if suffix and suffix not in label else label,
         "first_signatory": label.split(",")[0].strip() if label else "",
         "filed": day_of(life.get("dateDepot")), "published": day_of(life.get("datePublication")),
-    except BadRecord as exc:
-        raise BadRecord(uid, exc.cause) from None
         "fate": text(life.get("sort")), "fate_date": instant_of(life.get("dateSort")),
         "state": text(obj(states.get("etat"), "etat").get("libelle")),
         "sub_state": text(obj(states.get("sousEtat"), "sousEtat").get("libelle")),
         "dispositif": dispositif, "expose": expose,
+        "notice": clean_text(text(corps.get("cartoucheInformatif"))),
+        "mission": mission or None, "credits": credits or [],
+        "balance_ae": balance[0], "balance_cp": balance[1],
         "url": amendment_url(uid, legislature, prefix, number),
         "title": f"Amendement n° {number}" + (f" ({article})" if article else "")
                  + (f" au texte n° {int(bill_number)}" if bill_number else "")
@@ -419,51 +445,6 @@ def _amendment_record(a: dict[str, Any], uid: str, source: str) -> dict[str, Any
     }
 
 
-_INDEX_LINE = re.compile(r"/(?P<uid>AMAN[A-Z0-9]+)\.(?:xml|json)\b")
-
-
-def publication_index_uids(body: str) -> list[str]:
-    """Amendment uids listed in a daily publication index (`timestamp;url` lines, no
-    header), in order, without duplicates."""
-    seen: dict[str, None] = {}
-    suffix = clean_text(text(signatories.get("suffixe")))
-    for line in body.splitlines():
-        _, _, url = line.strip().partition(";")
-        match = _INDEX_LINE.search(url)
-        if match:
-    mission = clean_text(text(obj(pointer.get("missionVisee"), "missionVisee").get("libelleMission")))
-    credits, balance = _credits(body)
-            seen.setdefault(match["uid"], None)
-    if credits is not None:
-        dispositif = "\n".join(p for p in (credit_text(mission, credits, balance), dispositif) if p)
-    return list(seen)
-    bill_number = parts["bill"]
-    budget_part = {"1": "première partie", "2": "seconde partie"}.get(parts["part"], "")
-    if parts["deliberation"] not in ("", "1"):
-        budget_part = ", ".join(p for p in (budget_part, "seconde délibération") if p)
-
-
-# ------------------------------------------------------------------ AN acteurs / organes / mandats
-# The one reader of AN reference JSON: the spider, the gazetteer generation and `veille
-# evaluate` all go through `parse_reference`. Its records are the rows of these tables.
-REFERENCE_TABLES = {"actor": "actors", "organe": "organes", "mandate": "mandates"}
-
-
-def parse_reference(data: Any, default_uid: str = "?") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Records ("actor" | "organe" | "mandate", record) of one AMO JSON object: a split
-    file ({"acteur"}, {"organe"} or {"mandat"}) or a whole export ({"export": ...})."""
-    if not isinstance(data, dict):
-        raise BadRecord(default_uid, "objet JSON attendu")
-    if "export" in data:
-        "notice": clean_text(text(corps.get("cartoucheInformatif"))),
-        "mission": mission or None, "credits": credits or [],
-        "balance_ae": balance[0], "balance_cp": balance[1],
-        export = obj(data["export"], "export")
-        for organe in as_list(obj(export.get("organes"), "organes").get("organe")):
-            yield from parse_reference({"organe": organe}, default_uid)
-        for acteur in as_list(obj(export.get("acteurs"), "acteurs").get("acteur")):
-            yield from parse_reference({"acteur": acteur}, default_uid)
-        return
 # ------------------------------------------------------------------ budget (PLF/PLFR) credit amendments
 _CREDIT_BLOCKS = ("dispositifAmdtCreditPLF", "dispositifAmdtCreditPLFR")
 
@@ -535,6 +516,39 @@ def credit_text(mission: str, programmes: list[dict[str, Any]], balance: tuple[i
     return "\n".join(lines)
 
 
+_INDEX_LINE = re.compile(r"/(?P<uid>AMAN[A-Z0-9]+)\.(?:xml|json)\b")
+
+
+def publication_index_uids(body: str) -> list[str]:
+    """Amendment uids listed in a daily publication index (`timestamp;url` lines, no
+    header), in order, without duplicates."""
+    seen: dict[str, None] = {}
+    for line in body.splitlines():
+        _, _, url = line.strip().partition(";")
+        match = _INDEX_LINE.search(url)
+        if match:
+            seen.setdefault(match["uid"], None)
+    return list(seen)
+
+
+# ------------------------------------------------------------------ AN acteurs / organes / mandats
+# The one reader of AN reference JSON: the spider, the gazetteer generation and `veille
+# evaluate` all go through `parse_reference`. Its records are the rows of these tables.
+REFERENCE_TABLES = {"actor": "actors", "organe": "organes", "mandate": "mandates"}
+
+
+def parse_reference(data: Any, default_uid: str = "?") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Records ("actor" | "organe" | "mandate", record) of one AMO JSON object: a split
+    file ({"acteur"}, {"organe"} or {"mandat"}) or a whole export ({"export": ...})."""
+    if not isinstance(data, dict):
+        raise BadRecord(default_uid, "objet JSON attendu")
+    if "export" in data:
+        export = obj(data["export"], "export")
+        for organe in as_list(obj(export.get("organes"), "organes").get("organe")):
+            yield from parse_reference({"organe": organe}, default_uid)
+        for acteur in as_list(obj(export.get("acteurs"), "acteurs").get("acteur")):
+            yield from parse_reference({"acteur": acteur}, default_uid)
+        return
     kind = next((k for k in ("acteur", "organe", "mandat") if k in data), None)
     if kind is None:
         raise BadRecord(default_uid, "ni acteur, ni organe, ni mandat")
@@ -605,39 +619,6 @@ def _mandate_record(m: dict[str, Any], actor_id: str | None) -> dict[str, Any]:
     }
 
 
-# ------------------------------------------------------------------ Syceron comptes rendus
-_NS = "{http://schemas.assemblee-nationale.fr/referentiel}"
-
-
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
-
-def _xml_text(element: etree._Element | None) -> str:
-    """Plain text of an element: <br/> as line breaks, italics kept as text."""
-    if element is None:
-        return ""
-    raw = etree.tostring(element, encoding="unicode", method="xml")
-    return clean_text(raw)
-
-
-def parse_sitting(data: bytes, default_uid: str = "?") -> dict[str, Any]:
-    """A Syceron compte rendu → {uid, legislature, date, day_label, passages: [...]}.
-
-    Each passage is one `paragraphe` with its speaker (acteur id, name, quality), debate
-    role, point title (top-level point, then sub-point) and text."""
-    try:
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
-    except etree.XMLSyntaxError as exc:
-        raise BadRecord(default_uid, f"XML invalide ({exc})") from None
-    if _local(root) != "compteRendu":
-        raise BadRecord(default_uid, f"racine <{_local(root)}> au lieu de <compteRendu>")
-    uid = (root.findtext(f"{_NS}uid") or default_uid).strip()
-    meta = root.find(f"{_NS}metadonnees")
-    if meta is None:
-        raise BadRecord(uid, "métadonnées absentes")
-    try:
-        started = instant_of(meta.findtext(f"{_NS}dateSeance"))
 # ------------------------------------------------------------------ AN agenda (réunions)
 # Three réunion types seen over 4,601 real records: "seance_type" (plenary sittings, with
 # `pointsODJ` and `identifiants`), "reunionCommission_type" (committees, with
@@ -721,6 +702,39 @@ def date_label(day: str) -> str:
     return f"{day[8:10]}/{day[5:7]}/{day[:4]}"
 
 
+# ------------------------------------------------------------------ Syceron comptes rendus
+_NS = "{http://schemas.assemblee-nationale.fr/referentiel}"
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _xml_text(element: etree._Element | None) -> str:
+    """Plain text of an element: <br/> as line breaks, italics kept as text."""
+    if element is None:
+        return ""
+    raw = etree.tostring(element, encoding="unicode", method="xml")
+    return clean_text(raw)
+
+
+def parse_sitting(data: bytes, default_uid: str = "?") -> dict[str, Any]:
+    """A Syceron compte rendu → {uid, legislature, date, day_label, passages: [...]}.
+
+    Each passage is one `paragraphe` with its speaker (acteur id, name, quality), debate
+    role, point title (top-level point, then sub-point) and text."""
+    try:
+        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError as exc:
+        raise BadRecord(default_uid, f"XML invalide ({exc})") from None
+    if _local(root) != "compteRendu":
+        raise BadRecord(default_uid, f"racine <{_local(root)}> au lieu de <compteRendu>")
+    uid = (root.findtext(f"{_NS}uid") or default_uid).strip()
+    meta = root.find(f"{_NS}metadonnees")
+    if meta is None:
+        raise BadRecord(uid, "métadonnées absentes")
+    try:
+        started = instant_of(meta.findtext(f"{_NS}dateSeance"))
     except ValueError as exc:
         raise BadRecord(uid, str(exc)) from None
     legislature = (meta.findtext(f"{_NS}legislature") or "").strip()

@@ -171,3 +171,18 @@ def test_crawl_on_the_replay(tmp_path, replay):
     row = next(db.query("SELECT * FROM question_lifecycle WHERE id = 'QANR5L17QE5268'"))
     assert row["status"] == "answered" and row["days_waiting"] == 70 and row["answer_date"] == "2025-06-03"
     assert db["documents"].count == 0  # not about the topic: metadata only
+
+
+def test_question_without_indexation_is_titled_from_its_text():
+    import json as _json
+
+    from conftest import FIXTURES
+    from spiders.an_parse import parse_an_question
+
+    data = _json.loads((FIXTURES / "an_questions" / "QANR5L17QE5268.json").read_bytes())
+    for empty in (None, {"@xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance", "@xsi:nil": "true"}):
+        data["question"]["indexationAN"] = empty  # the real record without its indexation
+        record = parse_an_question(data, "an_questions_ecrites")
+        assert record["analyses"] == [] and record["rubrique"] is None
+        assert record["title"] == ("Question écrite n° 5268 : Mme Olivia Grégoire interroge M. le ministre de "
+                                   "l'économie, des finances et de la souveraineté…")
