@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -12,6 +14,7 @@ from spiders.loader import IsolatingSpiderLoader as SpiderLoader
 from pipelines import db as database
 from pipelines.config import Config
 from pipelines.crawl_steps import regroup
+from pipelines.nightly import NightlyLock
 
 
 def scrapy_settings(config: Config, run_id: str = "", replay: str = "", timeout: float | None = None,
@@ -53,10 +56,44 @@ def unserved_sources(config: Config, settings: Settings) -> list[str]:
     return [f"{s.name} (kind {s.kind!r})" for s in config.enabled_sources() if s.kind not in kinds]
 
 
+def check_options(config: Config, replay: str = "", sources: list[str] | None = None,
+                  timeout: float | None = None) -> None:
+    """Refuse, in one French line (ValueError), a `--replay` that is not an http(s) URL, a
+    `--timeout` that is not a positive number and `--source` names the config does not know."""
+    if replay:
+        parts = urlsplit(replay)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"--replay : URL http(s) attendue (par exemple http://127.0.0.1:8765), pas {replay!r}")
+    if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
+        raise ValueError(f"--timeout : nombre de secondes strictement positif attendu, pas {timeout:g}")
+    known = {s.name for s in config.sources}
+    unknown = sorted(set(sources or ()) - known)
+    if unknown:
+        raise ValueError(f"--source : source inconnue {', '.join(unknown)} (voir « veille sources »)")
+    disabled = sorted(s.name for s in config.sources if s.name in set(sources or ()) and not s.enabled)
+    if disabled:
+        raise ValueError(f"--source : source désactivée dans la configuration : {', '.join(disabled)}")
+
+
+def crawl_lock(config: Config) -> NightlyLock:
+    """The lock that keeps one crawl at a time per data folder (its HTTP cache and its
+    database): `crawl.lock` beside the database."""
+    return NightlyLock(config.database.parent / "crawl.lock",
+                       busy=f"une autre collecte est déjà en cours dans {config.database.parent}")
+
+
 def run_crawl(config: Config, replay: str = "", spiders: list[str] | None = None,
               sources: list[str] | None = None, timeout: float | None = None) -> dict:
     """Crawl, store and record one run; return the `runs` row (status "failed" when a
-    source failed)."""
+    source failed). Raise `LockBusy` when another crawl of the same data folder runs."""
+    with crawl_lock(config):
+        return _run_crawl(config, replay, spiders, sources, timeout)
+
+
+def _run_crawl(config: Config, replay: str, spiders: list[str] | None, sources: list[str] | None,
+               timeout: float | None) -> dict:
+    check_options(config, replay, sources, timeout)
+    names = spiders_for(config, scrapy_settings(config, "", replay, timeout), spiders)  # unknown names: ValueError
     db = database.open_db(config.database)
     database.sync_sources(db, config.sources)
     run_id = database.start_run(db, "crawl" + (" (replay)" if replay else ""))
@@ -64,7 +101,7 @@ def run_crawl(config: Config, replay: str = "", spiders: list[str] | None = None
     errors = [f"aucune araignée pour la source {s}" for s in unserved_sources(config, settings)]
     errors += [f"module d'araignée {m} ignoré : {cause}" for m, cause in SpiderLoader.from_settings(settings).broken.items()]
     process = CrawlerProcess(settings)
-    for name in spiders_for(config, settings, spiders):
+    for name in names:
         kwargs = {"sources": ",".join(sources)} if sources else {}
         process.crawl(name, **kwargs)
     process.start()

@@ -17,6 +17,7 @@ from weakref import WeakKeyDictionary
 
 import sqlite_utils
 from scrapy import signals
+from scrapy.exceptions import DropItem
 
 from nlp.topic import TopicMatcher
 from pipelines import db as database
@@ -121,10 +122,24 @@ class StorePipeline:
         spider.previous = crawl_state(context.db, names)
 
     def process_item(self, item):
-        """Store the item and count it for its source."""
-        action = store_item(self.context.db, self.context.matcher, item)
+        """Store the item and count it for its source; an item that cannot be stored fails
+        its source (one line with the exception's type) and is dropped, the crawl goes on."""
+        try:
+            action = store_item(self.context.db, self.context.matcher, item)
+        except Exception as exc:  # noqa: BLE001  (any storage error is the source's failure)
+            self._failed(item, exc)
+            raise DropItem(f"élément de {getattr(item, 'source', '?')} non enregistré : {type(exc).__name__}") from None
         self.context.tally.add(getattr(item, "source", "?"), action)
         return item
+
+    def _failed(self, item, exc: Exception) -> None:
+        spider, name = self.crawler.spider, getattr(item, "source", "?")
+        source = next((s for s in getattr(spider, "sources", []) if s.name == name), None)
+        cause = f"enregistrement impossible ({type(exc).__name__}: {' '.join(str(exc).split())[:140]})"
+        if source is not None and hasattr(spider, "fail"):
+            spider.fail(source, cause)
+        else:
+            logger.error("source %s : %s", name, cause)
 
     def close_spider(self):
         """Write one `run_sources` row per source of the spider; close a run of its own."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,6 +19,7 @@ from typing import Any, Iterable
 import sqlite_utils
 
 from pipelines import migrations
+from pipelines.config import ConfigError
 from pipelines.schema_core import FTS_COLUMNS, FTS_TOKENIZER  # noqa: F401  (public names)
 from pipelines.transaction import write_unit
 
@@ -34,14 +37,44 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at `path`, in WAL mode, fully migrated."""
+class DatabasePathError(ConfigError):
+    """The database path names no usable database (missing, a folder, not SQLite); the
+    message is one French line naming the path."""
+
+
+def check_database_path(path: Path, create: bool = True) -> None:
+    """Raise `DatabasePathError` unless `path` is a SQLite file, or (with `create`) a new
+    file in a folder that exists. A missing folder is a mistyped path, never created here
+    (`veille init` creates the data folder)."""
+    hint = "vérifiez [storage] database ou VEILLE_DB, ou créez-la avec « veille init »"
+    if str(path) in ("", "."):
+        raise DatabasePathError(f"base de données : chemin vide ({hint})")
+    if path.is_dir():
+        raise DatabasePathError(f"base de données {path} : c'est un dossier, pas un fichier SQLite")
+    if path.exists():
+        with open(path, "rb") as handle:
+            start = handle.read(16)
+        if start and start != b"SQLite format 3\x00":
+            raise DatabasePathError(f"base de données {path} : ce fichier n'est pas une base SQLite")
+        return
+    if not create:
+        raise DatabasePathError(f"base de données introuvable : {path} ({hint})")
+    if not path.parent.is_dir():
+        raise DatabasePathError(f"base de données {path} : le dossier {path.parent} n'existe pas ({hint})")
+
+
+def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
+    """Open the database at `path`, in WAL mode, fully migrated; a new one is created
+    only with `create` and in a folder that exists (`DatabasePathError` otherwise)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_database_path(path, create)
     new = not path.exists() or path.stat().st_size == 0
-    db = sqlite_utils.Database(path)
-    # First, so that every later statement waits for a lock held by another process.
-    db.execute("PRAGMA busy_timeout = 10000")
+    try:
+        db = sqlite_utils.Database(path)
+        # First, so that every later statement waits for a lock held by another process.
+        db.execute("PRAGMA busy_timeout = 10000")
+    except sqlite3.Error as exc:
+        raise DatabasePathError(f"base de données {path} : ouverture impossible ({exc})") from None
     if new:
         db.execute("PRAGMA page_size = 8192")
     db.execute("PRAGMA journal_mode = WAL")
@@ -189,11 +222,54 @@ def sync_sources(db: sqlite_utils.Database, sources: Iterable[Any]) -> None:
             )
 
 
+def process_start(pid: int) -> int | None:
+    """When process `pid` started (clock ticks since boot, from /proc); None when there is
+    no such process (or no /proc)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])
+
+
+def _alive(pid: int | None, started: int | None) -> bool:
+    if not pid:
+        return False
+    if Path("/proc/self/stat").exists():
+        return started is not None and process_start(pid) == started
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def mark_interrupted(db: sqlite_utils.Database) -> list[str]:
+    """Mark "interrupted" the runs still "running" whose process is gone (killed, crashed,
+    machine stopped); return their ids. Runs of live processes are left alone."""
+    stale = [row["id"] for row in db.query("SELECT id, pid, pid_start FROM runs WHERE status = 'running'")
+             if not _alive(row["pid"], row["pid_start"])]
+    if stale:
+        with write_unit(db):
+            for run_id in stale:
+                db.execute("UPDATE runs SET status = 'interrupted', finished = coalesce(finished, ?),"
+                           " errors = ? WHERE id = ? AND status = 'running'",
+                           [now_iso(), json.dumps(["interrompue : le processus s'est arrêté avant la fin"],
+                                                  ensure_ascii=False), run_id])
+    return stale
+
+
 def start_run(db: sqlite_utils.Database, command: str, run_id: str | None = None) -> str:
-    """Open a row in `runs` and return its id (a sortable UTC timestamp)."""
+    """Open a row in `runs` (with this process's pid) and return its id (a sortable UTC
+    timestamp). Runs left "running" by a process that is gone are marked "interrupted" first."""
+    mark_interrupted(db)
     run_id = run_id or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    pid = os.getpid()
     with write_unit(db):
-        db.table("runs").upsert({"id": run_id, "command": command, "started": now_iso(), "status": "running"}, pk="id")
+        db.table("runs").upsert({"id": run_id, "command": command, "started": now_iso(), "status": "running",
+                                 "pid": pid, "pid_start": process_start(pid)}, pk="id")
     return run_id
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -37,10 +38,13 @@ class LockBusy(RuntimeError):
 class NightlyLock:
     """An exclusive, non-blocking fcntl lock on a file holding the owner's pid.
 
-    The file is never deleted (deleting a lock file lets a third run lock a new inode)."""
+    The file is never deleted (deleting a lock file lets a third run lock a new inode).
+    The kernel releases it when its process dies, however it dies. `busy` is the French
+    line's subject when another process holds it."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, busy: str = "veille nightly est déjà en cours"):
         self.path = Path(path)
+        self.busy = busy
         self.handle: TextIO | None = None
 
     def __enter__(self) -> "NightlyLock":
@@ -52,7 +56,7 @@ class NightlyLock:
             handle.seek(0)
             owner = handle.read().strip() or "?"
             handle.close()
-            raise LockBusy(f"veille nightly est déjà en cours (pid {owner}, verrou {self.path}) : "
+            raise LockBusy(f"{self.busy} (pid {owner}, verrou {self.path}) : "
                            "cette exécution s'arrête sans rien faire.") from None
         handle.seek(0)
         handle.truncate()
@@ -92,9 +96,39 @@ class NightlyOptions:
     today: date | None = None
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: its own process group (so it can be stopped whole), and
+    killed by the kernel when the nightly process dies, even by SIGKILL (Linux prctl)."""
+    os.setpgid(0, 0)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _veille(config: Config, *args: str, timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run([*VEILLE_CMD, "--config", str(config.path), *args], capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, "VEILLE_CONFIG": str(config.path)})
+    """Run a `veille` command in its own process group; on a timeout (or if this process is
+    stopped) the whole group is killed, so no crawl outlives the night's run."""
+    process = subprocess.Popen([*VEILLE_CMD, "--config", str(config.path), *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, preexec_fn=_die_with_parent,
+                               env={**os.environ, "VEILLE_CONFIG": str(config.path)})
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except BaseException:
+        _kill_group(process)
+        raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.communicate()
 
 
 def _last_line(text: str) -> str:

@@ -20,3 +20,13 @@ def create_nightly(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db.table("digest_sends").create_index(["week"])
+
+
+def add_run_process(db: sqlite_utils.Database) -> None:
+    """Migration 012: the process behind each run (`pid`, and its start time `pid_start` in
+    clock ticks since boot, so a reused pid is not mistaken for it): a run still "running"
+    whose process is gone was killed, and is marked "interrupted" by the next run."""
+    columns = db.table("runs").columns_dict
+    for column, kind in (("pid", int), ("pid_start", int)):
+        if column not in columns:
+            db.table("runs").add_column(column, kind)

@@ -102,13 +102,26 @@ def stable_hash(data: Any) -> str:
 
 
 # ------------------------------------------------------------------ zip archives
+MB = 1024 * 1024
+# No member of the AN or Sénat archives comes near this (a sitting's Syceron XML is a few
+# MB): a bigger one is a zip bomb or a broken file, never read (its declared size is checked,
+# then the bytes really decompressed are counted).
+MAX_MEMBER_BYTES = 16 * MB
+
+
 @dataclass
 class Member:
-    """One archive member: its name, the uid its file name suggests, and its bytes."""
+    """One archive member: its name, the uid its file name suggests, and its bytes.
+
+    A member that could not be read has no bytes and a `problem` (a French line): when
+    `fatal` (too big: a zip bomb), its source fails; otherwise (unreadable data) it is
+    skipped with a warning. Either way the archive is not read in full."""
 
     name: str
     uid: str
     data: bytes
+    problem: str = ""
+    fatal: bool = False
 
 
 def safe_member_name(name: str) -> bool:
@@ -118,12 +131,19 @@ def safe_member_name(name: str) -> bool:
     return ".." not in PurePosixPath(name).parts
 
 
-def iter_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, str]]) -> Iterator[Member]:
+def _too_big(name: str, declared: int, limit: int, counted: int | None = None) -> str:
+    what = f"{counted} octets ou plus une fois décompressé" if counted is not None else f"{declared} octets déclarés"
+    return f"membre {name} trop gros ({what}, limite {limit // MB} Mo) : archive piégée ou endommagée, non lu"
+
+
+def iter_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, str]],
+             max_member_bytes: int = MAX_MEMBER_BYTES) -> Iterator[Member]:
     """Stream the members of an archive held in memory, never writing to disk.
 
-    Raises `zipfile.BadZipFile` when the archive itself is unreadable (truncated...).
-    A bad member (unsafe name, corrupt data) is appended to `skipped` as (uid, cause)
-    and the others go on."""
+    Raises `zipfile.BadZipFile` when the archive itself is unreadable (truncated...). A
+    member with an unsafe name is appended to `skipped` as (uid, cause); a member bigger
+    than `max_member_bytes` (declared, or counted while decompressing) or unreadable is
+    yielded without data, with its `problem`; the others go on."""
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         for info in archive.infolist():
             if info.is_dir():
@@ -134,11 +154,18 @@ def iter_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, st
                 continue
             if not info.filename.lower().endswith(suffixes):
                 continue
+            if info.file_size > max_member_bytes:
+                yield Member(info.filename, uid, b"", _too_big(info.filename, info.file_size, max_member_bytes), True)
+                continue
             try:
                 with archive.open(info) as handle:
-                    data = handle.read()
+                    data = handle.read(max_member_bytes + 1)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-                skipped.append((uid, f"membre illisible dans l'archive ({exc})"))
+                yield Member(info.filename, uid, b"", f"membre illisible dans l'archive ({exc})")
+                continue
+            if len(data) > max_member_bytes:
+                yield Member(info.filename, uid, b"", _too_big(info.filename, info.file_size, max_member_bytes,
+                                                               len(data)), True)
                 continue
             yield Member(info.filename, uid, data)
 
@@ -146,10 +173,12 @@ def iter_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, st
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 
 
-def salvage_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, str]]) -> Iterator[Member]:
+def salvage_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, str]],
+                max_member_bytes: int = MAX_MEMBER_BYTES) -> Iterator[Member]:
     """Read the members of a truncated archive (no central directory) from their local
     headers, in order, until the data runs out; the member cut short is reported in
-    `skipped`. Members written with a data descriptor (sizes after the data) stop it."""
+    `skipped`. Members written with a data descriptor (sizes after the data) stop it.
+    Members bigger than `max_member_bytes` once decompressed are yielded with a problem."""
     offset = 0
     while body[offset:offset + 4] == b"PK\x03\x04" and offset + _LOCAL_HEADER.size <= len(body):
         (_, _, flags, method, _, _, _, size, _, name_len, extra_len) = _LOCAL_HEADER.unpack_from(body, offset)
@@ -172,12 +201,16 @@ def salvage_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str,
         if not name.lower().endswith(suffixes):
             continue
         try:
-            data = zlib.decompress(chunk, -15) if method == 8 else chunk if method == 0 else None
+            data = zlib.decompressobj(-15).decompress(chunk, max_member_bytes + 1) if method == 8 \
+                else chunk if method == 0 else None
         except zlib.error as exc:
-            skipped.append((uid, f"membre illisible dans l'archive ({exc})"))
+            yield Member(name, uid, b"", f"membre illisible dans l'archive ({exc})")
             continue
         if data is None:
-            skipped.append((uid, f"méthode de compression non gérée ({method})"))
+            yield Member(name, uid, b"", f"méthode de compression non gérée ({method})")
+            continue
+        if len(data) > max_member_bytes:
+            yield Member(name, uid, b"", _too_big(name, 0, max_member_bytes, len(data)), True)
             continue
         yield Member(name, uid, data)
 

@@ -70,6 +70,13 @@ class VeilleSpider(scrapy.Spider):
         self.previous = CrawlState()  # replaced by the store step when the crawl opens
 
     @classmethod
+    def update_settings(cls, settings) -> None:
+        """The spider's settings, plus the middleware that turns an unexpected exception in
+        a callback into its source's failure (`SourceFailureMiddleware`)."""
+        super().update_settings(settings)
+        settings.set("SPIDER_MIDDLEWARES", {FAILURE_MIDDLEWARE: 10}, priority="spider")
+
+    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         """The config file is the crawl's VEILLE_CONFIG setting unless `-a config_path=` names one."""
         kwargs.setdefault("config_path", crawler.settings.get("VEILLE_CONFIG") or None)
@@ -105,6 +112,43 @@ class VeilleSpider(scrapy.Spider):
         """Errback: turn a download failure into a one-line cause for its source."""
         source = failure.request.meta["source"]
         self.fail(source, describe_failure(failure, self.settings.getfloat("DOWNLOAD_TIMEOUT")))
+
+
+FAILURE_MIDDLEWARE = "spiders.base.SourceFailureMiddleware"
+
+
+def unexpected_cause(exception: BaseException, where: str = "") -> str:
+    """One French line for an exception nobody expected (its type and its first line)."""
+    message = " ".join(str(exception).split())[:140]
+    detail = f"{type(exception).__name__}: {message}" if message else type(exception).__name__
+    return f"erreur inattendue ({detail})" + (f" en lisant {where[:120]}" if where else "")
+
+
+class SourceFailureMiddleware:
+    """Spider middleware: any exception a callback raises (a RecursionError from a deeply
+    nested JSON, a MemoryError, a bad selector...) becomes the failure of the response's
+    source, in one line with the exception's type. What the callback yielded before is
+    kept; the rest of the crawl goes on. Added to every `VeilleSpider` by `update_settings`."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """The crawler gives the spider."""
+        return cls(crawler)
+
+    def process_spider_exception(self, response, exception):
+        """Charge the exception to the response's source and swallow it (None: not ours)."""
+        spider = getattr(self.crawler, "spider", None)
+        try:
+            source = response.meta.get("source")
+        except AttributeError:  # a response built without a request
+            source = None
+        if not isinstance(spider, VeilleSpider) or not isinstance(source, Source):
+            return None
+        spider.fail(source, unexpected_cause(exception, response.url))
+        return ()
 
 
 def describe_failure(failure, timeout: float) -> str:

@@ -70,6 +70,11 @@ class FeedSpider(ArticleMixin, VeilleSpider):
             name = type(problem).__name__
             if name in _RECOVERABLE:
                 self.fail(source, f"encodage déclaré incorrect, lu en {feed.get('encoding')} ({name})", status="warning")
+            elif feed.entries and "undefined entity" in str(problem):
+                # HTML entities (&nbsp; &eacute;) are not XML, but the lenient parser reads
+                # them right: the entries are fine, the feed only deserves a warning.
+                self.fail(source, f"entités HTML non définies en XML, {len(feed.entries)} entrée(s) lue(s) "
+                                  f"({_short(problem)})", status="warning")
             else:
                 # Broken XML is a failure even when a lenient parse recovered some entries
                 # (those are kept: they were really published).

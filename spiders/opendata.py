@@ -18,8 +18,8 @@ import zipfile
 from typing import Any, Callable, Iterator
 
 from pipelines.config import Source
-from spiders.an_parse import BadRecord, Member, iter_zip, salvage_zip
-from spiders.base import VeilleSpider
+from spiders.an_parse import MAX_MEMBER_BYTES, BadRecord, Member, iter_zip, salvage_zip
+from spiders.base import VeilleSpider, unexpected_cause
 from spiders.parl_items import DatasetVersion
 
 logger = logging.getLogger(__name__)
@@ -27,11 +27,19 @@ MB = 1024 * 1024
 
 
 class OpenDataSpider(VeilleSpider):
-    """Shared plumbing of the AN and Sénat spiders."""
+    """Shared plumbing of the AN and Sénat spiders.
 
-    def __init__(self, *args, **kwargs):
+    `member_max_bytes` caps each member once decompressed (`spiders.an_parse.MAX_MEMBER_BYTES`;
+    `scrapy crawl <spider> -a member_max_mb=N` for one run): memory stays bounded whatever
+    an archive holds."""
+
+    member_max_bytes = MAX_MEMBER_BYTES
+
+    def __init__(self, *args, member_max_mb: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.skipped: dict[str, list[tuple[str, str]]] = {}
+        if member_max_mb:
+            self.member_max_bytes = int(float(member_max_mb) * MB)
 
     def archive_request(self, source: Source, url: str, callback, **meta):
         """A request for a (possibly large) archive: size limit from the source's
@@ -77,13 +85,18 @@ class OpenDataSpider(VeilleSpider):
             self.fail(source, f"pas une archive zip ({len(body)} octets, début {body[:20]!r})")
             return None
         skipped: list[tuple[str, str]] = []
+        limit = self.member_max_bytes
         try:
             zipfile.ZipFile(io.BytesIO(body)).close()
-            members = iter_zip(body, suffixes, skipped)
+            members = iter_zip(body, suffixes, skipped, limit)
         except zipfile.BadZipFile as exc:
             logger.warning("source %s : archive endommagée (%s), lecture membre par membre", source.name, exc)
-            skipped.append((response.url.rsplit("/", 1)[-1], f"archive zip endommagée ({exc}), membres lisibles récupérés"))
-            members = salvage_zip(body, suffixes, skipped)
+            skipped.append((response.url.rsplit("/", 1)[-1], f"archive zip endommagée ({exc}), membres lisibles récupérés,"
+                            " relue à la prochaine collecte"))
+            # Not the whole archive: never recorded as read, so it is read again (and
+            # reported again) until it can be read whole.
+            response.meta["archive_incomplete"] = True
+            members = salvage_zip(body, suffixes, skipped, limit)
         return self._reporting(source, members, skipped)
 
     def _reporting(self, source: Source, members: Iterator[Member], skipped: list) -> Iterator[Member]:
@@ -100,21 +113,39 @@ class OpenDataSpider(VeilleSpider):
                      items_of: Callable[[Source, Member], list[Any]]) -> Iterator[Any]:
         """The items of every member of the archive in `response`, then the item recording
         the version read; nothing when the archive is unchanged. A member whose parsing
-        raises `BadRecord` is skipped with its uid and cause."""
+        raises `BadRecord` is skipped with its uid and cause. A member too big (a zip bomb)
+        or whose parsing raises anything else fails the source, in one line with the
+        exception's type; the other members are still read. The version is recorded only
+        when the archive was read whole (not truncated, no member unreadable, no failure),
+        so a partial read is retried at the next crawl."""
         source = self.answered(response)
         members = self.archive_members(source, response, suffixes)
         if members is None:
             return
-        count = 0
+        count, whole = 0, True
         for member in members:
             count += 1
+            if member.problem:
+                whole = False
+                if member.fatal:
+                    self.fail(source, member.problem)
+                else:
+                    self.skip(source, member.uid, member.problem)
+                continue
             try:
                 items = items_of(source, member)
             except BadRecord as exc:
                 self.skip(source, exc.uid, exc.cause)
                 continue
+            except Exception as exc:  # noqa: BLE001  (any other error of one member's parsing)
+                whole = False
+                self.fail(source, unexpected_cause(exc, f"le membre {member.name}"))
+                continue
             yield from items
-        yield self.archive_version(source, response, count)
+        if whole and not response.meta.get("archive_incomplete"):
+            yield self.archive_version(source, response, count)
+        else:
+            logger.warning("source %s : archive lue en partie (%s), non marquée comme lue", source.name, response.url)
 
     def archive_version(self, source: Source, response, members: int) -> DatasetVersion:
         """The item recording that this archive version was read in full."""

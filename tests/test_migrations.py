@@ -21,8 +21,10 @@ from pipelines import migrations, schema_parliament
 
 OLD = FIXTURES / "db" / "veille-b58703f.db"
 LEGACY_NAMES = ["001_core", "002_reference", "007_nightly", "010_nlp", "003_parliament", "004_press_articles"]
-DEFINED = ["001_core", "002_reference", "003_parliament", "004_press_articles", "007_nightly", "010_nlp",
-           "011_facet_indexes"]
+FIRST = ["001_core", "002_reference", "003_parliament", "004_press_articles", "007_nightly", "010_nlp",
+         "011_facet_indexes"]
+# Every migration defined today (other features append theirs at the end of migrations.py).
+DEFINED = migrations.defined_migrations()
 # Row counts of every table of the b58703f fixture (tests/fixtures/db/SOURCES.md).
 OLD_COUNTS = {
     "_migrations": 6, "actor_mentions": 25, "actors": 14, "amendments": 0, "annotations": 8, "archives": 6,
@@ -43,6 +45,24 @@ def dump(path: Path) -> dict:
         tables = [name for kind, name, _, _ in schema if kind == "table"]
         rows = {t: sorted(conn.execute(f'SELECT * FROM "{t}"'), key=repr) for t in tables}
         return {"schema": schema, "rows": rows}
+    finally:
+        conn.close()
+
+
+# Columns that a later migration rewrites on purpose (030: dates in Paris time with their offset).
+REWRITTEN = {"documents": {"published"}, "stories": {"published"}, "story_members": {"published"}}
+
+
+def kept_rows(path: Path, table: str) -> list:
+    """The rows of `table` on the columns the b58703f fixture had, less the ones a migration
+    rewrites on purpose (columns added since are left out: they are new)."""
+    with sqlite3.connect(OLD) as old:
+        columns = [row[1] for row in old.execute(f'PRAGMA table_info("{table}")')
+                   if row[1] not in REWRITTEN.get(table, ())]
+    conn = sqlite3.connect(path)
+    try:
+        listed = ", ".join(f'"{c}"' for c in columns)
+        return sorted(conn.execute(f'SELECT {listed} FROM "{table}"'), key=repr)
     finally:
         conn.close()
 
@@ -69,7 +89,8 @@ def fresh_schema(tmp_path_factory) -> list:
 
 
 def test_migrations_are_applied_in_the_defined_order_once(tmp_path):
-    assert migrations.defined_migrations() == DEFINED
+    assert DEFINED[:7] == FIRST and len(set(DEFINED)) == len(DEFINED)
+    assert "012_run_process" in DEFINED[7:]
     db = database.open_db(tmp_path / "v.db")
     assert migrations.applied_migrations(db) == DEFINED
     assert "_migrations" not in db.table_names()
@@ -93,10 +114,11 @@ def test_database_made_by_b58703f_is_upgraded_without_losing_anything(old_db, fr
     db.close()
     after = dump(old_db)
 
-    # Every row of every table is kept, byte for byte; only the record of migrations moved.
-    for table, rows in before["rows"].items():
-        if table != "_migrations":
-            assert after["rows"][table] == rows, table
+    # Every row of every table is kept, byte for byte (on the columns it had, less the ones a
+    # migration rewrites on purpose); only the record of migrations moved.
+    for table in before["rows"]:
+        if table != "_migrations" and not table.startswith("documents_fts"):
+            assert kept_rows(old_db, table) == kept_rows(OLD, table), table
     assert "_migrations" not in after["rows"]
     # The six old migrations are adopted with their timestamps (never re-run), in the defined
     # order; only the new one is applied.
@@ -150,7 +172,7 @@ def test_a_partly_migrated_old_database_gets_only_what_it_lacks(old_db, fresh_sc
         conn.execute("DELETE FROM _migrations WHERE name = '004_press_articles'")
     conn.close()
     db = database.open_db(old_db)
-    assert migrations.applied_migrations(db)[-2:] == ["004_press_articles", "011_facet_indexes"]
+    assert migrations.applied_migrations(db)[5:] == ["004_press_articles", *DEFINED[6:]]
     assert db["documents"].count == 8 and db["stories"].count == 0
     db.close()
     assert schema_of(old_db) == fresh_schema
@@ -281,7 +303,7 @@ def _fail_everywhere_in_the_upgrade(tmp_path, fresh_schema, every):
         assert dump(path) == before, n
         database.open_db(path).close()
         assert schema_of(path) == fresh_schema, n
-        assert dump(path)["rows"]["documents"] == before["rows"]["documents"], n
+        assert kept_rows(path, "documents") == kept_rows(OLD, "documents"), n
 
 
 def test_a_failure_at_write_statements_of_a_new_database_is_repaired_by_the_next_open(tmp_path, fresh_schema):
@@ -333,7 +355,7 @@ def test_a_process_killed_inside_a_migration_leaves_the_database_as_before(tmp_p
     database.open_db(path).close()
     assert schema_of(path) == fresh_schema
     if start == "b58703f":
-        assert dump(path)["rows"]["documents"] == before["rows"]["documents"]
+        assert kept_rows(path, "documents") == kept_rows(OLD, "documents")
 
 
 def test_concurrent_opens_of_a_new_database_migrate_it_once(tmp_path, fresh_schema):
