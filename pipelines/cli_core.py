@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -14,6 +15,12 @@ from pipelines.config import load_config
 
 def _config(ctx: click.Context):
     return load_config((ctx.obj or {}).get("config"))
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    """One French line on stderr, then exit with `code`."""
+    click.echo(f"Erreur : {message}", err=True)
+    sys.exit(code)
 
 
 @click.command()
@@ -32,6 +39,10 @@ def init(force):
         raise click.ClickException(f"{target} existe déjà (--force pour le remplacer)")
     target.write_text(default_config_text(), encoding="utf-8")
     click.echo(f"Configuration écrite : {target}")
+    config = load_config(target)
+    config.database.parent.mkdir(parents=True, exist_ok=True)
+    database.open_db(config.database).close()
+    click.echo(f"Base créée : {config.database}")
 
 
 @click.command()
@@ -51,11 +62,15 @@ def crawl(ctx, replay, spiders, sources, timeout):
     """
     from pipelines.crawl import run_crawl
 
+    from pipelines.nightly import EXIT_LOCKED, LockBusy
+
     config = _config(ctx)
     try:
         run = run_crawl(config, replay or "", list(spiders), list(sources), timeout)
+    except LockBusy as exc:
+        _fail(str(exc), EXIT_LOCKED)
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+        _fail(str(exc))
     _print_run(config, run)
     sys.exit(1 if run["status"] != "ok" else 0)
 
@@ -115,7 +130,7 @@ def add(ctx, location, title, published, source, kind, url):
         doc = build_document(location, body, content_type, url or found_url, title=title,
                              published=published, source=source, kind=kind)
     except AddError as exc:
-        raise click.ClickException(str(exc)) from None
+        _fail(str(exc), 1)
     db = database.open_db(config.database)
     matcher = TopicMatcher.from_topic(config.topic)
     action = store_document(db, matcher, doc, keep_irrelevant=True)
@@ -141,7 +156,7 @@ def serve(ctx, host, port):
     from pipelines.serve import serve as run_datasette
 
     config = _config(ctx)
-    database.open_db(config.database).close()
+    database.open_db(config.database, create=False).close()
     click.echo(f"Datasette : http://{host}:{port}/")
     run_datasette(config.database, host, port)
 

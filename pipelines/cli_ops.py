@@ -48,7 +48,7 @@ def digest(ctx, week, formats, out, send):
         _fail(str(exc))
     if send and "html" not in wanted:
         wanted.append("html")
-    db = database.open_db(config.database)
+    db = database.open_db(config.database, create=False)
     out_dir = Path(out) if out else settings.out_dir
     if sys.stderr.isatty():  # a progress bar for people, nothing in logs
         with click.progressbar(length=len(GATHER_STEPS), label=f"Résumé {the_week.label}", file=sys.stderr,
@@ -56,7 +56,10 @@ def digest(ctx, week, formats, out, send):
             data = build_digest(config, the_week, db=db, progress=lambda label: bar.update(1, label))
     else:
         data = build_digest(config, the_week, db=db)
-    paths = write_digest(data, out_dir, wanted)
+    try:
+        paths = write_digest(data, out_dir, wanted)
+    except OSError as exc:
+        _fail(f"--out {out_dir} : écriture impossible ({exc.strerror or exc})", 1)
     c = data["counts"]
     headline = ("rien de nouveau" if data["empty"] else
                 f"{c['documents']} documents ({c['press']} presse, {c['parliament']} parlement), "

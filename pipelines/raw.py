@@ -24,15 +24,26 @@ def raw_path(raw_dir: Path, run_id: str, spider: str) -> Path:
 
 def read_raw(path: Path) -> Iterator[Any]:
     """Typed items back from a raw JSONL file (a bad line raises with its line number)."""
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
+    for _, item in numbered_items(path):
+        yield item
+
+
+def numbered_items(path: Path, errors: list[str] | None = None) -> Iterator[tuple[int, Any]]:
+    """(line number, typed item) of each line of a raw JSONL file. A bad line raises
+    ValueError naming the file and the line; with `errors`, its French line is appended
+    there instead and the next lines are still read."""
+    with open(path, "rb") as lines:
+        for number, raw in enumerate(lines, 1):
+            if not raw.strip():
                 continue
             try:
-                data = json.loads(line)
-                yield ITEM_TYPES[data.get("item_type", "document")].from_dict(data)
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{number}: ligne illisible ({exc})") from None
+                data = json.loads(raw.decode("utf-8"))
+                yield number, ITEM_TYPES[data.get("item_type", "document")].from_dict(data)
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                problem = f"{path}:{number}: ligne illisible ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})"
+                if errors is None:
+                    raise ValueError(problem) from None
+                errors.append(problem)
 
 
 def raw_line(item: Any) -> str:

@@ -27,7 +27,7 @@ def test_add_text_press_release_stores_mentions_with_correct_offsets(config_path
     db = open_db(config.database)
     (doc,) = db["documents"].rows
     assert doc["title"] == "COMMUNIQUÉ DE PRESSE — Agence régionale de santé Auvergne-Rhône-Alpes"
-    assert doc["source"] == "ars-ara" and doc["kind"] == "communique" and doc["published"] == "2026-02-18T23:00:00+00:00"
+    assert doc["source"] == "ars-ara" and doc["kind"] == "communique" and doc["published"].startswith("2026-02-19")
     mentions = list(db["mentions"].rows_where("strength = 'strong'", order_by="start"))
     assert [m["matched"] for m in mentions] == [
         "structures d’exercice coordonné participatives", "SEC-Pa", "centres de santé participatifs", "SECPA"]
@@ -56,7 +56,7 @@ def test_add_html_and_pdf(config_path, config, name, title, first):
 
 def test_add_errors_are_one_line(config_path, tmp_path):
     missing = invoke(config_path, "add", str(tmp_path / "absent.txt"))
-    assert missing.exit_code == 1 and missing.output.strip() == f"Error: {tmp_path / 'absent.txt'} : fichier introuvable"
+    assert missing.exit_code == 1 and missing.output.strip() == f"Erreur : {tmp_path / 'absent.txt'} : fichier introuvable"
     empty = tmp_path / "vide.txt"
     empty.write_text("  \n")
     assert invoke(config_path, "add", str(empty)).output.strip().endswith("aucun texte lisible")
@@ -129,3 +129,68 @@ def test_help_of_every_command():
     for name in cli.commands:
         result = CliRunner().invoke(cli, [name, "--help"], obj={})
         assert result.exit_code == 0 and "Exemple" in result.output
+
+
+def test_a_bad_jsonl_line_is_reported_with_its_number_and_the_others_are_imported(config_path, config, tmp_path):
+    from pipelines.db import open_db
+
+    raw = tmp_path / "mixed.jsonl"
+    docs = [Document(source="lemonde_sante", url=f"https://www.lemonde.fr/{i}.html", title=f"Les SEC-Pa {i}") for i in range(2)]
+    lines = [json.dumps(docs[0].to_dict()), "{pas du json", json.dumps(docs[1].to_dict()), '{"item_type": "inconnu"}']
+    raw.write_bytes("\n".join(lines).encode() + b"\n\xff\xfe pas de l'UTF-8\n")
+    result = invoke(config_path, "import", str(raw))
+    assert result.exit_code == 1
+    assert "2 éléments lus, 2 sur le sujet, 2 nouveaux" in result.output
+    lines = [line.strip() for line in result.output.splitlines() if "ligne illisible" in line]
+    assert [line.split(": ligne")[0].rsplit(":", 1)[1] for line in lines] == ["2", "4", "5"]
+    assert open_db(config.database)["documents"].count == 2
+
+
+def test_a_mistyped_database_path_is_an_error_not_a_new_database(config_path, tmp_path, monkeypatch):
+    typo = tmp_path / "typo" / "veile.db"
+    monkeypatch.setenv("VEILLE_DB", str(typo))
+    result = CliRunner().invoke(cli, ["--config", str(config_path), "digest", "--week", "2026-W07"], obj={})
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("Erreur : base de données") and str(typo) in result.output
+    assert not typo.exists() and not typo.parent.exists()
+    # A database that does not exist in an existing folder is not created by a reader either.
+    monkeypatch.setenv("VEILLE_DB", str(tmp_path / "veile.db"))
+    result = CliRunner().invoke(cli, ["--config", str(config_path), "digest", "--week", "2026-W07"], obj={})
+    assert result.exit_code == 2 and "introuvable" in result.output and not (tmp_path / "veile.db").exists()
+    # A folder, or a file that is not SQLite: one line each.
+    monkeypatch.setenv("VEILLE_DB", str(tmp_path))
+    result = CliRunner().invoke(cli, ["--config", str(config_path), "sources"], obj={})
+    assert result.exit_code == 2 and "c'est un dossier" in result.output and len(result.output.splitlines()) == 1
+    text = tmp_path / "notes.txt"
+    text.write_text("pas une base\n", encoding="utf-8")
+    monkeypatch.setenv("VEILLE_DB", str(text))
+    result = CliRunner().invoke(cli, ["--config", str(config_path), "import", str(text)], obj={})
+    assert result.exit_code == 2 and "n'est pas une base SQLite" in result.output
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--timeout", "-1"], "--timeout : nombre de secondes strictement positif attendu, pas -1"),
+    (["--timeout", "nan"], "--timeout : nombre de secondes strictement positif attendu"),
+    (["--replay", "pas-une-url"], "--replay : URL http(s) attendue"),
+    (["--source", "nope"], "--source : source inconnue nope"),
+    (["--spider", "nope"], "araignée inconnue : nope"),
+])
+def test_bad_crawl_options_are_one_french_line_and_no_run(config_path, config, args, expected):
+    result = CliRunner().invoke(cli, ["--config", str(config_path), "crawl", *args], obj={})
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().startswith(f"Erreur : {expected}"), result.output
+    assert len(result.output.strip().splitlines()) == 1
+    if config.database.exists():
+        from pipelines.db import open_db
+
+        assert open_db(config.database)["runs"].count == 0
+
+
+def test_init_writes_the_config_and_creates_the_database(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VEILLE_CONFIG", raising=False)
+    monkeypatch.delenv("VEILLE_DB", raising=False)
+    result = CliRunner().invoke(cli, ["init"], obj={})
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "veille.toml").exists() and (tmp_path / "data" / "veille.db").exists()
+    assert "Base créée" in result.output
