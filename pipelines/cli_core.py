@@ -125,6 +125,8 @@ def add(ctx, location, title, published, source, kind, url):
     from pipelines.store import store_document
 
     config = _config(ctx)
+    if url and not url.startswith(("http://", "https://")):
+        _fail(f"--url : adresse http(s) attendue, pas {url[:80]!r}")
     try:
         body, content_type, found_url = fetch(location, config.user_agent, config.download_timeout)
         doc = build_document(location, body, content_type, url or found_url, title=title,

@@ -25,19 +25,37 @@ def fetch(location: str, user_agent: str, timeout: float) -> tuple[bytes, str, s
         request = urllib.request.Request(location, headers={"User-Agent": user_agent})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.read(MAX_BYTES), response.headers.get("Content-Type", ""), response.url
+                body = response.read(MAX_BYTES + 1)
+                if len(body) > MAX_BYTES:
+                    raise AddError(f"{location} : document trop gros (plus de {MAX_BYTES // 2**20} Mo), refusé")
+                return body, response.headers.get("Content-Type", ""), response.url
         except OSError as exc:
             raise AddError(f"{location} : téléchargement impossible ({exc})") from None
     path = Path(location)
     if not path.is_file():
         raise AddError(f"{location} : fichier introuvable")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise AddError(f"{location} : fichier trop gros ({size / 2**20:.0f} Mo, limite {MAX_BYTES // 2**20} Mo), refusé")
     return path.read_bytes(), "", path.resolve().as_uri()
+
+
+def is_binary(body: bytes) -> bool:
+    """True for bytes that are not text (an executable, an image, random data): NUL bytes,
+    or many control characters, in the first 8 KB."""
+    head = body[:8192]
+    if b"\x00" in head or head.startswith((b"MZ", b"\x7fELF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04")):
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    return bool(head) and controls / len(head) > 0.05
 
 
 def extract(body: bytes, content_type: str, name: str) -> tuple[str, str]:
     """(title, text) of a PDF, an HTML page or a plain-text file. PDF and HTML go through
     the article extraction of the press stage (charset repair, boilerplate removed)."""
     kind = content_type.split(";")[0].strip().lower()
+    if body[:5] != b"%PDF-" and kind != "application/pdf" and is_binary(body):
+        raise AddError(f"{name} : fichier binaire (ni texte, ni HTML, ni PDF), refusé")
     text, _ = decode_html(body, charset_of(content_type))
     is_html = kind in ("text/html", "application/xhtml+xml") or name.lower().endswith((".html", ".htm")) \
         or "<html" in text[:1000].lower()

@@ -194,3 +194,33 @@ def test_init_writes_the_config_and_creates_the_database(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "veille.toml").exists() and (tmp_path / "data" / "veille.db").exists()
     assert "Base créée" in result.output
+
+
+def test_add_refuses_binaries_huge_files_and_non_http_urls(config_path, config, tmp_path):
+    import os
+
+    from spiders import add as add_module
+
+    binary = tmp_path / "setup.exe"
+    binary.write_bytes(b"MZ\x90\x00" + os.urandom(4096))
+    noise = tmp_path / "bruit.txt"
+    noise.write_bytes(os.urandom(100_000).replace(b"\x00", b"a"))
+    for path in (binary, noise):
+        result = CliRunner().invoke(cli, ["--config", str(config_path), "add", str(path)], obj={})
+        assert result.exit_code == 1 and result.output.strip() == f"Erreur : {path} : fichier binaire (ni texte, ni HTML, ni PDF), refusé"
+    big = tmp_path / "gros.txt"
+    with open(big, "wb") as handle:  # sparse: the size counts, not the disk
+        handle.truncate(add_module.MAX_BYTES + 1)
+    result = CliRunner().invoke(cli, ["--config", str(config_path), "add", str(big)], obj={})
+    assert result.exit_code == 1 and "fichier trop gros (50 Mo, limite 50 Mo), refusé" in result.output
+    text = FIXTURES / "add" / "communique_ars.txt"
+    result = CliRunner().invoke(cli, ["--config", str(config_path), "add", str(text), "--url", "javascript:alert(1)"], obj={})
+    assert result.exit_code == 2 and "--url : adresse http(s) attendue" in result.output
+    assert not config.database.exists() or sqlite_count(config.database) == 0
+
+
+def sqlite_count(path):
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
