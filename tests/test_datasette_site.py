@@ -127,7 +127,22 @@ def test_home_page_has_search_chart_and_feed(site):
     assert 'name="_q"' in html and 'action="/veille/documents"' in html
     assert '<svg class="chart"' in html and "<rect" in html
     assert 'type="application/atom+xml"' in html and "/veille/flux_mentions.atom" in html
-    assert "Recherches enregistrées" in html
+    assert "Pages utiles" in html and 'href="/questions"' in html
+
+
+def test_home_chart_keeps_empty_weeks_and_shows_years():
+    from pipelines.site_chart import continuous_periods, tick_labels, weekly_chart_svg
+
+    rows = [{"semaine": "2025-12-22", "type": "press", "documents": 2},
+            {"semaine": "2026-01-26", "type": "press", "documents": 1},
+            {"semaine": "2026-02-16", "type": "question", "documents": 3}]
+    weeks = continuous_periods([r["semaine"] for r in rows])
+    assert weeks[0] == "2025-12-22" and weeks[-1] == "2026-02-16" and len(weeks) == 9  # no week skipped
+    labels = tick_labels(weeks)
+    assert labels[0] == "22 déc. 2025" and labels[2] == "5 janv. 2026" and labels[3] == "12 janv."
+    svg = str(weekly_chart_svg(rows, first="2025-12-01"))
+    assert svg.count("<rect") == 3 + 2  # three bars and two legend keys
+    assert "1 déc. 2025" in svg and "Semaine du 16 février 2026 : 3 question" in svg
 
 
 def test_sql_is_read_only_and_time_limited(site):
