@@ -124,7 +124,7 @@ def test_added_with_a_day_reads_that_day_and_counts_in_its_week(store, tmp_path)
     assert (item["date"], item["date_label"]) == ("2026-03-03", "3 mars 2026")
     assert french_datetime(found["date"]) == "3 mars 2026"
     atom = run_query(db, "flux_mentions")[0]
-    assert " · 3 mars 2026\n" in atom["atom_content"]
+    assert atom["atom_content"].startswith("3 mars 2026 · ")
 
 
 def test_real_amendments_of_monday_4_november_2024_fall_in_week_45(store):

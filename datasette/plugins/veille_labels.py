@@ -25,7 +25,8 @@ def prepare_connection(conn, database, datasette):
 def prepare_jinja2_environment(env, datasette):
     """French formatting filters for the templates."""
     env.filters["date_fr"] = french_date
-    env.filters["datetime_fr"] = lambda v: french_date(v, with_time=True)
+    # Paris time; the hour only when the source gave one (`precision`, else inferred).
+    env.filters["datetime_fr"] = lambda v, precision=None: french_date(v, with_time=True, precision=precision)
     env.filters["mois_fr"] = french_month
     env.filters["type_fr"] = lambda v: KIND_LABELS.get(v, v or "")
     env.filters["acces_fr"] = lambda v: ACCESS_LABELS.get(v, v or "")
