@@ -60,9 +60,19 @@ def test_the_right_token_opens_the_atom_and_ics_feeds(site):
     assert calendar.status_code == 200 and calendar.text.startswith("BEGIN:VCALENDAR")
 
 
+def test_the_token_opens_the_feed_of_a_search_and_of_an_actor(site):
+    assert _refused(fetch(site, "/veille/documents.atom?_q=Dubois"))
+    search = fetch(site, f"/veille/documents.atom?_q=Dubois&jeton={TOKEN}")
+    assert search.status_code == 200, search.text[:300]
+    ids = [e.findtext(f"{ATOM}id") for e in ET.fromstring(search.content).iter(f"{ATOM}entry")]
+    assert ids == ["veille:document:press-ministre", "veille:document:QANR5L17QE9001"]
+    actor = fetch(site, f"/acteur/PA900002.atom?jeton={TOKEN}")
+    assert actor.status_code == 200 and ET.fromstring(actor.content).findtext(f"{ATOM}title") == "Veille SEC-Pa : Claire Dubois"
+
+
 @pytest.mark.parametrize("path", [
     "/", "/veille", "/veille/documents", "/veille/flux_mentions", "/veille/flux_mentions.json",
-    "/veille/documents.atom", "/document/press-ministre", "/veille.json?sql=" + quote("select 1"),
+    "/veille/documents.json", "/veille/actors.atom", "/acteur/PA900002", "/document/press-ministre", "/veille.json?sql=" + quote("select 1"),
 ])
 def test_the_token_opens_nothing_but_the_feeds(site, path):
     joined = "&" if "?" in path else "?"

@@ -193,3 +193,53 @@ def test_site_settings_and_immutable_snapshot(config, monkeypatch):
     assert not immutable_requested()
     monkeypatch.setenv(IMMUTABLE_ENV, "1")
     assert immutable_requested()
+
+
+def test_feeds_are_styled_in_french_and_carry_no_unsafe_link(site):
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    for path in ("/veille/flux_mentions.atom", "/veille/documents.atom?_q=secpa", "/veille/flux_engagements.atom"):
+        response = fetch(site, path)
+        assert response.status_code == 200, path
+        assert '<?xml-stylesheet type="text/xsl" href="/static/atom.xsl"?>' in response.text
+        assert "javascript:" not in response.text and "data:" not in response.text, path
+        ET.fromstring(response.content)  # well-formed whatever the titles hold
+    feed = ET.fromstring(fetch(site, "/veille/flux_mentions.atom").content)
+    hostile = next(e for e in feed.iter(f"{atom}entry") if e.findtext(f"{atom}id") == "veille:document:press-script")
+    assert [link.get("rel") for link in hostile.findall(f"{atom}link")] == ["alternate"]  # no related javascript: link
+    assert hostile.find(f"{atom}link").get("href").endswith("/document/press-script")
+    assert "<script>window.__pwned = 1</script>" in hostile.findtext(f"{atom}title")  # text, escaped by the writer
+    xsl = fetch(site, "/static/atom.xsl")
+    assert xsl.status_code == 200 and "Ceci est un <strong>flux Atom</strong>" in xsl.text
+    assert "disable-output-escaping" not in xsl.text
+
+
+def test_calendar_has_dtstamp_and_all_day_deadlines(site):
+    ics = fetch(site, "/veille/calendrier_engagements.ics").text
+    events = ics.count("BEGIN:VEVENT")
+    assert events >= 2
+    assert ics.count("DTSTAMP:") == events and ics.count("DTSTART;VALUE=DATE:") == events
+    assert "DTSTART;VALUE=DATE:20260315\r\nDTEND;VALUE=DATE:20260316" in ics
+    assert "T000000Z" not in ics and all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+    assert "javascript:" not in ics
+
+
+def test_feed_helpers_refuse_unsafe_links_and_fold_lines():
+    from datetime import date, datetime, timezone
+
+    from pipelines.site_feeds import ics_calendar, ics_day, safe_link
+
+    assert safe_link("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    for bad in ("javascript:alert(1)", "data:text/html,<script>", "file:///etc/passwd", " JaVaScRiPt:x", "https://a b"):
+        assert safe_link(bad) == "", bad
+    assert ics_day("2026") == date(2026, 12, 31) and ics_day("2026-03") == date(2026, 3, 1) and ics_day("x") is None
+    ics = ics_calendar("Agenda", [
+        {"uid": "a", "summary": "Échéance, très ; longue " * 5, "day": date(2026, 3, 15),
+         "description": "Voir javascript:alert(1)", "url": "javascript:alert(1)"},
+        {"uid": "b", "summary": "Échéance, très ; longue " * 5, "day": date(2026, 3, 15)}],
+        now=datetime(2026, 3, 1, 12, tzinfo=timezone.utc))
+    assert ics.count("BEGIN:VEVENT") == 1  # the same deadline repeated by two outlets is one event
+    assert "DTSTAMP:20260301T120000Z" in ics and "\\," in ics and "\\;" in ics
+    assert "javascript" not in ics and "URL:" not in ics
+    assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))

@@ -59,4 +59,4 @@ async def actor_page(request, datasette):
 @hookimpl
 def register_routes():
     """The actor page."""
-    return [(r"^/acteur/(?P<id>[^/]+)$", actor_page)]
+    return [(r"^/acteur/(?P<id>(?:(?!\.atom$)[^/])+)$", actor_page)]
