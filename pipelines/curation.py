@@ -290,7 +290,9 @@ def suggestions(db: sqlite_utils.Database, curation_file: Path) -> dict[str, lis
     rows = [r for r in rows if str(r["id"]) not in undone]
     statements = {r["statement_key"]: r for r in db.query("SELECT * FROM commitment_statements")} \
         if "commitment_statements" in db.table_names() else {}
-    rejected, corrected, irrelevant = {}, {}, []
+    rejected: dict[str, dict[str, Any]] = {}
+    corrected: dict[str, dict[str, Any]] = {}
+    irrelevant: list[str] = []
     for r in rows:
         if r["target_kind"] == "statement" and r["action"] in ("reject", "confirm"):
             rejected.pop(r["target"], None)

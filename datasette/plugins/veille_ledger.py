@@ -12,6 +12,7 @@ which records it in the curation file and rebuilds the ledger. Anonymous visitor
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -33,6 +34,25 @@ DONE = {
     "merge": "Engagements fusionnés.", "status": "Statut fixé.", "note": "Note enregistrée.", "owner": "Responsable enregistré.",
     "irrelevant": "Document marqué hors sujet.", "undo": "Décision annulée.",
 }
+
+
+def shown_value(field: str | None, raw: str | None) -> str:
+    """A value of the decisions' log as staff read it: "14 000 000 €", "31 décembre 2026"."""
+    if raw is None:
+        return "∅"
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    if value is None:
+        return "∅"
+    if field == "amount_eur" and isinstance(value, (int, float)):
+        return french_amount(value)
+    if isinstance(value, dict) and "deadline" in value:
+        return ledger.deadline_text(value.get("deadline"), value.get("deadline_precision")) or "∅"
+    if isinstance(value, dict) and "thread" in value:
+        return "écartée" if value.get("thread") else "∅"
+    return THREAD_STATUS_LABELS.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
 def is_staff(request) -> bool:
@@ -118,7 +138,8 @@ async def _render_thread(request, datasette, db, thread_id: str, error: str | No
     if not found:
         if statements:  # every statement of the thread was rejected: the page says so
             return Response.html(await datasette.render_template(
-                "veille_engagement_vide.html", {"statements": statements, "thread_id": thread_id}, request=request))
+                "veille_engagement_vide.html", {"statements": statements, "thread_id": thread_id,
+                                                "message": DONE.get(request.args.get("fait", ""))}, request=request))
         if request.args.get("fait"):
             return Response.redirect("/engagements?" + urlencode({"fait": request.args["fait"]}))
         raise NotFound("Engagement introuvable")
@@ -133,7 +154,8 @@ async def _render_thread(request, datasette, db, thread_id: str, error: str | No
         "thread": thread, "statements": [s for s in statements if s["code_decision"] != "rejected"],
         "rejected": [s for s in statements if s["code_decision"] == "rejected"],
         "history": await named_rows(db, "engagement_historique", tables, fil=thread_id),
-        "decisions": [d for d in await named_rows(db, "engagement_decisions", tables, fil=thread_id) if d["id"]],
+        "decisions": [{**d, "avant": shown_value(d["champ"], d["avant"]), "apres": shown_value(d["champ"], d["apres"])}
+                      for d in await named_rows(db, "engagement_decisions", tables, fil=thread_id) if d["id"]],
         "staff": staff, "login_enabled": login_enabled(), "others": others, "error": error,
         "message": DONE.get(request.args.get("fait", "")), "pending": bool(request.args.get("attente")),
         "curation_problem": curation_problem, "statuses": THREAD_STATUS_LABELS, "kinds": COMMITMENT_LABELS,
