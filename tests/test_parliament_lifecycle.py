@@ -57,7 +57,7 @@ def test_relevant_question_stores_its_answer_as_a_linked_document(db):
     question, answer = db["documents"].get("QANR5L17QE5268"), db["documents"].get("QANR5L17QE5268-reponse")
     assert question["relevant"] == 1 and answer["relevant"] == 0  # the answer does not name the topic
     assert answer["url"] == question["url"] == "https://www.assemblee-nationale.fr/dyn/17/questions/QANR5L17QE5268"
-    assert answer["published"] == "2025-06-02T22:00:00+00:00"
+    assert answer["published"] == "2025-06-03T00:00:00+02:00"
     row = db["questions"].get("QANR5L17QE5268")
     assert (row["document_id"], row["answer_document_id"]) == ("QANR5L17QE5268", "QANR5L17QE5268-reponse")
 
