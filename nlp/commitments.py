@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from spacy.tokens import Doc
+
 from nlp.quantities import Deadline, amounts, deadlines, pick_deadline, relative_deadlines
+from nlp.syntax import Clause, clause, detached_participle
 from nlp.text import fold
 
 _W = r"(?<![\w-])"
@@ -201,15 +204,67 @@ def choose_deadline(sentence: str, date: str | None, trigger: int, kind: str) ->
     return pick_deadline(sorted(after, key=lambda d: d.start)) or pick_deadline(sorted(found, key=lambda d: d.start))
 
 
+def _main_trigger(sentence: str, found: tuple[str, int, int], parsed: Doc) -> tuple[str, int, int]:
+    """The trigger of the clause's verb: a trigger that is a detached participle gives way
+    to the next one found once it is masked (kept when nothing else is left)."""
+    masked = sentence
+    for _ in range(3):
+        kind, start, end = found
+        if not detached_participle(parsed, start, end):
+            return found
+        masked = masked[:start] + " " * (end - start) + masked[end:]
+        following = classify(masked)
+        if following is None:
+            return found
+        found = following
+    return found
+
+
+def _overlapping(span: tuple[int, int], actors: Sequence[ActorRef]) -> ActorRef | None:
+    inside = [a for a in actors if a.start < span[1] and span[0] < a.end]
+    return inside[0] if inside else None
+
+
+def actor_from_clause(facts: Clause, actors: Sequence[ActorRef], antecedent: ActorRef | None,
+                      publisher: str | None, speaker: ActorRef | None) -> tuple[ActorRef | None, str] | None:
+    """The actor the parse gives (subject, agent, quotation speaker, antecedent of « il »,
+    publisher or debate speaker for « je/nous »), or None when the parse does not decide."""
+    if facts.subject is None:
+        return None
+    reporter = _overlapping(facts.reporter, actors) if facts.reporter else None
+    if reporter is not None:
+        return reporter, "syntaxe_rapporteur"
+    if facts.person == "1":
+        quoted = _overlapping(facts.speaker, actors) if facts.speaker else None
+        if quoted:
+            return quoted, "orateur_citation"
+        if speaker is not None:
+            return speaker, "orateur_debat"
+        if publisher:
+            return ActorRef(0, 0, "nous", publisher, "organisation"), "publieur"
+        return None
+    if facts.person == "3":
+        return (antecedent, "antecedent") if antecedent is not None else None
+    found = _overlapping(facts.subject, actors)
+    return (found, "syntaxe_sujet") if found else None
+
+
 def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
-                    antecedent: ActorRef | None = None, publisher: str | None = None) -> Commitment | None:
+                    antecedent: ActorRef | None = None, publisher: str | None = None,
+                    parsed: Doc | None = None, speaker: ActorRef | None = None) -> Commitment | None:
     """The commitment stated in one sentence, or None. `publisher`: the actor id of a
-    text's own publisher, the actor of « nous »."""
+    text's own publisher, the actor of « nous »; `parsed`: the sentence through the parser
+    pass (the actor then comes from the syntax when it decides); `speaker`: the debate
+    speaker of the turn, the actor of « je »."""
     found = classify(sentence)
     if not found:
         return None
+    if parsed is not None:
+        found = _main_trigger(sentence, found, parsed)
     kind, start, end = found
-    actor, rule = choose_actor(sentence, start, actors, antecedent, kind)
+    facts = clause(parsed, start, end) if parsed is not None else None
+    decided = actor_from_clause(facts, actors, antecedent, publisher, speaker) if facts else None
+    actor, rule = decided or choose_actor(sentence, start, actors, antecedent, kind)
     if actor is None and publisher and _NOUS.search(sentence[:start + 20]):
         actor, rule = ActorRef(0, 0, "nous", publisher, "organisation"), "publieur"
     money = amounts(sentence)

@@ -8,17 +8,19 @@ or date-less texts give what can be given and a logged reason in `Annotations.no
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
 
-from nlp.commitments import ActorRef, find_commitment, not_a_sentence
+from nlp.commitments import ActorRef, classify, find_commitment, not_a_sentence
 from nlp.roles import Reference, Resolution, resolve
-from nlp.text import fold
+from nlp.syntax import has_syntax, parse
+from nlp.text import fold, render
 from nlp.topic import TopicMatcher
 
 log = logging.getLogger(__name__)
@@ -85,8 +87,9 @@ _SAME_LENGTH = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00
 
 def sanitize(text: str | None) -> str:
     """Same-length repair: lone surrogates become U+FFFD, typographic apostrophes and
-    no-break spaces become plain ones (so offsets still hold in the stored text)."""
-    return _SURROGATES.sub("\ufffd", text or "").translate(_SAME_LENGTH)
+    no-break spaces become plain ones, markup is rendered (`nlp.text.render`), so offsets
+    still hold in the stored text."""
+    return render(_SURROGATES.sub("\ufffd", text or "").translate(_SAME_LENGTH))
 
 
 def looks_french(text: str) -> bool:
@@ -221,7 +224,9 @@ def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int) -> 
             except Exception as inner:  # noqa: BLE001
                 buffer[k][5].append(f"échec du modèle : {inner}")
     for k, (text, date, doc_id, mentions, _, notes, publisher) in enumerate(buffer):
-        annotations = annotate(text, date, doc_id, parsed.get(k, []), mentions, reference, person_index(nlp), publisher)
+        parser = functools.partial(parse, nlp) if has_syntax(nlp) else None
+        annotations = annotate(text, date, doc_id, parsed.get(k, []), mentions, reference, person_index(nlp),
+                               publisher, parser)
         annotations.notes[:0] = notes
         for note in annotations.notes:
             log.info("document %s : %s", doc_id, note)
@@ -229,8 +234,11 @@ def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int) -> 
 
 
 def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: list,
-             reference: Reference, names: dict[str, str] | None = None, publisher: str | None = None) -> Annotations:
-    """Turn the parsed chunks of one document into annotations."""
+             reference: Reference, names: dict[str, str] | None = None, publisher: str | None = None,
+             parser: Callable[[Sequence[str]], list] | None = None) -> Annotations:
+    """Turn the parsed chunks of one document into annotations. `parser` runs the parser
+    pass on the candidate sentences (near the topic, with a trigger); without it the
+    actor rules work on the surface only."""
     result = Annotations(doc_id)
     topic_spans = [(m.start, m.end) for m in mentions]
     resolutions: list[Resolution] = []
@@ -250,14 +258,25 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
                 resolutions.append(Resolution(mention.actor_id, mention.name, mention.kind, mention.rule))
     strong = [m.start for m in mentions if m.strength == "strong"]
     on_topic = _on_topic(sentences, strong)
+    candidates = []
+    for index, (s, e) in enumerate(sentences):
+        end = s + len(text[s:e].rstrip(" \t"))
+        own_line = (s == 0 or text[s - 1] == "\n") and (end >= len(text) or text[end] == "\n" or text[end - 1] == "\n")
+        if on_topic[index] and not not_a_sentence(text[s:e], own_line) and classify(text[s:e]):
+            candidates.append(index)
+    trees = dict(zip(candidates, parser([text[s:e] for s, e in (sentences[i] for i in candidates)]))) if parser else {}
     last_actor: ActorRef | None = None
+    speaker: ActorRef | None = None
     for index, (s, e) in enumerate(sentences):
         inside = [m for m in result.actor_mentions if s <= m.start and m.end <= e]
         refs = [ActorRef(m.start - s, m.end - s, m.text, m.actor_id, m.kind) for m in inside]
-        end = s + len(text[s:e].rstrip(" \t"))
-        own_line = (s == 0 or text[s - 1] == "\n") and (end >= len(text) or text[end] == "\n" or text[end - 1] == "\n")
-        if on_topic[index] and not not_a_sentence(text[s:e], own_line):
-            found = find_commitment(text[s:e], date, refs, last_actor, publisher)
+        turn = _speaker_heading(text, s, e, refs)
+        if turn is not None:
+            speaker = turn if turn.actor_id else None
+            last_actor = turn if turn.actor_id else last_actor
+            continue
+        if index in candidates:
+            found = find_commitment(text[s:e], date, refs, last_actor, publisher, trees.get(index), speaker)
             if found:
                 result.commitments.append(CommitmentRecord(
                     found.kind, found.actor_id, found.actor_text, found.actor_rule, text[s:e].strip(),
@@ -265,6 +284,20 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
         if refs:
             last_actor = refs[0]
     return result
+
+
+_HEADING = re.compile(r"^\s*(?:m\.|mme|monsieur|madame)\s+(?:la |le )?[\w' -]{2,60}?(?:,\s*[\w' ,-]{2,120}?)?\s*[.:]\s*$", re.I)
+
+
+def _speaker_heading(text: str, s: int, e: int, refs: list[ActorRef]) -> ActorRef | None:
+    """A debate turn heading (« M. X, rapporteur. », « Mme la ministre. »): the actor named
+    in it, the « je » of the turn until the next heading (an ActorRef without id when the
+    heading names nobody known). None when the sentence is not a heading."""
+    sentence = text[s:e]
+    own_line = s == 0 or text[s - 1] == "\n"
+    if len(sentence) > 160 or not own_line or not _HEADING.match(sentence):
+        return None
+    return refs[0] if refs else ActorRef(0, 0, sentence.strip(), None, "person")
 
 
 def _on_topic(sentences: list[tuple[int, int]], strong: list[int]) -> list[bool]:

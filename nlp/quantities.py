@@ -117,11 +117,15 @@ _MONTH_ONLY = re.compile(r"\b(?P<edge>fin |debut |mi-|courant |d'ici |avant |jus
 _QUARTER = re.compile(r"\b(?P<q>premier|1er|deuxieme|2e|second|troisieme|3e|quatrieme|4e|dernier)\s+trimestre(?:\s+(?:de\s+|d')?" + _YEAR + r")?\b|\bt(?P<qn>[1-4])\s+(?P<qyear>(?:19|20)\d\d)")
 _YEAR_END = re.compile(r"\b(?:fin (?:de l'annee|d'annee)|la fin de l'annee|fin de cette annee|cette annee)\b")
 _YEAR_ONLY = re.compile(r"\b(?P<edge>fin |d'ici |d'ici a |avant |jusqu'en |en |pour |d'ici fin |avant fin |a l'horizon |l'annee |exercice )" + _YEAR + r"\b")
+_SEASON = re.compile(r"\b(?P<edge>avant |d'ici |d'ici a |jusqu'a |a |pour |des |fin de |courant )?(?P<det>l'|le |cet |ce |au |en |la fin de l')"
+                     r"(?P<season>printemps|ete|automne|hiver)(?:\s+(?P<next>prochain)|\s+(?P<year>(?:19|20)\d\d))?\b(?!\s+dernier)")
+# A season ends on its solstice or equinox (winter: in March of the next year).
+_SEASON_END = {"printemps": (6, 20), "ete": (9, 22), "automne": (12, 21), "hiver": (3, 20)}
 _DEADLINE_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|\bau\s*$|fin\s*$|pour\s*$|\ble\s*$)")
 _STRONG_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|fin\s*$)")
 _PAST_MARK = re.compile(r"(plfss pour|lfss pour|plf pour|securite sociale pour|finances pour|depuis|en date du|lancee?s? en|lancee?s? le|date du|du \d+ \w+ au)\s*$")
 # Every date pattern above needs a digit, a month, "trimestre" or "annee": a cheap first look.
-_MAY_DATE = re.compile(r"\d|trimestre|annee|" + "|".join(MONTHS))
+_MAY_DATE = re.compile(r"\d|trimestre|annee|printemps|ete\b|automne|hiver|" + "|".join(MONTHS))
 _DIGIT = re.compile(r"\d")
 _QUARTERS = {"premier": 1, "1er": 1, "deuxieme": 2, "2e": 2, "second": 2, "troisieme": 3, "3e": 3,
              "quatrieme": 4, "4e": 4, "dernier": 4}
@@ -189,12 +193,34 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         y = int(m["year"]) if m["year"] else _infer_year(mo, calendar.monthrange(2001, mo)[1], date)
         if y:
             add(m.start(), m.end(), _last_day(y, mo), "month", bool(m["year"]))
+    for m in _SEASON.finditer(folded):
+        iso = _season_end(m, date)
+        if iso:
+            add(m.start(), m.end(), iso, "season", bool(m["year"]))
     for m in _YEAR_END.finditer(folded):
         if date:
             add(m.start(), m.end(), f"{date[:4]}-12-31", "year")
     for m in _YEAR_ONLY.finditer(folded):
         add(m.start(), m.end(), f"{m['year']}-12-31", "year")
     return sorted(found, key=lambda x: x.start)
+
+
+def _season_end(m: re.Match, date: str | None) -> str | None:
+    """« avant l'été », « au printemps 2026 », « cet hiver »: the end of the season (before,
+    by or until summer = the end of spring), the next one after the document's date unless a year says."""
+    season = m["season"]
+    if (m["edge"] or "").strip() in ("avant", "d'ici", "d'ici a", "jusqu'a"):
+        season = {"ete": "printemps", "automne": "ete", "hiver": "automne", "printemps": "hiver"}[season]
+    month, day = _SEASON_END[season]
+    if m["year"]:
+        year = int(m["year"]) + (1 if season == "hiver" else 0)
+    elif date:
+        year = int(date[:4])
+        if f"{year:04d}-{month:02d}-{day:02d}" < date[:10]:
+            year += 1
+    else:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 _COUNT_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,

@@ -92,3 +92,24 @@ def snippet(text: str, start: int, end: int, width: int = 90) -> str:
         right = space if space != -1 else right
     body = " ".join(text[left:right].split())
     return ("…" if left > 0 else "") + body + ("…" if right < len(text) else "")
+
+
+_SUPERSCRIPT = re.compile(r"(?i)(?<=\d)<sup>\s*(\w{1,4})\s*</sup>")
+_INLINE_TAG = re.compile(r"(?i)</?(?:sup|sub|b|i|em|strong|span|a|u|small)\b[^>\n]{0,200}>")
+_MARKDOWN = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]|\*\*|__|(?<=\s)\*(?=\w)|(?<=\w)\*(?=[\s.,;:!?])")
+_SOFT_BREAK = re.compile(r"(?<=[\w,;'’)\-])[ \t]*\n(?=[ \t]*[a-zàâçéèêëîïôûùüÿœ(])")
+
+
+def render(text: str) -> str:
+    """Markup turned into clean prose without changing the length, so that offsets found
+    in the result are offsets in `text`: « 1<sup>er</sup> » becomes « 1er » followed by
+    spaces, inline HTML tags, Markdown emphasis and heading marks become spaces, and a soft
+    line break inside a sentence (a newline followed by a lower-case word) becomes a space."""
+    if "<" in text:
+        text = _SUPERSCRIPT.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
+        text = _INLINE_TAG.sub(lambda m: " " * len(m.group(0)), text)
+    if "*" in text or "#" in text or "_" in text:
+        text = _MARKDOWN.sub(lambda m: " " * len(m.group(0)), text)
+    if "\n" in text:
+        text = _SOFT_BREAK.sub(lambda m: " " * len(m.group(0)), text)
+    return text

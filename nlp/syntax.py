@@ -1,0 +1,177 @@
+"""The parser pass: syntax for the few sentences that may hold a commitment.
+
+The stage's pipeline runs only the sentencizer, the entity ruler and the NER on whole
+texts; the French model's tok2vec, morphologizer, parser, attribute ruler and lemmatizer
+are loaded but disabled there, and `parse()` runs them on candidate sentences only (near a
+topic mention, with a trigger). `clause()` reads, for the trigger of a sentence, the
+subject (or agent) of its governing verb, the speaker of a quotation it sits in, the
+negation in the verb's scope, and the tense and mood of the verb.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+SYNTAX_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
+SUBJECT_DEPS = {"nsubj", "nsubj:pass", "csubj", "expl:subj"}
+AGENT_DEPS = {"obl:agent"}
+FIRST_PERSON = {"je", "j'", "nous", "moi"}
+THIRD_PERSON = {"il", "elle", "ils", "elles"}
+SPEECH_LEMMAS = {
+    "expliquer", "affirmer", "déclarer", "dire", "écrire", "assurer", "indiquer", "préciser", "souligner",
+    "ajouter", "estimer", "rappeler", "confier", "insister", "promettre", "annoncer", "résumer", "répondre",
+    "poursuivre", "lancer", "marteler", "prévenir", "regretter", "dénoncer", "déplorer", "s'inquiéter",
+    "témoigner", "confirmer", "garantir", "conclure", "reconnaître", "avancer", "observer", "noter",
+}
+# The subject of these verbs receives what is promised: the promise is someone else's.
+BENEFICIARY_LEMMAS = {"obtenir", "recevoir", "décrocher", "arracher", "bénéficier"}
+NEGATORS = {"pas", "plus", "jamais", "aucun", "aucune", "nullement", "guère"}
+
+
+@dataclass(frozen=True)
+class Clause:
+    """What the parse says about a trigger: character spans are relative to the sentence.
+
+    `subject`: the span of the subject (or agent) of the governing verb, None if none;
+    `reporter`: the subject of the verb a « que » clause depends on (« X a répondu que le
+    Gouvernement ne laisserait pas tomber… »: X reports the promise and is held to it);
+    `person`: "1" for je/nous, "3" for il/elle, "qui" for a relative pronoun, "" otherwise;
+    `speaker`: the subject of a speech verb governing a quotation, when the subject is a
+    first-person pronoun; `negated`: a negation in the verb's scope; `mood`, `tense` of the
+    governing verb (or its auxiliary)."""
+
+    subject: tuple[int, int] | None
+    reporter: tuple[int, int] | None
+    person: str
+    speaker: tuple[int, int] | None
+    negated: bool
+    mood: str
+    tense: str
+    verb_lemma: str
+
+
+def has_syntax(nlp: Language) -> bool:
+    """True when the pipeline holds the model's syntax components (enabled or not)."""
+    return all(name in nlp.component_names for name in SYNTAX_COMPONENTS)
+
+
+def parse(nlp: Language, sentences: Sequence[str], batch_size: int = 64) -> list[Doc]:
+    """Tokenize `sentences` and run the syntax components on them only."""
+    docs = [nlp.make_doc(s) for s in sentences]
+    for name in SYNTAX_COMPONENTS:
+        component = nlp.get_pipe(name)
+        runner = getattr(component, "pipe", None)
+        docs = list(runner(docs, batch_size=batch_size)) if runner else [component(d) for d in docs]
+    return docs
+
+
+def _span(token: Token) -> tuple[int, int]:
+    """The characters of `token`'s phrase, without punctuation and relative clauses."""
+    tokens = [t for t in token.subtree if t.dep_ != "punct" and not _inside_relative(t, token)] or [token]
+    return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+
+
+def _inside_relative(token: Token, head: Token) -> bool:
+    node = token
+    while node.i != head.i and node.head.i != node.i:
+        if node.dep_ in ("acl:relcl", "acl"):
+            return True
+        node = node.head
+    return False
+
+
+def _trigger_token(doc: Doc, start: int, end: int) -> Token | None:
+    tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    if not tokens:
+        return None
+    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX")]
+    return verbs[-1] if verbs else tokens[0]
+
+
+def _governing_subject(token: Token) -> tuple[Token | None, Token]:
+    """The subject (or passive agent) of the nearest verb up from `token`, and that verb."""
+    node = token
+    for _ in range(12):
+        for child in node.children:
+            if child.dep_ in SUBJECT_DEPS:
+                return child, node
+        for child in node.children:
+            if child.dep_ in AGENT_DEPS:
+                return child, node
+        if node.head.i == node.i:
+            break
+        if node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX"):
+            node = node.head
+            continue
+        node = node.head
+    return None, token
+
+
+def _speaker(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """The non-pronoun subject of a speech verb elsewhere in the sentence (« … », a dit Y)."""
+    for token in doc:
+        if token.i == verb.i or token.lemma_ not in SPEECH_LEMMAS:
+            continue
+        for child in token.children:
+            if child.dep_ in SUBJECT_DEPS and child.lower_ not in FIRST_PERSON | THIRD_PERSON:
+                return _span(child)
+    return None
+
+
+def _negated(verb: Token) -> bool:
+    scope = [verb, *[c for c in verb.children if c.dep_.startswith("aux")]]
+    words = {c.lower_ for v in scope for c in v.children} | {c.lower_ for c in scope}
+    return bool(words & NEGATORS) and bool(words & {"ne", "n'"})
+
+
+def _tense(verb: Token) -> tuple[str, str]:
+    auxes = [c for c in verb.children if c.dep_.startswith("aux")]
+    carrier = auxes[0] if auxes else verb
+    mood = ",".join(carrier.morph.get("Mood", []))
+    tense = ",".join(carrier.morph.get("Tense", []))
+    if auxes and tense == "Pres":
+        tense = "Past"  # passé composé
+    return mood, tense
+
+
+def detached_participle(doc: Doc, start: int, end: int) -> bool:
+    """True when the trigger at [start, end) is a participle used as an adjunct
+    (« Interpellé par la députée, le Premier ministre a… », « Dénonçant …, les signataires »),
+    not the verb of the clause: no auxiliary, not the root of a clause with a subject."""
+    token = _trigger_token(doc, start, end)
+    if token is None or "Part" not in token.morph.get("VerbForm", []) or token.pos_ != "VERB":
+        return False
+    if any(c.dep_.startswith(("aux", "cop")) for c in token.children):
+        return False
+    if any(c.dep_ in SUBJECT_DEPS for c in token.children) and token.dep_ == "ROOT":
+        return False
+    before = doc.text[:token.idx].strip()
+    after = doc.text[token.idx + len(token.text):]
+    return token.dep_ in ("acl", "advcl", "amod", "ROOT", "conj") and (
+        not before or before.endswith(",") or "," in after[:80])
+
+
+def clause(doc: Doc, trigger_start: int, trigger_end: int) -> Clause | None:
+    """The clause facts of the trigger at [trigger_start, trigger_end) of a parsed sentence."""
+    token = _trigger_token(doc, trigger_start, trigger_end)
+    if token is None:
+        return None
+    subject, verb = _governing_subject(token)
+    mood, tense = _tense(verb)
+    negated = _negated(verb) or (token.i != verb.i and _negated(token))
+    if subject is None or verb.lemma_ in BENEFICIARY_LEMMAS:
+        return Clause(None, None, "", None, negated, mood, tense, verb.lemma_)
+    reporter = None
+    if verb.dep_ == "ccomp" and any(c.dep_ == "mark" and c.lower_ in ("que", "qu'") for c in verb.children):
+        outer, _ = _governing_subject(verb.head)
+        reporter = _span(outer) if outer is not None and outer.lower_ not in FIRST_PERSON | THIRD_PERSON else None
+    lower = subject.lower_
+    person = "1" if lower in FIRST_PERSON else "3" if lower in THIRD_PERSON else "qui" if lower in ("qui", "lequel", "laquelle") else ""
+    speaker = _speaker(doc, verb) if person == "1" else None
+    if person == "qui" and verb.dep_ in ("acl:relcl", "acl"):
+        return Clause(_span(verb.head), reporter, "", None, negated, mood, tense, verb.lemma_)
+    return Clause(_span(subject), reporter, person, speaker, negated, mood, tense, verb.lemma_)
