@@ -24,12 +24,12 @@ from pipelines.schema_core import FTS_COLUMNS, FTS_TOKENIZER  # noqa: F401  (pub
 from pipelines.transaction import write_unit
 
 DOCUMENT_FIELDS = (
-    "id", "url", "source", "kind", "title", "published", "text", "summary",
+    "id", "url", "source", "kind", "title", "published", "published_precision", "text", "summary",
     "publisher", "author", "guid", "access", "extra",
 )
 HASHED_FIELDS = ("url", "kind", "title", "published", "text", "summary", "publisher", "author", "access", "extra")
 # Documents also hash the fingerprint of the topic rules, so a rule change re-matches them.
-DOCUMENT_HASHED_FIELDS = HASHED_FIELDS + ("rules",)
+DOCUMENT_HASHED_FIELDS = HASHED_FIELDS + ("published_precision", "rules")
 
 
 def now_iso() -> str:
