@@ -114,8 +114,8 @@ def test_added_with_a_day_reads_that_day_and_counts_in_its_week(store, tmp_path)
                          source="ajout", kind="communique")
     assert (doc.to_dict()["published"], doc.published_precision) == ("2026-03-03T00:00:00+01:00", "day")
     assert store_document(db, matcher, doc) == "insert"
-    row = next(db.query("SELECT published FROM documents WHERE id = ?", [doc.id]))
-    assert row["published"] == "2026-03-03T00:00:00+01:00"
+    row = next(db.query("SELECT published, published_precision FROM documents WHERE id = ?", [doc.id]))
+    assert (row["published"], row["published_precision"]) == ("2026-03-03T00:00:00+01:00", "day")
     assert week_of(row["published"]).label == "2026-W10"
     assert _week_ids(db, Week(2026, 10)) == [doc.id] and _week_ids(db, Week(2026, 9)) == []
     # The digest's item, the site's filter and the Atom feed read « 3 mars 2026 ».
