@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 from datetime import date, datetime, timezone
 
 import pytest
@@ -189,3 +190,21 @@ def test_unreadable_date_without_a_feed_date_takes_the_fetch_time(config_path):
     assert (item.extra["published_raw"], item.extra["published_from"], item.published_precision) == ("32/13/2026", "collecte", "instant")
     assert item.published is not None and abs((item.published - datetime.now(timezone.utc)).total_seconds()) < 60
     assert spider.health[source.name].error.startswith("1 date de publication illisible (dernière : « 32/13/2026 »)")
+
+
+def test_a_day_reads_as_that_day_on_the_site_pages(store, tmp_path):
+    from datasette_helpers import fetch
+    from pipelines.serve import make_datasette
+
+    db, matcher = store
+    path = tmp_path / "note.txt"
+    path.write_text(f"Note\n{TEXT}", encoding="utf-8")
+    doc = build_document(str(path), path.read_bytes(), "", path.as_uri(), title="Note SEC-Pa", published="2026-03-03",
+                         source="ajout", kind="communique")
+    assert store_document(db, matcher, doc) == "insert"
+    site = make_datasette(Path(db.conn.execute("PRAGMA database_list").fetchone()[2]))
+    page = fetch(site, f"/document/{doc.id}")
+    assert page.status_code == 200
+    assert "3 mars 2026" in page.text and "2 mars 2026" not in page.text and "23 h 00" not in page.text
+    search = fetch(site, "/veille/documents?_q=secpa")
+    assert search.status_code == 200 and "3 mars 2026" in search.text and "23 h 00" not in search.text
