@@ -14,7 +14,7 @@ import sqlite3
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from nlp.text import fold
 from pipelines.config import Config, DigestSettings
@@ -22,11 +22,14 @@ from pipelines.labels import ACTOR_KIND_LABELS as ACTOR_KINDS
 from pipelines.labels import KIND_LABELS, SHORT_MONTHS, french_date, paris_day, rule_label
 from pipelines.labels import SOURCE_STATUS_LABELS as STATUS_LABELS
 from pipelines.queries import DATABASE_NAME, run_query
+from pipelines.site_markup import safe_url
 from pipelines.weeks import PARIS, Week, week_of
 
 CHART_WEEKS = 12
 CHART_HEIGHT = 90
 HORIZON_DAYS = 30
+OVERDUE_SHOWN = 5
+HIGHLIGHTS = 5
 PARLIAMENT_GROUPS = (
     ("questions", "Nouvelles questions", ("question",)),
     ("answers", "Réponses reçues", ("reponse",)),
@@ -47,32 +50,52 @@ def _safe(run: Callable[[], list[dict[str, Any]]]) -> tuple[list[dict[str, Any]]
         raise
 
 
+LOCAL_HOSTS = re.compile(r"(?i)^(localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[?::1\]?|[^.]+\.local(?:domain)?)$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def public_base(site_url: str | None) -> tuple[str | None, bool]:
+    """(the site's address for links, whether it is local): "" gives (None, False); an address
+    on this machine (127.0.0.1, localhost…) is kept for files read here but is local."""
+    base = (site_url or "").strip().rstrip("/")
+    if not base or not safe_url(base):
+        return None, False
+    host = urlsplit(base).hostname or ""
+    return base, bool(LOCAL_HOSTS.match(host))
+
+
 class Links:
-    """Links to the Datasette site (none when [digest] site_url is empty)."""
+    """Links to the reading pages of the site ([digest] site_url, its public address): a
+    document (/document/<id>), an actor (/acteur/<id>), the documents of a week
+    (/cette-semaine), the sources (/sources); none when no address is configured."""
 
     def __init__(self, settings: DigestSettings):
-        self.base = settings.site_url
+        self.base, self.local = public_base(settings.site_url)
         self.database = DATABASE_NAME  # the site's name for the database, whatever its file
 
-    def row(self, table: str, pk: str | None) -> str | None:
-        """The page of one row: <site>/<db>/<table>/<pk> (Datasette's tilde encoding)."""
-        if not self.base or not pk:
-            return None
-        from datasette.utils import tilde_encode
+    def _page(self, path: str) -> str | None:
+        return f"{self.base}{path}" if self.base else None
 
-        return f"{self.base}/{self.database}/{table}/{tilde_encode(str(pk))}"
+    def document(self, document_id: str | None) -> str | None:
+        """The page of a document."""
+        return self._page("/document/" + quote(str(document_id), safe=":")) if document_id else None
 
-    def query(self, name: str, **params: str) -> str | None:
-        """The page of a canned query with its parameters."""
-        if not self.base:
-            return None
-        args = "&".join(f"{k}={quote(str(v))}" for k, v in params.items())
-        return f"{self.base}/{self.database}/{name}" + (f"?{args}" if args else "")
+    def actor(self, actor_id: str | None) -> str | None:
+        """The page of an actor."""
+        return self._page("/acteur/" + quote(str(actor_id), safe=":")) if actor_id else None
+
+    def week(self, du: str, au: str) -> str | None:
+        """The documents published between two days."""
+        return self._page(f"/cette-semaine?du={quote(du)}&au={quote(au)}")
+
+    def page(self, path: str) -> str | None:
+        """Another page of the site (/sources, /engagements…)."""
+        return self._page(path)
 
     @property
     def home(self) -> str | None:
-        """The database's home page."""
-        return f"{self.base}/{self.database}" if self.base else None
+        """The site's home page."""
+        return self._page("/")
 
 
 def _day(value: str | None) -> date | None:
@@ -115,8 +138,8 @@ def _item(db, links: Links, labels: dict[str, str], row: dict[str, Any]) -> dict
         "kind_label": KIND_LABELS.get(kind, kind),
         "source": source, "source_label": row.get("editeur") or labels.get(source, source),
         "published": row.get("date"), "date": _iso_day(row.get("date")),
-        "date_label": _date_label(row.get("date")), "url": row.get("url"),
-        "datasette_url": links.row("documents", row["document_id"]),
+        "date_label": _date_label(row.get("date")), "url": safe_url(row.get("url")) or None,
+        "datasette_url": links.document(row["document_id"]),
         "why": why(db, row["document_id"]),
     }
 
@@ -175,7 +198,7 @@ def parliament(db, links, labels, params, documents) -> dict[str, Any]:
                 known.add(item["id"])
         items.sort(key=lambda i: i["published"] or "", reverse=True)
         groups.append({"key": key, "label": label, "count": len(items), "items": items,
-                       "more": 0, "more_url": links.query("mentions_semaine", du=params["du"], au=params["au"])})
+                       "more": 0, "more_url": links.week(params["du"], params["au"])})
     return {"groups": groups, "total": sum(g["count"] for g in groups),
             "note": None if not missing else "Les données parlementaires détaillées ne sont pas encore collectées."}
 
@@ -201,27 +224,52 @@ def commitments(db, links, params, ref: date, limit: int) -> dict[str, Any]:
             "deadline": deadline, "deadline_label": _deadline_label(deadline), "days": days,
             "status": row.get("statut"), "status_label": "" if row.get("statut") in (None, "open", "ouvert") else row.get("statut"),
             "document_id": row["document_id"], "document_title": row.get("document") or document.get("title") or "",
+            "outlet": document.get("outlet") or "",
             "published": row.get("date_document"), "date": _iso_day(row.get("date_document")),
             "date_label": _date_label(row.get("date_document")),
-            "url": row.get("url") or document.get("url"), "datasette_url": links.row("commitments", row["id"]),
+            "url": safe_url(row.get("url") or document.get("url")) or None,
+            "datasette_url": links.document(row["document_id"]),
         }
 
+    new, due, late = ([r for r in rows if not is_background(r.get("engagement"))] for rows in (new, due, late))
     fresh = {_text_key(r.get("engagement")) for r in new}
     dated = [_once([{**shape(r), "is_new": _text_key(r.get("engagement")) in fresh} for r in rows]) for rows in (due, late)]
     for items in dated:
         for item in items:
             if item["is_new"]:
                 item["status_label"] = "relevé cette semaine"
-    listed = {_text_key(i["text"]) for items in dated for i in items}
+    listed = {promise_key(i) for items in dated for i in items}
     fresh_items = _once([shape(r) for r in new])
     return {
         "available": not missing, "note": "Le relevé des engagements n'est pas encore installé." if missing else None,
         # Each commitment appears once: a new one that is due soon is listed with the deadlines,
-        # and the same sentence reprinted by several outlets is one commitment.
-        "new": [i for i in fresh_items if _text_key(i["text"]) not in listed][:limit], "new_total": len(fresh_items),
-        "upcoming": dated[0][:limit], "overdue": dated[1][:limit], "horizon_days": HORIZON_DAYS,
-        "ref": ref.isoformat(),
+        # and the same promise reprinted by several outlets is one commitment.
+        "new": [i for i in fresh_items if promise_key(i) not in listed][:limit], "new_total": len(fresh_items),
+        "upcoming": dated[0][:limit], "overdue": dated[1][:OVERDUE_SHOWN], "overdue_total": len(dated[1]),
+        "horizon_days": HORIZON_DAYS, "ref": ref.isoformat(),
     }
+
+
+# A dateline or a press-release header is not a statement; a sentence telling the past of
+# the experiment (« lancée en août 2021 ») is background, not a promise.
+_NOISE = re.compile(
+    r"(?i)^\W*(?:communiqu[ée] de presse\b|dossier de presse\b|(?:[A-ZÉ][\w'’ -]{1,40}), le \d{1,2}(?:er)? \w+ \d{4}\W*$)"
+    r"|\b(?:lanc[ée]e?s? en (?:\w+ )?\d{4}|prévue? pour se prolonger|depuis (?:\w+ )?20[12]\d)\b")
+
+
+def is_background(text: str | None) -> bool:
+    """True for a dateline, a press-release header or a background sentence caught as a commitment."""
+    text = " ".join((text or "").split())
+    return not text or bool(_NOISE.search(text[:200]))
+
+
+def promise_key(item: dict[str, Any]) -> str:
+    """What makes two statements one promise: the same actor and the same deadline (the same
+    announcement worded by ten outlets), or else the same sentence."""
+    actor = _text_key(item.get("actor_id") or item.get("actor"))
+    if actor and item.get("deadline"):
+        return f"{actor}|{item['deadline'][:10]}|{'refus' if item.get('kind') == 'refusal' else 'promesse'}"
+    return _text_key(item.get("text"))
 
 
 def _text_key(text: str | None) -> str:
@@ -229,25 +277,34 @@ def _text_key(text: str | None) -> str:
 
 
 def _once(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Keep the first of the commitments sharing one sentence (syndicated copies); the
-    others are counted in `copies` and named in `also_in`."""
+    """Keep the first of the statements of one promise (`promise_key`: syndicated copies,
+    the same announcement reworded); the others are counted in `copies`, their documents
+    named in `also_in` and their outlets in `outlets`."""
     kept: dict[str, dict[str, Any]] = {}
     for item in items:
-        key = _text_key(item["text"])
+        key = promise_key(item)
         first = kept.get(key)
+        outlet = item.get("outlet") or ""
         if first is None:
-            kept[key] = {**item, "copies": 0, "also_in": []}
-        elif (item["published"] or "9") < (first["published"] or "9"):
+            kept[key] = {**item, "copies": 0, "also_in": [], "outlets": [outlet] if outlet else []}
+            continue
+        outlets = first["outlets"] + ([outlet] if outlet and outlet not in first["outlets"] else [])
+        if item["document_id"] == first["document_id"]:
+            continue  # two sentences of one document saying the same promise
+        if (item["published"] or "9") < (first["published"] or "9"):
             # the earliest document is the original; the others are its copies
-            kept[key] = {**item, "copies": first["copies"] + 1, "also_in": [*first["also_in"], first["document_title"]]}
+            kept[key] = {**item, "copies": first["copies"] + 1, "also_in": [*first["also_in"], first["document_title"]],
+                         "outlets": [outlet, *[o for o in outlets if o != outlet]] if outlet else outlets}
         else:
             first["copies"] += 1
             first["also_in"].append(item["document_title"])
+            first["outlets"] = outlets
     return list(kept.values())
 
 
 def _document(db, document_id: str) -> dict[str, Any]:
-    row = next(db.query("SELECT id, title, url FROM documents WHERE id = ?", [document_id]), None)
+    row = next(db.query("SELECT d.id, d.title, d.url, coalesce(d.publisher, s.label, d.source) AS outlet "
+                        "FROM documents d LEFT JOIN sources s ON s.name = d.source WHERE d.id = ?", [document_id]), None)
     return row or {}
 
 
@@ -276,7 +333,7 @@ def actors(db, links, params, limit: int = 10) -> dict[str, Any]:
               "kind_label": ACTOR_KINDS.get(r.get("type") or "", r.get("type") or ""),
               "documents": r["documents"], "mentions": r["citations"],
               "bar": max(4, round(100 * r["documents"] / top) if top else 0),
-              "datasette_url": links.query("acteur_chronologie", acteur=r["actor_id"])} for r in rows]
+              "datasette_url": links.actor(r["actor_id"])} for r in rows]
     note = ("La reconnaissance des acteurs n'est pas encore installée." if missing
             else "Aucun acteur identifié dans les documents de la semaine.")
     return {"items": items, "note": note}
@@ -332,7 +389,7 @@ def coverage(db, config: Config, links: Links, params: dict[str, str]) -> dict[s
                    f"({runs} passage{'s' if runs > 1 else ''} au plus)"
                    + (f", dont {failed} en échec" if failed else ", aucune en échec") + ".")
     return {"sources": sources, "ran": ran, "failed": failed, "runs": runs, "summary": summary, "hidden_ok": hidden,
-            "url": links.query("sante_sources")}
+            "url": links.page("/sources")}
 
 
 def _coverage_row(r: dict[str, Any], links: Links) -> dict[str, Any]:
@@ -365,12 +422,12 @@ def _coverage_row(r: dict[str, Any], links: Links) -> dict[str, Any]:
               if runs else "")
     detail = " ; ".join(filter(None, [detail, *notes]))
     colour = {"ok": "#1e7b4f", "échec": "#b42318", "en baisse": "#b26b00", "avertissement": "#b26b00"}.get(status, "#5f6b7a")
-    return {"name": r["source"], "label": r["libelle"] or r["source"], "url": r["url"], "runs": runs,
+    return {"name": r["source"], "label": r["libelle"] or r["source"], "url": safe_url(r["url"]) or None, "runs": runs,
             "items_per_run": per_run, "usual": usual, "failures": r["echecs"], "new": r["nouveaux"],
             "runs_label": str(runs) if runs else "—", "items_label": _num(per_run) if runs else "—",
             "usual_label": _num(usual), "note": " ; ".join(notes),
             "status_label": status, "colour": colour, "detail": detail, "error": error,
-            "consecutive_failures": r["echecs_consecutifs"], "datasette_url": links.row("sources", r["source"])}
+            "consecutive_failures": r["echecs_consecutifs"], "datasette_url": links.page("/sources")}
 
 
 def _num(value: Any) -> str:
@@ -410,6 +467,7 @@ def gather(db, week: Week, settings: DigestSettings, config: Config, today: date
     shown_stories, more_stories = _limited(stories, settings.max_items)
     shown_other, more_other = _limited(other, settings.max_items)
     empty = not documents and not parl["total"]
+    retenir = [] if empty else highlights(commits, parl, stories)
     counts = {
         "documents": len(documents) + sum(1 for g in parl["groups"] if g["key"] == "answers" for i in g["items"] if i["id"] not in documents),
         "press": len(press_docs), "stories": len(stories), "parliament": parl["total"], "other": len(other),
@@ -422,16 +480,60 @@ def gather(db, week: Week, settings: DigestSettings, config: Config, today: date
         "start": week.start.isoformat(), "end": week.end.isoformat(),
         "generated": now.replace(microsecond=0).isoformat(),
         "generated_label": f"{french_date(now.astimezone(PARIS).date())} à {now.astimezone(PARIS):%H:%M}",
-        "site_url": settings.site_url or None, "home_url": links.home, "empty": empty,
+        "site_url": links.base, "links_local": links.local, "home_url": links.home, "empty": empty,
         "preheader": _preheader(counts, empty),
         "counts": counts, "figures": _figures(counts),
         "parliament": parl,
         "press": {"stories": shown_stories, "total": len(press_docs), "more": more_stories,
-                  "more_url": links.query("mentions_semaine", **params)},
+                  "more_url": links.week(params["du"], params["au"])},
         "other": {"items": shown_other, "total": len(other), "more": more_other,
-                  "more_url": links.query("mentions_semaine", **params)},
+                  "more_url": links.week(params["du"], params["au"])},
         "commitments": commits, "actors": cited, "chart": bars, "coverage": cover,
+        "highlights": retenir, "headline": retenir[0]["headline"] if retenir else "",
+        "contact": config.mail.sender or "",
+        "upcoming_new": [c for c in commits["upcoming"] if not c.get("highlighted")],
+        "new_rest": [c for c in commits["new"] if not c.get("highlighted")],
     }
+
+
+def _short(text: str | None, limit: int) -> str:
+    text = " ".join((text or "").split()).strip("«»\"“” ")
+    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def highlights(commits: dict[str, Any], parl: dict[str, Any], stories: list[dict[str, Any]],
+               limit: int = HIGHLIGHTS) -> list[dict[str, Any]]:
+    """« À retenir »: at most `limit` lines, the week's new promises first (most reported
+    first, each once, with the outlets that reported it), then the answers received and
+    the story most taken up. The promises listed here are marked `highlighted` (the
+    commitments section does not repeat them)."""
+    lines: list[dict[str, Any]] = []
+    promises = [c for c in commits["new"]] + [c for c in commits["upcoming"] if c.get("is_new")]
+    promises.sort(key=lambda c: (c.get("kind") not in ("commitment", "announcement"), -c.get("copies", 0)))
+    for c in promises[:limit]:
+        details = ", ".join(filter(None, [f"échéance {c['deadline_label']}" if c.get("deadline_label") else "",
+                                          c.get("amount_label") or ""]))
+        actor = c.get("actor") or "Acteur non identifié"
+        opening = set(_text_key(c["text"][:80]).split())
+        named = any(len(w) >= 4 and w in opening for w in _text_key(c.get("actor")).split())
+        lines.append({"kind": "promise", "label": c.get("kind_label") or "engagement", "headline": _short(c["text"], 90) if named else f"{actor} : {_short(c['text'], 80)}",
+                      "text": f"{actor} — {c['kind_label']} : « {_short(c['text'], 160)} »" + (f" ({details})" if details else ""),
+                      "outlets": c.get("outlets") or [], "url": c.get("datasette_url") or c.get("url"),
+                      "document_id": c["document_id"]})
+        c["highlighted"] = True
+    answers: list[dict[str, Any]] = next((g["items"] for g in parl["groups"] if g["key"] == "answers"), [])
+    for item in answers[:max(0, limit - len(lines))]:
+        lines.append({"kind": "answer", "label": "réponse", "headline": f"Réponse reçue : {_short(item['title'], 80)}",
+                      "text": f"Réponse reçue : {_short(item['title'], 160)}", "outlets": [item["source_label"]],
+                      "url": item.get("datasette_url") or item.get("url")})
+    told = {line.get("document_id") for line in lines}
+    for story in [s for s in stories if s["reach"] > 1 and s["lead"]["id"] not in told][:max(0, limit - len(lines))]:
+        lead = story["lead"]
+        outlets = [lead["source_label"], *[p["source_label"] for p in story["pickups"]]]
+        lines.append({"kind": "story", "label": "sujet repris", "headline": _short(lead["title"], 90),
+                      "text": f"Repris par {story['reach']} titres : {_short(lead['title'], 160)}",
+                      "outlets": list(dict.fromkeys(outlets)), "url": lead.get("datasette_url") or lead.get("url")})
+    return lines[:limit]
 
 
 def _figures(c: dict[str, int]) -> list[dict[str, Any]]:

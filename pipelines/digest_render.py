@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from pipelines.resources import package_path
+from pipelines.site_feeds import inert_text
 
 TEMPLATES = package_path("templates")
 
@@ -47,9 +49,19 @@ def _euros(value: Any) -> str:
     return f"{_number(round(value))} €"
 
 
+def _inert(value: Any) -> Any:
+    """Every text printed by a template, without `javascript:`/`data:`/`file:` URLs in it
+    (a mail client may turn a URL written in text into a link)."""
+    if isinstance(value, Markup):  # a macro's output: its own texts went through here already
+        return value
+    return inert_text(value) if isinstance(value, str) else value
+
+
 def environment() -> Environment:
-    """The Jinja2 environment of the digest templates (HTML autoescaped)."""
+    """The Jinja2 environment of the digest templates (HTML autoescaped; every printed text
+    made inert, see `_inert`)."""
     env = Environment(
+        finalize=_inert,
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined,
@@ -96,6 +108,10 @@ def csv_rows(digest: dict[str, Any]) -> list[dict[str, Any]]:
             **extra,
         }
 
+    for line in digest.get("highlights") or []:
+        rows.append({"semaine": week, "section": "à retenir", "rubrique": line.get("label") or "",
+                     "titre": line["text"], "source": ", ".join(line.get("outlets") or []),
+                     "lien_base": line.get("url") or ""})
     for group in digest["parliament"]["groups"]:
         for item in group["items"]:
             rows.append(item_row("parlement", group["label"], item))
@@ -126,12 +142,28 @@ def csv_rows(digest: dict[str, Any]) -> list[dict[str, Any]]:
     return [{c: row.get(c, "") for c in CSV_COLUMNS} for row in rows]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\ufe62", "\ufe63", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet will not run: text made inert (`_inert`), and text starting like a
+    formula (=, +, -, @, tab…) gets a leading apostrophe (OWASP's advice against CSV
+    injection); numbers are left alone."""
+    if not isinstance(value, str):
+        return value
+    value = _inert(value)
+    if value.lstrip(" \u00a0").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def render_csv(digest: dict[str, Any]) -> str:
-    """CSV (comma-separated, UTF-8 with BOM so that spreadsheet software reads the accents)."""
+    """CSV for French spreadsheets: semicolon-separated, UTF-8 with BOM (Excel in French reads
+    the accents and the columns), cells escaped against formulas (`csv_cell`)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, delimiter=";", lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(csv_rows(digest))
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in csv_rows(digest))
     return "\ufeff" + buffer.getvalue()
 
 

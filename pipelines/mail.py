@@ -22,14 +22,19 @@ class MailError(RuntimeError):
     """Sending failed; the message is one line naming the server and the cause."""
 
 
-def build_message(settings: MailSettings, subject: str, text: str, html: str) -> EmailMessage:
-    """A multipart/alternative message: the plain-text part first, the HTML part last."""
+def build_message(settings: MailSettings, subject: str, text: str, html: str,
+                  unsubscribe: bool = False) -> EmailMessage:
+    """A multipart/alternative message: the plain-text part first, the HTML part last; with
+    `unsubscribe`, a List-Unsubscribe header asking the sender by mail (the text says how too)."""
     message = EmailMessage()
     message["Subject"] = f"{settings.subject_prefix} {subject}".strip()
     message["From"] = settings.sender or settings.user or "veille@localhost"
     message["To"] = ", ".join(settings.recipients)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="veille.local")
+    sender = settings.sender or settings.user
+    if unsubscribe and "@" in sender:
+        message["List-Unsubscribe"] = f"<mailto:{sender}?subject=desabonnement>"
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     return message

@@ -11,17 +11,16 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable
 from xml.etree import ElementTree as ET
 
+from pipelines.site_markup import safe_url
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _UNSAFE_IN_TEXT = re.compile(r"(?i)\b(?:javascript|data|vbscript|file)\s*:[^\s]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def safe_link(value: str | None) -> str:
-    """The URL when it is an absolute http(s) URL without spaces or control characters, else ""."""
-    value = (value or "").strip()
-    if not re.match(r"(?i)^https?://[^\s/$.?#][^\s]*$", value) or _CONTROL.search(value):
-        return ""
-    return value
+    """The URL when it is an absolute http(s) URL (`pipelines.site_markup.safe_url`), else ""."""
+    return safe_url(value)
 
 
 def inert_text(value: str | None) -> str:
@@ -100,7 +99,8 @@ def ics_fold(line: str) -> str:
     raw = line.encode("utf-8")
     if len(raw) <= 75:
         return line
-    parts, current = [], b""
+    parts: list[str] = []
+    current = b""
     for char in line:
         encoded = char.encode("utf-8")
         if len(current) + len(encoded) > (75 if not parts else 74):

@@ -91,7 +91,14 @@ def locate(text: str, start: int | None, end: int | None, expected: str | None) 
     return None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def safe_url(value: str | None) -> str:
-    """The URL when it is http(s) (a scraped "javascript:" link must never become a link)."""
+    """The one URL filter for every URL that leaves the system (site, feeds, calendar,
+    digest, alerts): the URL when it is an absolute http(s) URL without spaces or control
+    characters, else "" (a scraped "javascript:", "data:" or "file:" link never becomes a link)."""
     value = (value or "").strip()
-    return value if re.match(r"(?i)^https?://", value) else ""
+    if not re.match(r"(?i)^https?://[^\s/$.?#][^\s]*$", value) or _CONTROL.search(value):
+        return ""
+    return value

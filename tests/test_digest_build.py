@@ -85,7 +85,7 @@ def test_parliament_groups_and_answers_from_the_questions_table(w07):
     assert [i["id"] for i in groups["debates"]["items"]] == ["CRSANR5L17S2026O1N002-1"]
     question = groups["questions"]["items"][0]
     assert question["date_label"] == "11 février 2026"
-    assert question["datasette_url"] == "http://veille.test/veille/documents/QANR5L17QE5391"
+    assert question["datasette_url"] == "http://veille.test/document/QANR5L17QE5391"
     assert question["url"] == "https://questions.assemblee-nationale.fr/q17/17-5391QE.htm"
 
 

@@ -48,11 +48,11 @@ def test_json_is_the_whole_digest(written):
 def test_csv_has_one_row_per_item(written):
     out, _ = written
     text = (out / "veille-2026-W07.csv").read_text(encoding="utf-8")
-    assert text.startswith("\ufeffsemaine,section,rubrique,date,titre")
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert text.startswith("\ufeffsemaine;section;rubrique;date;titre")  # French Excel: semicolons and a BOM
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     sections = [r["section"] for r in rows]
     assert {s: sections.count(s) for s in dict.fromkeys(sections)} == {
-        "parlement": 4, "presse": 3, "engagements": 3, "acteurs": 3, "sources": 7}
+        "à retenir": 3, "parlement": 4, "presse": 3, "engagements": 3, "acteurs": 3, "sources": 7}
     pickup = next(r for r in rows if r["rubrique"].startswith("reprise"))
     assert (pickup["source"], pickup["date"]) == ("La Dépêche du Midi", "2026-02-10")
     assert pickup["pourquoi"] == "SEC-Pa (sigle)"
@@ -84,7 +84,8 @@ def test_html_is_mail_safe(written):
     assert "<script" not in html.lower() and "<style" not in html.lower() and "<link" not in html.lower()
     assert not re.search(r"\b(src|background)=", html), "no remote image or background"
     assert not re.search(r"\bclass=", html), "styles are inline"
-    assert html.count('href="http://veille.test/veille/documents/') == 6
+    assert html.count('href="http://veille.test/document/') >= 6
+    assert "/veille/documents/" not in html and "/veille/commitments/" not in html  # reading pages, not raw rows
     assert 'href="https://www.lemonde.fr/sante/article/2026/02/10/sec-pa-financement-2026.html"' in html
 
 

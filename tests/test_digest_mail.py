@@ -68,8 +68,9 @@ def test_the_mail_arrives_with_a_text_and_an_html_part(tmp_path, smtp, monkeypat
     assert len(inbox.messages) == 1
     sender, recipients, message = inbox.messages[0]
     assert (sender, recipients) == ("veille@secpa.example", ["equipe@secpa.example", "direction@secpa.example"])
-    assert message["Subject"] == ("[Veille SEC-Pa] semaine 2026-W07 (du 9 au 15 février 2026) : 7 documents, "
-                                  "2 engagements, 1 échéance dépassée, 1 source en échec")
+    assert message["Subject"] == ("[Veille SEC-Pa] La ministre chargée de la Santé s'engage à maintenir le financement "
+                                  "des SEC-Pa jusqu'au… — semaine 2026-W07 ; 1 source en échec")  # the news, not counts
+    assert message["List-Unsubscribe"] == "<mailto:veille@secpa.example?subject=desabonnement>"
     assert message.get_content_type() == "multipart/alternative"
     parts = [(p.get_content_type(), p.get_content_charset()) for p in message.iter_parts()]
     assert parts == [("text/plain", "utf-8"), ("text/html", "utf-8")]

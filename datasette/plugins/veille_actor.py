@@ -8,6 +8,7 @@ import json
 from collections import Counter
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 
 from pipelines.labels import ACTOR_KIND_LABELS
@@ -34,11 +35,18 @@ def citation_chart(citations: list[dict]):
     return monthly_chart_svg(rows) if rows else None
 
 
+def actor_id_of(request) -> str:
+    """The actor id of /acteur/<id>: Datasette redirects %-escapes (role%3Aministre) to its
+    tilde encoding (role~3Aministre), decoded here."""
+    value = request.url_vars["id"]
+    return tilde_decode(value) if "~" in value else value
+
+
 async def actor_page(request, datasette):
     """/acteur/<id>: mentions, statements and commitments of one actor over time."""
     await check_view(datasette, request)
     db = site_database(datasette)
-    actor_id = request.url_vars["id"]
+    actor_id = actor_id_of(request)
     tables = await table_names(db)
     found = await named_rows(db, "acteur", tables, acteur=actor_id)
     if not found:

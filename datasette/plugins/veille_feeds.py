@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from urllib.parse import quote, urlencode
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import Forbidden, NotFound, Response
 
 from pipelines.queries import DATABASE_NAME
@@ -129,6 +130,7 @@ async def actor_feed(request, datasette):
     db = site_database(datasette)
     tables = await table_names(db)
     actor_id = request.url_vars["id"]
+    actor_id = tilde_decode(actor_id) if "~" in actor_id else actor_id
     found = await named_rows(db, "acteur", tables, acteur=actor_id)
     if not found:
         raise NotFound("Acteur introuvable")
