@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipelines import cli_core, cli_ledger, cli_nlp, cli_ops, cli_parliament, cli_press
+from pipelines import cli_alerts, cli_core, cli_ledger, cli_nlp, cli_ops, cli_parliament, cli_press
 from pipelines.config import ConfigError
 
 
@@ -49,6 +49,7 @@ COMMANDS = (
     cli_ops.digest, cli_ops.nightly, cli_press.stories, cli_press.diff, cli_press.archive,
     cli_parliament.who, cli_core.sources, cli_core.serve,
     cli_ledger.ledger, cli_ledger.curation,
+    cli_alerts.alertes,
 )
 for _command in COMMANDS:
     cli.add_command(_command)
