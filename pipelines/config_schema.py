@@ -204,15 +204,24 @@ class AnAgendaSource(SourceTable):
     follow: list[Text] | None = None
 
 
+class AnDossiersSource(SourceTable):
+    """AN dossiers législatifs (bills and their stages): `follow` lists the dossier or text
+    uids ("DLR5L17N52922", "PIONANR5L17B2504") kept whatever their title."""
+
+    kind: Literal["an_dossiers"]
+    max_mb: Positive | None = None
+    follow: list[Text] | None = None
+
+
 SOURCE_MODELS: tuple[type[SourceTable], ...] = (
     FeedSource, ListingSource, ArchiveSource, AnQuestionsSource, AnAmendmentsSource, SenatQuestionsSource,
-    AnAgendaSource,
+    AnAgendaSource, AnDossiersSource,
 )
 KIND_MODELS: dict[str, type[SourceTable]] = {
     kind: model for model in SOURCE_MODELS for kind in get_args(model.model_fields["kind"].annotation)
 }
 AnySource = Annotated[Union[FeedSource, ListingSource, ArchiveSource, AnQuestionsSource, AnAmendmentsSource,
-                            SenatQuestionsSource, AnAgendaSource], Field(discriminator="kind")]
+                            SenatQuestionsSource, AnAgendaSource, AnDossiersSource], Field(discriminator="kind")]
 BASE_KEYS = frozenset(SourceTable.model_fields)
 
 

@@ -8,12 +8,13 @@ import sqlite_utils
 
 from nlp.topic import TopicMatcher
 from pipelines.parliament import (
-    store_agenda, store_amendment, store_dataset_version, store_passage, store_question, store_reference,
+    store_agenda, store_amendment, store_dataset_version, store_dossier, store_passage, store_question,
+    store_reference,
 )
 from pipelines.store import store_document
 from spiders.items import Document
 from spiders.parl_items import (
-    AgendaItem, Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord,
+    AgendaItem, Amendment, DatasetVersion, DebatePassage, LegislativeDossier, ParliamentQuestion, ReferenceRecord,
 )
 
 Storer = Callable[[sqlite_utils.Database, TopicMatcher, Any], str]
@@ -26,6 +27,7 @@ STORERS: dict[type, Storer] = {
     ReferenceRecord: store_reference,
     DatasetVersion: store_dataset_version,
     AgendaItem: store_agenda,
+    LegislativeDossier: store_dossier,
 }
 
 

@@ -218,3 +218,17 @@ def _alerts(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="051_actor_search")
 def _actor_search(db: sqlite_utils.Database) -> None:
     schema_alerts.create_actor_search(db)
+
+
+# ------------------------------------------------------------------ the bill's journey, question deadlines (021–029)
+from pipelines import schema_dossiers  # noqa: E402  (appended section: issue 16's dossiers and deadlines)
+
+
+@MIGRATIONS(name="021_dossiers")
+def _dossiers(db: sqlite_utils.Database) -> None:
+    schema_dossiers.create_dossiers(db)
+
+
+@MIGRATIONS(name="022_question_deadline")
+def _question_deadline(db: sqlite_utils.Database) -> None:
+    schema_dossiers.add_answer_deadline(db)

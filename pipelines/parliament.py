@@ -28,7 +28,8 @@ from pipelines import db as database
 from pipelines.store import store_document
 from spiders.items import CrawlState
 from spiders.parl_items import (
-    AgendaItem, Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord,
+    AgendaItem, Amendment, DatasetVersion, DebatePassage, LegislativeDossier, ParliamentQuestion, ReferenceRecord,
+    answer_deadline,
 )
 
 _ORDER = {"insert": 3, "update": 2, "noop": 1, "irrelevant": 0}
@@ -75,6 +76,7 @@ def store_question(db: sqlite_utils.Database, matcher: TopicMatcher, item: Parli
         q_action, relevant = store_document(db, matcher, question, keep_irrelevant=True), True
     row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "uid")}
     row.update(id=item.uid, document_id=item.uid if relevant else None,
+               answer_deadline=item.answer_deadline or answer_deadline(item.kind, item.published),
                answer_document_id=item.answer_id if a_action not in (None, "irrelevant") else None,
                days_to_answer=None if item.status in OPEN_STATUSES else days_waiting(
                    item.published, item.status, item.answer_date, item.closure_date))
@@ -113,6 +115,24 @@ def store_agenda(db: sqlite_utils.Database, matcher: TopicMatcher, item: AgendaI
                matched=sorted({m.matched for m in mentions if m.strength == "strong"}))
     database.upsert_record(db, "agenda_items", row)
     return "irrelevant"
+
+
+def store_dossier(db: sqlite_utils.Database, matcher: TopicMatcher, item: LegislativeDossier) -> str:
+    """Store a dossier on the topic (its title names it) or followed: its document (kind
+    "dossier"), its `dossiers` row and one `dossier_stages` row per act of its journey;
+    other dossiers are not kept. Unchanged rows are not rewritten."""
+    action = store_document(db, matcher, item.documents()[0], keep_irrelevant=item.followed)
+    if action == "irrelevant":
+        return action
+    relevant = matcher.is_relevant(matcher.find(f"{item.title}\n{item.procedure}"))
+    row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "uid", "stages")}
+    row.update(id=item.uid, followed=int(item.followed), relevant=int(relevant), document_id=item.uid,
+               stages_count=len(item.stages))
+    row_action = database.upsert_record(db, "dossiers", row)
+    for stage in item.stages:
+        stage_row = dict(stage, id=f"{item.uid}/{stage.get('uid') or stage['position']}", dossier_id=item.uid)
+        database.upsert_record(db, "dossier_stages", stage_row)
+    return _combine(action, row_action)  # the run's counters are about documents, not stage rows
 
 
 def store_reference(db: sqlite_utils.Database, matcher: TopicMatcher, item: ReferenceRecord) -> str:

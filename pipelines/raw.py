@@ -8,12 +8,13 @@ from typing import Any, Iterator
 
 from spiders.items import Document
 from spiders.parl_items import (
-    AgendaItem, Amendment, DatasetVersion, DebatePassage, ParliamentQuestion, ReferenceRecord,
+    AgendaItem, Amendment, DatasetVersion, DebatePassage, LegislativeDossier, ParliamentQuestion, ReferenceRecord,
 )
 
 ITEM_TYPES: dict[str, Any] = {
     "document": Document,
-    **{cls.item_type: cls for cls in (ParliamentQuestion, Amendment, DebatePassage, ReferenceRecord, DatasetVersion, AgendaItem)},
+    **{cls.item_type: cls for cls in (ParliamentQuestion, Amendment, DebatePassage, ReferenceRecord, DatasetVersion, AgendaItem,
+                                           LegislativeDossier)},
 }
 
 

@@ -799,3 +799,119 @@ def _passage(paragraph: etree._Element) -> dict[str, Any]:
         "role": paragraph.get("roledebat") or None, "grammar": paragraph.get("code_grammaire"),
         "point_title": " — ".join(titles), "text": _xml_text(paragraph.find(f"{_NS}texte")),
     }
+
+
+# ------------------------------------------------------------------ AN dossiers législatifs
+# One file per dossier, `{"dossierParlementaire": {…}}` (members `json/dossierParlementaire/
+# DLR….json` of Dossiers_Legislatifs.json.zip, next to `json/document/….json`). The journey
+# is a tree of `actesLegislatifs.acteLegislatif` (a dict or a list): readings ("AN1", "SN1",
+# "CMP", "PROM", "ANLUNI"…, `Etape_Type`, no date) hold steps ("AN1-COM", "AN1-DEBATS")
+# that hold dated acts (`DepotInitiative_Type`, `SaisieComFond_Type`, `DepotRapport_Type`,
+# `DiscussionSeancePublique_Type`, `Decision_Type` with `statutConclusion`, `Promulgation_Type`
+# with `codeLoi`…). Shapes seen over real L17 dossiers: tests/fixtures/an_dossiers/SOURCES.md.
+DOSSIER_STATUS = (("PROM-PUB", "promulguée"),)
+
+
+def dossier_url(uid: str, legislature: str) -> str:
+    """Public page of a dossier législatif, /dyn/{leg}/dossiers/{uid}."""
+    return f"{AN_SITE}/dyn/{legislature}/dossiers/{uid}"
+
+
+def parse_dossier(data: Any, source: str, default_uid: str = "?",
+                  follow: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
+    """An AN dossier JSON object ({"dossierParlementaire": …}) → a flat record (the fields
+    of `LegislativeDossier`). `follow`: dossier or text uids (any text of its journey) whose
+    dossier is marked `followed`."""
+    if not isinstance(data, dict) or not isinstance(data.get("dossierParlementaire"), dict):
+        raise BadRecord(default_uid, "objet « dossierParlementaire » absent")
+    d = data["dossierParlementaire"]
+    uid = text(d.get("uid")) or default_uid
+    try:
+        return _dossier_record(d, uid, source, follow)
+    except BadRecord as exc:
+        raise BadRecord(uid, exc.cause) from None
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise BadRecord(uid, f"forme inattendue ({exc})") from None
+
+
+def _act_label(act: dict[str, Any]) -> str:
+    label = obj(act.get("libelleActe"), "libelleActe")
+    return clean_text(text(label.get("nomCanonique")) or text(label.get("libelleCourt")) or "") or text(act.get("codeActe")) or ""
+
+
+def _texts_of(act: dict[str, Any]) -> list[str]:
+    """Text uids an act names: `texteAssocie` (a uid), `textesAssocies.texteAssocie` (objects
+    with `refTexteAssocie`), `texteAdopte`, `texteLoiRef`."""
+    refs = [text(act.get("texteAssocie")) if not isinstance(act.get("texteAssocie"), dict) else None]
+    for item in as_list(obj(act.get("textesAssocies"), "textesAssocies").get("texteAssocie")):
+        refs.append(text(obj(item, "texteAssocie").get("refTexteAssocie")) if isinstance(item, dict) else text(item))
+    refs += [text(act.get("texteAdopte")), text(act.get("texteLoiRef"))]
+    return [r for r in refs if r]
+
+
+def _stage(act: dict[str, Any], position: int, phase: str, path: list[str]) -> dict[str, Any]:
+    decision = obj(act.get("statutConclusion"), "statutConclusion")
+    votes = [text(v) for v in as_list(obj(act.get("voteRefs"), "voteRefs").get("voteRef"))]
+    rapporteurs = [text(obj(r, "rapporteur").get("acteurRef"))
+                   for r in as_list(obj(act.get("rapporteurs"), "rapporteurs").get("rapporteur"))]
+    return {
+        "uid": text(act.get("uid")), "position": position, "code": text(act.get("codeActe")) or "",
+        "phase": phase, "path": " › ".join(path), "label": _act_label(act), "kind": text(act.get("@xsi:type")),
+        "date": day_of(act.get("dateActe")), "organe_id": text(act.get("organeRef")),
+        "text_ref": text(act.get("texteAssocie")) if not isinstance(act.get("texteAssocie"), dict) else None,
+        "adopted_text_ref": text(act.get("texteAdopte")) or text(act.get("texteLoiRef")),
+        "decision": clean_text(text(decision.get("libelle"))) or None,
+        "votes": [v for v in votes if v], "reunion_ref": text(act.get("reunionRef")),
+        "rapporteurs": [r for r in rapporteurs if r], "provenance": text(act.get("provenance")),
+        "law_code": text(act.get("codeLoi")),
+    }
+
+
+def _walk_acts(acts: Any, path: list[str], phase: str, stages: list[dict[str, Any]], texts: list[str]) -> None:
+    """Append every leaf act of the tree to `stages` (document order); the acts holding
+    others give the phase (top level) and the path."""
+    for act in as_list(acts):
+        act = obj(act, "acteLegislatif")
+        if not act:
+            continue
+        texts += [t for t in _texts_of(act) if t not in texts]
+        children = obj(act.get("actesLegislatifs"), "actesLegislatifs").get("acteLegislatif")
+        label = _act_label(act)
+        if not is_nil(children):
+            _walk_acts(children, path + [label], phase or label, stages, texts)
+        else:
+            stages.append(_stage(act, len(stages) + 1, phase or label, path))
+
+
+def _dossier_record(d: dict[str, Any], uid: str, source: str, follow: frozenset[str] | set[str]) -> dict[str, Any]:
+    legislature = text(d.get("legislature")) or re.sub(r"^DLR5L(\d+)N.*", r"\1", uid)
+    titles = obj(d.get("titreDossier"), "titreDossier")
+    title = clean_text(text(titles.get("titre")))
+    if not title:
+        raise BadRecord(uid, "titre absent (titreDossier.titre)")
+    procedure = obj(d.get("procedureParlementaire"), "procedureParlementaire")
+    initiators = [text(obj(a, "acteur").get("acteurRef"))
+                  for a in as_list(obj(obj(d.get("initiateur"), "initiateur").get("acteurs"), "acteurs").get("acteur"))]
+    stages: list[dict[str, Any]] = []
+    texts: list[str] = []
+    _walk_acts(obj(d.get("actesLegislatifs"), "actesLegislatifs").get("acteLegislatif"), [], "", stages, texts)
+    dated = [s for s in stages if s["date"]]
+    latest = max(dated, key=lambda s: (s["date"], s["position"])) if dated else None
+    filed = next((s["date"] for s in stages if s["code"].endswith("-DEPOT") and s["date"]), None)
+    fusion = obj(d.get("fusionDossier"), "fusionDossier")
+    law = next((s for s in stages if s["code"] == "PROM-PUB"), None)
+    status = "promulguée" if law else "absorbé" if fusion else "en cours"
+    current = ""
+    if latest:
+        current = f"{latest['phase']} — {latest['label']}" + (f" : {latest['decision']}" if latest["decision"] else "")
+    followed = bool(follow and ({uid, *texts} & set(follow)))
+    return {
+        "uid": uid, "source": source, "url": dossier_url(uid, legislature), "title": title,
+        "legislature": legislature, "kind": text(d.get("@xsi:type")) or "",
+        "procedure": clean_text(text(procedure.get("libelle"))), "procedure_code": text(procedure.get("code")),
+        "senate_url": (text(titles.get("senatChemin")) or "").replace("http://", "https://", 1) or None,
+        "initiators": [i for i in initiators if i], "texts": texts, "stages": stages, "filed": filed,
+        "current_stage": current, "current_stage_date": latest["date"] if latest else None,
+        "status": status, "law_code": law["law_code"] if law else None,
+        "merged_into": text(fusion.get("dossierAbsorbantRef")), "followed": followed,
+    }

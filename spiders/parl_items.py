@@ -8,15 +8,39 @@ that go through topic matching (`documents()`); `pipelines.parliament` stores bo
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from spiders.dates import parse_instant
 from spiders.items import Document
 
 PUBLISHERS = {"AN": "Assemblée nationale", "Sénat": "Sénat"}
+
+# Written questions (QE) must be answered « dans les deux mois suivant la publication des
+# questions » in both chambers: Règlement de l'Assemblée nationale art. 135 al. 6 (« les deux
+# mois », the wording a 2019 amendment proposed to shorten) and Règlement du Sénat art. 75
+# al. 2 (« Ce délai ne comporte aucune interruption », wording in force since 2019; it was one
+# month plus one). Oral and government questions have no such deadline.
+ANSWER_MONTHS = 2
+WRITTEN_KINDS = frozenset({"QE"})
+
+
+def answer_deadline(kind: str | None, published: str | None) -> str | None:
+    """The day a written question's answer is due (ISO), two calendar months after its
+    publication (the 31st becomes the month's last day); None for other kinds or without a
+    publication date."""
+    if kind not in WRITTEN_KINDS or not published:
+        return None
+    try:
+        day = date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    month = day.month - 1 + ANSWER_MONTHS
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1])).isoformat()
 
 
 class _Item:
@@ -86,6 +110,11 @@ class ParliamentQuestion(_Item):
     reminders: int = 0
     source_hash: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    answer_deadline: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.answer_deadline is None:
+            self.answer_deadline = answer_deadline(self.kind, self.published)
 
     @property
     def answer_id(self) -> str:
@@ -248,6 +277,60 @@ class AgendaItem(_Item):
         lines = list(self.agenda)
         lines += [p["subject"] for p in self.points if p.get("subject") and p["subject"] not in lines]
         return "\n".join(lines)
+
+
+@dataclass
+class LegislativeDossier(_Item):
+    """An AN dossier législatif (a bill or a resolution) and its journey: every act of its
+    tree (dépôt, renvoi en commission, rapport, séance, décision, navette, CMP,
+    promulgation…) as a stage, in the order of the tree.
+
+    Each stage is a dict: uid, position, code ("AN1-COM-FOND-SAISIE"), phase (the reading:
+    "1ère lecture (1ère assemblée saisie)"), path (the labels above it), label, kind (the
+    act's type), date (ISO day or None), organe_id, text_ref, adopted_text_ref, decision
+    ("adopté", "modifié", "Accord"), votes (scrutin uids), reunion_ref, rapporteurs (acteur
+    uids), provenance (the chamber a navette text comes from), law_code."""
+
+    item_type = "an_dossier"
+
+    uid: str
+    source: str
+    url: str
+    title: str
+    legislature: str = ""
+    kind: str = ""
+    procedure: str = ""
+    procedure_code: str | None = None
+    senate_url: str | None = None
+    initiators: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    stages: list[dict[str, Any]] = field(default_factory=list)
+    filed: str | None = None
+    current_stage: str = ""
+    current_stage_date: str | None = None
+    status: str = "en cours"
+    law_code: str | None = None
+    merged_into: str | None = None
+    followed: bool = False
+
+    def text(self) -> str:
+        """The dossier's title, its procedure, then one line per dated stage."""
+        lines = [self.title, self.procedure]
+        for stage in self.stages:
+            if stage.get("date"):
+                decision = f" : {stage['decision']}" if stage.get("decision") else ""
+                lines.append(f"{stage['date']} — {stage['phase']} — {stage['label']}{decision}")
+        return "\n".join(line for line in lines if line)
+
+    def documents(self) -> tuple[Document]:
+        """The dossier as one document (kind "dossier"), dated by its first dépôt."""
+        return (Document(
+            id=self.uid, source=self.source, url=self.url, kind="dossier", title=self.title,
+            text=self.text(), published=parse_instant(self.filed), guid=self.uid,
+            publisher="Assemblée nationale", access="full",
+            extra={"procedure": self.procedure, "status": self.status, "current_stage": self.current_stage,
+                   "texts": self.texts, "keep_id": True},
+        ),)
 
 
 @dataclass
