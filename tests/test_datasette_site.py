@@ -243,3 +243,21 @@ def test_feed_helpers_refuse_unsafe_links_and_fold_lines():
     assert "DTSTAMP:20260301T120000Z" in ics and "\\," in ics and "\\;" in ics
     assert "javascript" not in ics and "URL:" not in ics
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+
+
+def test_actor_pages_are_paginated_and_say_what_parliamentarians_did(site):
+    rows = fetch(site, "/veille/acteur_chronologie.json?acteur=PA900002&limite=1&_shape=array").json()
+    assert len(rows) == 1  # the page reads one bounded slice
+    first = fetch(site, "/acteur/PA900002").text
+    assert "cité dans 2 documents" in first and 'href="/acteur/PA900002.atom"' in first
+    assert "Plus rien sur cette page." in fetch(site, "/acteur/PA900002?page=2").text
+    tilde = fetch(site, "/acteur/org~3Adgos")  # where Datasette redirects /acteur/org%3Adgos
+    assert tilde.status_code == 200 and "<h1 class=\"page-title\">DGOS</h1>" in tilde.text
+    author = fetch(site, "/acteur/PA900001").text
+    assert "A posé 1 question" in author and "Membre — Écologiste et Social (groupe politique)" in author
+
+
+def test_about_page_tells_what_is_stored(site):
+    html = fetch(site, "/-/a-propos").text
+    assert "texte intégral" in html and "Seuls le titre, un court extrait et le lien sont conservés" not in html
+    assert "document sur" in html or "documents sur" in html

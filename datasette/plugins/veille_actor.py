@@ -8,15 +8,16 @@ import json
 from collections import Counter
 
 from datasette import hookimpl
-from datasette.utils import tilde_decode
+from datasette.utils import path_with_replaced_args, tilde_decode
 from datasette.utils.asgi import NotFound, Response
 
 from pipelines.labels import ACTOR_KIND_LABELS
 from pipelines.site_chart import monthly_chart_svg
 from pipelines.site_data import check_view, named_rows, site_database, table_names
+from pipelines.site_labels import mandate_words
 from pipelines.site_markup import mark_extract
 
-MAX_CITATIONS = 200
+PAGE_ROWS = 100  # citations and statements per page: a most-cited actor's page stays small
 
 
 def reference_data(extra: str | None) -> dict:
@@ -52,15 +53,29 @@ async def actor_page(request, datasette):
     if not found:
         raise NotFound("Acteur introuvable")
     actor = found[0]
-    timeline = await named_rows(db, "acteur_chronologie", tables, acteur=actor_id)
-    citations = [r for r in timeline if r["element"] == "citation"][:MAX_CITATIONS]
+    page = int(request.args.get("page", "1")) if (request.args.get("page") or "1").isdigit() else 1
+    page = max(page, 1)
+    timeline = await named_rows(db, "acteur_chronologie", tables, acteur=actor_id, limite=str(PAGE_ROWS + 1),
+                                decalage=str((page - 1) * PAGE_ROWS))
+    has_next, timeline = len(timeline) > PAGE_ROWS, timeline[:PAGE_ROWS]
+    citations = [r for r in timeline if r["element"] == "citation"]
     for c in citations:
         c["extract"] = mark_extract(c["avant"], c["cite"], c["apres"], "hl-actor")
+    counts = (await named_rows(db, "acteur_compte", tables, acteur=actor_id))[0]
+    mandates = await named_rows(db, "acteur_mandats", tables, acteur=actor_id)
+    for m in mandates:
+        m["words"] = mandate_words(m["fonction"], m["organe"], m["type_organe"])
+    mandates = list({m["words"] + (m["debut"] or ""): m for m in mandates}.values())  # one line per mandate
+    activity = await named_rows(db, "acteur_interventions", tables, acteur=actor_id)
     context = {"person": actor, "kind_label": ACTOR_KIND_LABELS.get(actor["type"], actor["type"] or ""),
-               "mandates": await named_rows(db, "acteur_mandats", tables, acteur=actor_id),
+               "mandates": mandates, "counts": counts, "page": page,
+               "next_url": path_with_replaced_args(request, {"page": str(page + 1)}) if has_next else None,
+               "previous_url": path_with_replaced_args(request, {"page": str(page - 1)}) if page > 1 else None,
                "citations": citations, "commitments": [r for r in timeline if r["element"] != "citation"],
                "questions": await named_rows(db, "acteur_questions", tables, acteur=actor_id),
-               "extra": reference_data(actor["extra"]), "chart": citation_chart(citations)}
+               "interventions": [r for r in activity if r["element"] == "intervention"],
+               "amendments": [r for r in activity if r["element"] == "amendement"],
+               "extra": reference_data(actor["extra"]), "chart": citation_chart(citations) if page == 1 else None}
     return Response.html(await datasette.render_template("veille_acteur.html", context, request=request))
 
 

@@ -11,6 +11,7 @@ import re
 from datetime import date, timedelta
 
 from datasette import hookimpl
+from datasette.utils import path_with_replaced_args
 from datasette.utils.asgi import Response
 
 from pipelines.labels import ACTOR_KIND_LABELS, KIND_LABELS
@@ -29,11 +30,16 @@ def page_number(request) -> int:
     return max(1, int(value)) if value.isdigit() else 1
 
 
-def paginate(rows: list[dict], page: int, size: int = PAGE_SIZE) -> dict:
-    """One page of a list: its rows, the page number, the total and whether there is more."""
+def paginate(rows: list[dict], page: int, request=None, size: int = PAGE_SIZE) -> dict:
+    """One page of a list: its rows, the page number, the total, and the addresses of the
+    previous and next pages (None at the ends)."""
     start = (page - 1) * size
+    def url(n: int) -> str:
+        return path_with_replaced_args(request, {"page": str(n)}) if request is not None else f"?page={n}"
     return {"rows": rows[start:start + size], "page": page, "total": len(rows), "size": size,
-            "has_next": start + size < len(rows), "has_previous": page > 1}
+            "has_next": start + size < len(rows), "has_previous": page > 1,
+            "next_url": url(page + 1) if start + size < len(rows) else None,
+            "previous_url": url(page - 1) if page > 1 else None}
 
 
 def iso_day(value: str | None) -> str:
@@ -58,7 +64,7 @@ async def week_page(request, datasette):
     for r in rows:
         r["type_label"] = KIND_LABELS.get(r["type"], r["type"] or "")
     return await render(datasette, request, "veille_semaine.html", {
-        "du": du, "au": au, "list": paginate(rows, page_number(request)),
+        "du": du, "au": au, "list": paginate(rows, page_number(request), request),
         "previous_week": {"du": (date.fromisoformat(du) - timedelta(days=7)).isoformat(),
                           "au": (date.fromisoformat(du) - timedelta(days=1)).isoformat()}})
 
@@ -97,7 +103,7 @@ async def questions_page(request, datasette):
         r["type_label"] = label_of(QUESTION_KIND_LABELS, r["type"])
         r["late"] = not r["date_reponse"] and (r["jours"] or 0) > 61
     return await render(datasette, request, "veille_questions.html", {
-        "list": paginate(rows, page_number(request)), "state": state, "chamber": chamber,
+        "list": paginate(rows, page_number(request), request), "state": state, "chamber": chamber,
         "states": {"open": "sans réponse", "": "toutes", **{k: v for k, v in QUESTION_STATUS_LABELS.items()
                                                               if k not in ("open",)}},
         "chambers": {"AN": "Assemblée nationale", "SN": "Sénat"}, "available": "questions" in tables})
