@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from lxml import html as lxml_html
@@ -76,24 +77,97 @@ def parse_senat_row(row: dict[str, str], source: str) -> dict[str, Any]:
     }
 
 
-def parse_senat_page(html: str) -> tuple[str, str]:
-    """(question text, answer text) of a senat.fr question page.
+# Labels of a senat.fr question page (the wording of the JO Sénat, also used on the site):
+# « Question écrite n° 07591 de Mme Anne Souyris (Paris - GEST) », « publiée dans le JO Sénat
+# du 05/02/2026 - page 512 », « Réponse du Ministère de la santé … publiée dans le JO Sénat du
+# … », « En attente de réponse du Ministère … », « Transmise au Ministère … ». A real 2026 page
+# was not found in any public store (research note §7): the reader keys on these labels,
+# whatever element holds them (heading, paragraph, strong, div) and whatever the layout.
+_QUESTION_HEAD = re.compile(r"^(?:question\s+(?:écrite|orale|d'actualité|crible)\b.*?\bn\s*[°o]|texte de la question)", re.I)
+_ANSWER_HEAD = re.compile(r"^réponse\s+(?:du|de\s+la|de\s+l'|des|de)\b\s*(?P<who>.*)$", re.I)
+_PUBLISHED = re.compile(r"publiée\s+dans\s+le\s+JO\s+Sénat\s+du\s+(?P<day>\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2})", re.I)
+_META_ONLY = re.compile(r"^[-–—\s]*publiée\s+dans\s+le\s+JO\s+Sénat\b[^.]*?(?:-\s*page\s+\d+)?\s*$", re.I)
+_SECTION_END = re.compile(r"^(?:en attente de réponse|transmise? au|erratum|partager|imprimer|retour|"
+                          r"question(?:\s+écrite)?\s+de\s+rappel|rappel(?:ée|\s+de\s+la\s+question)|"
+                          r"réponse\s+à\s+la\s+question\s+de\s+rappel|voir\s+aussi)", re.I)
+_BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "blockquote", "td", "div", "section", "article"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_CHARSET = re.compile(rb"""(?:encoding|charset)\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
-    The 2026 layout was not seen (research note §7): the text under a heading that starts
-    with "Question" is the question, under one that starts with "Réponse" the answer."""
-    tree = lxml_html.fromstring(html)
-    for bad in tree.xpath("//script|//style|//nav|//header|//footer"):
+
+def _blocks(tree) -> list[tuple[str, str]]:
+    """(tag, text) of every innermost block of the page, in document order."""
+    found = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag not in _BLOCKS:
+            continue
+        if any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in element.iterdescendants()):
+            continue
+        for br in element.iter("br"):
+            br.tail = "\n" + (br.tail or "")
+        value = "\n".join(clean_text(line) for line in element.text_content().split("\n"))
+        value = "\n".join(line for line in value.split("\n") if line)
+        if value:
+            found.append((element.tag, value))
+    return found
+
+
+def parse_senat_page_details(html: str | bytes) -> dict[str, Any]:
+    """What a senat.fr question page says: question_text, answer_text, published (the
+    question's JO day), answer_date, answer_ministry (from « Réponse du … ») and pending
+    (the « En attente de réponse du … » line, when there is no answer yet)."""
+    if isinstance(html, bytes):
+        declared = _CHARSET.search(html[:2048])
+        try:
+            page = html.decode(declared.group(1).decode("ascii") if declared else "utf-8")
+        except (LookupError, UnicodeDecodeError):
+            page = html.decode("cp1252", errors="replace")
+    else:
+        page = html
+    tree = lxml_html.fromstring(_XML_DECLARATION.sub("", page, count=1))
+    for bad in tree.xpath("//script|//style|//nav|//header|//footer|//form|//noscript"):
         bad.drop_tree()
     sections: dict[str, list[str]] = {"question": [], "reponse": []}
+    details: dict[str, Any] = {"published": None, "answer_date": None, "answer_ministry": None, "pending": None}
     current = None
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
+    for tag, value in _blocks(tree):
+        first, _, rest = value.partition("\n")
+        day = _PUBLISHED.search(value)
+        if _QUESTION_HEAD.match(first):
+            current = "question"
+            details["published"] = details["published"] or (parse_day(day["day"]) if day else None)
             continue
-        if element.tag in ("h1", "h2", "h3", "h4"):
-            heading = clean_text(element.text_content()).lower()
-            current = "reponse" if heading.startswith("réponse") else (
-                "question" if heading.startswith(("question", "texte de la question")) else None)
+        answer = _ANSWER_HEAD.match(first)
+        if answer and (tag in _HEADINGS or day or len(first) < 200):
+            current = "reponse"
+            who = _PUBLISHED.split(answer["who"])[0] if _PUBLISHED.search(answer["who"]) else answer["who"]
+            details["answer_ministry"] = clean_text(re.sub(r"\s*publiée.*$", "", who, flags=re.I)) or None
+            details["answer_date"] = parse_day(day["day"]) if day else details["answer_date"]
             continue
-        if current and element.tag == "p":
-            sections[current].append(clean_text(element.text_content()))
-    return "\n".join(p for p in sections["question"] if p), "\n".join(p for p in sections["reponse"] if p)
+        if _SECTION_END.match(first):
+            if first.lower().startswith("en attente de réponse"):
+                details["pending"] = first
+            current = None
+            continue
+        if _META_ONLY.match(first):
+            if day and current == "question" and not details["published"]:
+                details["published"] = parse_day(day["day"])
+            elif day and current == "reponse" and not details["answer_date"]:
+                details["answer_date"] = parse_day(day["day"])
+            if not rest:
+                continue
+            value = rest
+        if tag in _HEADINGS and tag != "h1" and current and sections[current]:
+            current = None  # another heading closes the section (« Sommaire », « Voir aussi »…)
+        if current:
+            sections[current].append(value)
+    details["question_text"] = "\n".join(sections["question"])
+    details["answer_text"] = "\n".join(sections["reponse"])
+    return details
+
+
+def parse_senat_page(html: str | bytes) -> tuple[str, str]:
+    """(question text, answer text) of a senat.fr question page (`parse_senat_page_details`)."""
+    details = parse_senat_page_details(html)
+    return details["question_text"], details["answer_text"]

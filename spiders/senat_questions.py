@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from spiders.base import describe_failure
 from spiders.an_parse import BadRecord, stable_hash
-from spiders.senat_parse import parse_senat_page, parse_senat_row, senat_rows
+from spiders.senat_parse import parse_senat_page_details, parse_senat_row, senat_rows
 from spiders.opendata import OpenDataSpider
-from spiders.parl_items import ParliamentQuestion
+from spiders.parl_items import ParliamentQuestion, answer_deadline
 
 
 class SenatQuestionsSpider(OpenDataSpider):
@@ -62,7 +62,16 @@ class SenatQuestionsSpider(OpenDataSpider):
         source = self.answered(response)
         item: ParliamentQuestion = response.meta["item"]
         try:
-            item.question_text, item.answer_text = parse_senat_page(response.text)
+            details = parse_senat_page_details(response.text)
+            item.question_text, item.answer_text = details["question_text"], details["answer_text"]
+            # The CSV is authoritative; the page fills what it leaves empty.
+            item.published = item.published or details["published"]
+            if item.answer_text:
+                item.answer_date = item.answer_date or details["answer_date"]
+                item.answer_ministry = item.answer_ministry or details["answer_ministry"]
+                if item.status in ("pending", "reminded"):
+                    item.status = "answered"
+            item.answer_deadline = answer_deadline(item.kind, item.published)
         except (ValueError, AttributeError) as exc:
             self.skip(source, item.uid, f"page illisible ({exc}), question gardée sans texte")
             item.source_hash = ""
