@@ -23,7 +23,8 @@ def import_files(config: Config, files: list[Path]) -> dict:
     db = database.open_db(config.database)
     matcher = TopicMatcher.from_topic(config.topic)
     run_id = database.start_run(db, "import")
-    tally, errors, started = SourceTally(), [], time.monotonic()
+    tally, started = SourceTally(), time.monotonic()
+    errors: list[str] = []
     for path in files:
         try:
             for number, item in numbered_items(path, errors):
