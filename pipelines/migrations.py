@@ -232,3 +232,8 @@ def _dossiers(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="022_question_deadline")
 def _question_deadline(db: sqlite_utils.Database) -> None:
     schema_dossiers.add_answer_deadline(db)
+
+
+@MIGRATIONS(name="052_search_facet_indexes")
+def _search_facet_indexes(db: sqlite_utils.Database) -> None:
+    schema_alerts.index_search_facets(db)

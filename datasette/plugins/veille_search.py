@@ -19,6 +19,8 @@ from pipelines.site_markup import mark_extract, mark_snippet, mark_term
 from pipelines.site_search import actor_suggestions_sql, names_expression, search_plan
 
 FACET_ORDER = ["source", "kind", "mois", "acteur", "groupe", "ministere", "publisher", "access"]
+JOIN_FACET_MAX_DOCUMENTS = 5000
+ROWID_LIST_MAX = 20000
 FACET_TITLES = {"acteur": "Acteur", "groupe": "Groupe politique", "ministere": "Ministère", "mois": "Mois"}
 # "blocked" is written by the article reader (spiders/articles.py) and not in labels.ACCESS_LABELS yet.
 SITE_ACCESS_LABELS = {**ACCESS_LABELS, "blocked": "texte non récupéré (page bloquée)"}
@@ -103,7 +105,16 @@ class JoinFacet(Facet):
             return results, timed_out
         tables = await table_names(self.ds.get_database(self.database))
         size = self.get_facet_size()
-        for config in self.get_configs():
+        configs = self.get_configs()
+        if configs:
+            # Counting through the citations of a wide selection is too slow for a page: the
+            # facet says so (never a silent gap) and asks for a narrower search.
+            total = (await self.ds.execute(self.database, f"select count(*) from ({self.sql})", self.params)).rows[0][0]
+            if total > JOIN_FACET_MAX_DOCUMENTS:
+                names = [FACET_TITLES.get(c["config"].get("simple"), "") for c in configs]
+                return results, [f"{', '.join(n for n in names if n)} (sélection de {total:,} documents, plus de "
+                                 f"{JOIN_FACET_MAX_DOCUMENTS:,} : précisez la recherche)".replace(",", "\u202f")]
+        for config in configs:
             name = config["config"].get("simple")
             pairs = facet_pairs(name, tables, within=f"select id from ({self.sql})")
             if not pairs:
@@ -170,9 +181,15 @@ def filters_from_request(request, database, table, datasette):
             if plan.relevant_only:
                 where.append("relevant = 1")
             if plan.sql:
-                rows = (await db.execute(plan.sql, plan.params)).rows
-                where.append("rowid in (select value from json_each(:veille_ids))")
-                params["veille_ids"] = json.dumps([r[0] for r in rows])
+                # Matched once: a short list of rowids is what every part of the page reads; a
+                # long one costs more to pass around than the match itself, which then stays SQL.
+                rows = (await db.execute(f"select * from ({plan.sql}) limit {ROWID_LIST_MAX + 1}", plan.params)).rows
+                if len(rows) <= ROWID_LIST_MAX:
+                    where.append("rowid in (select value from json_each(:veille_ids))")
+                    params["veille_ids"] = json.dumps([r[0] for r in rows])
+                else:
+                    where.append(f"rowid in ({plan.sql})")
+                    params.update(plan.params)
             context["veille_actors"] = await actor_suggestions(db, tables, q)
             context["veille_snippets_for"] = snippet_maker(db, plan.snippet_expression, context["veille_actors"])
         for name in ("acteur", "groupe", "ministere", "mois"):
