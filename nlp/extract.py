@@ -8,14 +8,14 @@ or date-less texts give what can be given and a logged reason in `Annotations.no
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
+from spacy.tokens import Doc
 
 from nlp.commitments import ActorRef, classify, find_commitment, not_a_sentence
 from nlp.roles import Reference, Resolution, resolve
@@ -223,28 +223,81 @@ def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int) -> 
                 parsed.setdefault(k, []).append((offset, nlp(chunk)))
             except Exception as inner:  # noqa: BLE001
                 buffer[k][5].append(f"échec du modèle : {inner}")
+    trees = _parse_candidates(buffer, parsed, nlp)
     for k, (text, date, doc_id, mentions, _, notes, publisher) in enumerate(buffer):
-        parser = functools.partial(parse, nlp) if has_syntax(nlp) else None
         annotations = annotate(text, date, doc_id, parsed.get(k, []), mentions, reference, person_index(nlp),
-                               publisher, parser)
+                               publisher, trees.get(k, {}))
         annotations.notes[:0] = notes
         for note in annotations.notes:
             log.info("document %s : %s", doc_id, note)
         yield annotations
 
 
+def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language) -> dict[int, dict[int, Doc]]:
+    """The parser pass over the candidate sentences of every document of the batch at once:
+    document index -> sentence start -> parsed sentence (empty without syntax components)."""
+    if not has_syntax(nlp):
+        return {}
+    wanted = []
+    for k in range(len(buffer)):
+        spans = {(offset + s.start_char, offset + s.end_char): s for offset, doc in parsed.get(k, []) for s in doc.sents}
+        wanted += [(k, s, spans[(s, e)].text) for s, e in candidate_sentences(buffer[k][0], parsed.get(k, []), buffer[k][3])
+                   if needs_syntax(spans[(s, e)])]
+    try:
+        docs = parse(nlp, [sentence for _, _, sentence in wanted])
+    except Exception as error:  # noqa: BLE001 - the surface rules still work without syntax
+        log.warning("échec de l'analyse syntaxique d'un lot (%s) : règles de surface seules", error)
+        return {}
+    trees: dict[int, dict[int, Doc]] = {}
+    for (k, s, _), doc in zip(wanted, docs):
+        trees.setdefault(k, {})[s] = doc
+    return trees
+
+
+_WHO_WORDS = re.compile(r"(?i)(?<![\w-])(?:je|j'|nous|il|elle|ils|elles|qui|on)(?![\w-])|[«\"]")
+
+
+def needs_syntax(sentence: Any) -> bool:
+    """A parse can change the result of a candidate sentence (a spaCy span): it names an
+    actor, has a pronoun or a quotation, or holds more than one trigger."""
+    if sentence.ents or _WHO_WORDS.search(sentence.text):
+        return True
+    found = classify(sentence.text)
+    if found is None:
+        return False
+    _, start, end = found
+    return classify(sentence.text[:start] + " " * (end - start) + sentence.text[end:]) is not None
+
+
+def _sentence_spans(docs: list) -> list[tuple[int, int]]:
+    return [(offset + s.start_char, offset + s.end_char) for offset, doc in docs for s in doc.sents]
+
+
+def candidate_sentences(text: str, docs: list, mentions: list) -> list[tuple[int, int]]:
+    """The sentences that may hold a commitment: near a strong topic mention, not a
+    headline, dateline or procedural line, with a trigger. Only these see the parser."""
+    sentences = _sentence_spans(docs)
+    on_topic = _on_topic(sentences, [m.start for m in mentions if m.strength == "strong"])
+    found = []
+    for index, (s, e) in enumerate(sentences):
+        end = s + len(text[s:e].rstrip(" \t"))
+        own_line = (s == 0 or text[s - 1] == "\n") and (end >= len(text) or text[end] == "\n" or text[end - 1] == "\n")
+        if on_topic[index] and not not_a_sentence(text[s:e], own_line) and classify(text[s:e]):
+            found.append((s, e))
+    return found
+
+
 def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: list,
              reference: Reference, names: dict[str, str] | None = None, publisher: str | None = None,
-             parser: Callable[[Sequence[str]], list] | None = None) -> Annotations:
-    """Turn the parsed chunks of one document into annotations. `parser` runs the parser
-    pass on the candidate sentences (near the topic, with a trigger); without it the
-    actor rules work on the surface only."""
+             trees: dict[int, Doc] | None = None) -> Annotations:
+    """Turn the parsed chunks of one document into annotations. `trees`: the candidate
+    sentences through the parser pass, by start offset (without them the actor rules work
+    on the surface only)."""
     result = Annotations(doc_id)
     topic_spans = [(m.start, m.end) for m in mentions]
     resolutions: list[Resolution] = []
-    sentences: list[tuple[int, int]] = []
+    sentences = _sentence_spans(docs)
     for offset, doc in docs:
-        sentences += [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
         ents = list(doc.ents)
         for n, ent in enumerate(ents):
             start, end = offset + ent.start_char, offset + ent.end_char
@@ -256,15 +309,8 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
             if mention:
                 result.actor_mentions.append(mention)
                 resolutions.append(Resolution(mention.actor_id, mention.name, mention.kind, mention.rule))
-    strong = [m.start for m in mentions if m.strength == "strong"]
-    on_topic = _on_topic(sentences, strong)
-    candidates = []
-    for index, (s, e) in enumerate(sentences):
-        end = s + len(text[s:e].rstrip(" \t"))
-        own_line = (s == 0 or text[s - 1] == "\n") and (end >= len(text) or text[end] == "\n" or text[end - 1] == "\n")
-        if on_topic[index] and not not_a_sentence(text[s:e], own_line) and classify(text[s:e]):
-            candidates.append(index)
-    trees = dict(zip(candidates, parser([text[s:e] for s, e in (sentences[i] for i in candidates)]))) if parser else {}
+    candidates = set(candidate_sentences(text, docs, mentions))
+    trees = trees or {}
     last_actor: ActorRef | None = None
     speaker: ActorRef | None = None
     for index, (s, e) in enumerate(sentences):
@@ -275,8 +321,8 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
             speaker = turn if turn.actor_id else None
             last_actor = turn if turn.actor_id else last_actor
             continue
-        if index in candidates:
-            found = find_commitment(text[s:e], date, refs, last_actor, publisher, trees.get(index), speaker)
+        if (s, e) in candidates:
+            found = find_commitment(text[s:e], date, refs, last_actor, publisher, trees.get(s), speaker)
             if found:
                 result.commitments.append(CommitmentRecord(
                     found.kind, found.actor_id, found.actor_text, found.actor_rule, text[s:e].strip(),

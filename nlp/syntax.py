@@ -60,7 +60,8 @@ def has_syntax(nlp: Language) -> bool:
 
 
 def parse(nlp: Language, sentences: Sequence[str], batch_size: int = 64) -> list[Doc]:
-    """Tokenize `sentences` and run the syntax components on them only."""
+    """Tokenize `sentences` and run the syntax components on them only (tokenizing again
+    costs less than copying the spans of the first pass)."""
     docs = [nlp.make_doc(s) for s in sentences]
     for name in SYNTAX_COMPONENTS:
         component = nlp.get_pipe(name)
