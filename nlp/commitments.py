@@ -76,6 +76,9 @@ _INCISE = re.compile(r"[,«»]\s*(?:a |ont |avait |aurait )?(?:annonce|indique|p
 _PREPOSITION_BEFORE = re.compile(r"(?:\b(?:a|au|aux|aupres de|aupres du|aupres des|de|du|des|d'|par|pour|avec|contre|sur|envers|vers|entre|et|ou|chez|dont)\s*)$")
 _SUBJECT_DET = re.compile(r"(?:^|[\s,;:(«\"])(?:le|la|les|l'|un|une)?\s*$")
 _SELON = re.compile(r"\b(?:selon|d'apres|pour|a en croire|a en croire)\s+$")
+# Nominal triggers take their actor from their complement: « une décision brutale du ministère ».
+_NOMINAL = re.compile(r"\b(?:decision|annonce|engagement|promesse|volonte|refus|demande|appel)s?\b(?:\s+[\w'-]+){0,3}?\s+"
+                      r"(?:par|du|de la|de l'|des)\s+(?:le |la |les |l')?$")
 _PRONOUN = re.compile(r"^\s*(?:[«\"]\s*)?(?:il|elle|ils|elles)\s+(?:\w+\s+){0,2}?", re.I)
 
 
@@ -169,6 +172,9 @@ def choose_actor(sentence: str, trigger_start: int, actors: Sequence[ActorRef],
         gap = folded[trigger_start:actor.start]
         if len(gap) < 40 and re.search(r"\bpar\s+(?:le |la |les |l')?$", gap):
             return actor, "agent"
+    for actor in actors:
+        if _NOMINAL.search(folded[max(0, actor.start - 45):actor.start]):
+            return actor, "nominal"
     if after and kind != "demand" and re.match(r"^\s*\w+(?:\s+\w+)?\s+$", folded[trigger_start:after[0].start]) and not re.search(
             r"\b(?:a|au|aux|de|du|des)\s+$", folded[trigger_start:after[0].start]):
         return after[0], "sujet_inverse"
@@ -183,11 +189,17 @@ _FORMER = re.compile(r"(?:devait|devaient|initialement|prevue? (?:pour|jusqu')|a
 _NOUS = re.compile(r"(?:^|[\s,;:«\"(])nous\b(?!\s+\w+ons\s+(?:que|si)\b)", re.I)
 
 
+# What the scheme is for: a description, never a commitment (« L'objectif est de garantir… »).
+DESCRIPTION = re.compile(r"^\s*(?:l'|son |leur |notre |un |cet |l'autre )?(?:objectif|but|ambition|enjeu)s?\s*(?::|est |etait |sera |reste )|"
+                         r"^[^,;]{0,80}\ba pour (?:objectif|but|vocation|mission|ambition) d")
+
+
 def not_a_sentence(sentence: str, own_line: bool) -> bool:
-    """Headlines, datelines, bylines and procedural lines: never commitments. `own_line`:
-    the sentence is a whole line (a line without final punctuation is a title)."""
+    """Headlines, datelines, bylines, procedural lines and descriptions of what the scheme
+    is for: never commitments. `own_line`: the sentence is a whole line (a line without
+    final punctuation is a title)."""
     folded = fold(sentence).strip()
-    if NOT_A_SENTENCE.match(folded):
+    if NOT_A_SENTENCE.match(folded) or DESCRIPTION.match(folded):
         return True
     return own_line and not re.search(r"[.!?…:»\"]\s*$", folded) and len(folded.split()) < 25
 

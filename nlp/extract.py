@@ -33,7 +33,7 @@ TOPIC_WINDOW = (2, 1)  # sentences before, after
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _FR_WORDS = {"le", "la", "les", "des", "de", "du", "et", "est", "une", "un", "pour", "que", "qui", "dans",
              "sur", "au", "aux", "par", "pas", "ne", "en", "à", "a", "il", "elle", "ce", "cette", "sont"}
-_ORG_HEADS = re.compile(r"\b(association|federation|collectif|syndicat|union|agence|caisse|institut|conseil|"
+_ORG_HEADS = re.compile(r"\b(association|federation|collectif|coalition|syndicat|union|agence|caisse|institut|conseil|"
                         r"centre de sante|maison de sante|ordre|fondation|observatoire|mutuelle|haut conseil|"
                         r"direction|inspection|comite)\b")
 

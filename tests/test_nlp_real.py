@@ -116,5 +116,20 @@ def test_a_former_end_date_is_not_the_deadline_and_durations_are_read(nlp_model,
 def test_real_set_figures_do_not_fall_below_the_recorded_floors(nlp_model, ref, topic):
     dev = evaluate([i for i in ITEMS.values() if i["split"] == "dev"], nlp_model, ref, topic)
     test = evaluate([i for i in ITEMS.values() if i["split"] == "test"], nlp_model, ref, topic)
-    assert dev.scores["commitments"].f1 >= 0.44 and dev.scores["commitments:loose"].f1 >= 0.80
-    assert test.scores["commitments:loose"].f1 >= 0.60 and test.scores["actors"].f1 >= 0.85
+    assert dev.scores["commitments"].f1 >= 0.55 and dev.scores["commitments:loose"].f1 >= 0.85
+    # The test part grew with three AN amendment exposés (p38-p40) in the parser-pass work.
+    assert test.scores["commitments:loose"].f1 >= 0.55 and test.scores["actors"].f1 >= 0.85
+
+
+@pytest.mark.parametrize("sentence", [
+    _sentence("p22", "L'objectif est de garantir"),
+    "Objectif : adopter une démarche participative pour les SEC-Pa.",
+    "Ce dispositif a pour objectif de garantir un financement stable des SEC-Pa.",
+])
+def test_what_the_scheme_is_for_is_a_description(sentence):
+    assert not_a_sentence(sentence, own_line=False)
+
+
+def test_a_nominal_trigger_takes_its_actor_from_its_complement(nlp_model, ref, topic):
+    found = next(c for c in _commitments("p10", nlp_model, ref, topic) if "décision brutale" in c.text)
+    assert (found.kind, found.actor_id, found.actor_rule) == ("announcement", "PO873673", "nominal")
