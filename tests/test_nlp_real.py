@@ -122,7 +122,7 @@ def test_real_set_figures_do_not_fall_below_the_recorded_floors(nlp_model, ref, 
 
 
 @pytest.mark.parametrize("sentence", [
-    _sentence("p22", "L'objectif est de garantir"),
+    _sentence("p22", "objectif est de garantir"),
     "Objectif : adopter une démarche participative pour les SEC-Pa.",
     "Ce dispositif a pour objectif de garantir un financement stable des SEC-Pa.",
 ])
