@@ -100,7 +100,9 @@ def test_the_digest_is_sent_on_the_configured_day_once_a_week(tmp_path, smtp):
         assert digest_line.startswith(f"  résumé : semaine 2026-W07 écrite dans {tmp_path / 'digests'} (html, md, csv, json) ; ")
         assert digest_line.endswith(" ; envoyé à 2 destinataire(s)" if attempt == 0 else " ; déjà envoyé cette semaine")
     assert len(inbox.messages) == 1
-    assert inbox.messages[0][2]["Subject"].startswith("[Veille SEC-Pa] semaine 2026-W07 (du 9 au 15 février 2026) : 7 documents")
+    subject = inbox.messages[0][2]["Subject"]
+    assert subject.startswith("[Veille SEC-Pa] ") and subject.endswith(" — semaine 2026-W07 ; 1 source en échec")
+    assert "financement" in subject  # the week's news, not a count
     runs = _nightly_runs(_db(config_path))
     assert len(runs) == 3
     sent = [s for s in json.loads(runs[1]["steps"]) if s["name"] == "résumé"][0]

@@ -35,6 +35,8 @@ def test_nightly_twice_on_the_replay(tmp_path, replay):
         section = re.sub(r'^tls = ".*"$', 'tls = "none"', section, flags=re.M)
         text = text[:mail] + section + text[end:]
         text = text.replace("recipients = []", 'recipients = ["equipe@secpa.example"]', 1)
+        # Recipients need the public site (the digest never mails links to 127.0.0.1).
+        text = text.replace('site_url = "http://127.0.0.1:8001"', 'site_url = "https://veille.secpa.example"', 1)
         config.write_text(text, encoding="utf-8")
         first = run_veille(config, "nightly", "--replay", replay.url, timeout=600)
         documents = open_db(load_config(config).database)["documents"].count
