@@ -85,6 +85,6 @@ def bind(name: str, table_names: set[str] | list[str], params: dict[str, Any]) -
 def run_query(db, name: str, **params: Any) -> list[dict[str, Any]]:
     """Run the named query against a sqlite-utils Database and return its rows as dicts.
     Unknown names raise KeyError; parameters not given are passed as ""."""
-    sql, values = bind(name, db.table_names(), params)
+    sql, values = bind(name, [*db.table_names(), *db.view_names()], params)
     register_sql_functions(db.conn)
     return list(db.query(sql, values))

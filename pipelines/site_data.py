@@ -15,8 +15,8 @@ def site_database(datasette):
 
 
 async def table_names(db) -> set[str]:
-    """The tables of a Datasette database."""
-    return set(await db.table_names())
+    """The tables and views of a Datasette database (what a query's `requires` may name)."""
+    return set(await db.table_names()) | set(await db.view_names())
 
 
 async def named_rows(db, name: str, tables: set[str] | None = None, **params: Any) -> list[dict[str, Any]]:

@@ -152,3 +152,15 @@ def test_missing_table_uses_the_fallback_query(tmp_path):
     query = load_queries()["questions_sans_reponse"]
     assert "from questions q" in effective_sql(query, {"questions", "documents"})
     assert "from documents d" in effective_sql(query, {"documents"})
+
+
+def test_a_query_may_require_a_view(tmp_path):
+    """`requires` may name a view (e.g. `upcoming_agenda`): the query runs, not its fallback."""
+    from pipelines.db import open_db
+    from pipelines.queries import bind
+
+    db = open_db(tmp_path / "veille.db")
+    assert "upcoming_agenda" in db.view_names()
+    sql, _ = bind("a_venir", [*db.table_names(), *db.view_names()], {})
+    fallback, _ = bind("a_venir", db.table_names(), {})
+    assert "upcoming_agenda" in sql and sql != fallback
