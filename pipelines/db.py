@@ -209,6 +209,8 @@ def rename_document(db: sqlite_utils.Database, old: str, new: str) -> None:
                     db.execute(f"UPDATE [{name}] SET [{column}] = ? WHERE [{column}] = ?", [new, old])
         db.execute("UPDATE documents SET id = ? WHERE id = ?", [new, old])
         db.table("document_aliases").insert({"alias": old, "document_id": new}, ignore=True)
+        # Its story is named after its lead's id: placed again by the next grouping.
+        db.execute("UPDATE story_documents SET content_hash = NULL WHERE document_id = ?", [new])
 
 
 def sync_sources(db: sqlite_utils.Database, sources: Iterable[Any]) -> None:
@@ -499,3 +501,105 @@ def replace_stories(db: sqlite_utils.Database, stories: list[dict[str, Any]]) ->
             })
             db.table("story_members").insert_all({**m, "story_id": story["id"]} for m in story["members"])
     return "update"
+
+
+# ------------------------------------------------------------------ incremental stories (issue 17)
+def place_story_document(db: sqlite_utils.Database, document_id: str, content_hash: str | None,
+                         keys: list[int]) -> int:
+    """Record that `document_id` (at `content_hash`) is placed in the story index, with its
+    LSH band keys (none when its text is too short to group); return its `num`."""
+    with write_unit(db):
+        db.execute("INSERT INTO story_documents (document_id, content_hash, eligible) VALUES (?, ?, ?)"
+                   " ON CONFLICT (document_id) DO UPDATE SET content_hash = excluded.content_hash,"
+                   " eligible = excluded.eligible", [document_id, content_hash, int(bool(keys))])
+        num = db.execute("SELECT num FROM story_documents WHERE document_id = ?", [document_id]).fetchone()[0]
+        db.conn.executemany("INSERT OR IGNORE INTO story_bands (band_key, num) VALUES (?, ?)",
+                            [(key, num) for key in keys])
+    return int(num)
+
+
+def unplace_story_document(db: sqlite_utils.Database, num: int, keys: list[int] | None, banded: bool) -> None:
+    """Take a placed document's band keys (`keys`, or all of its rows when they are not
+    known) and verified links out of the story index; its `story_documents` row stays."""
+    with write_unit(db):
+        if keys:
+            db.conn.executemany("DELETE FROM story_bands WHERE band_key = ? AND num = ?", [(k, num) for k in keys])
+        elif banded:
+            db.execute("DELETE FROM story_bands WHERE num = ?", [num])
+        db.execute("DELETE FROM story_links WHERE num = ? OR other = ?", [num, num])
+        db.execute("UPDATE story_documents SET eligible = 0, content_hash = NULL WHERE num = ?", [num])
+
+
+def forget_story_document(db: sqlite_utils.Database, document_id: str) -> None:
+    """Drop a document (gone, or no longer relevant) from the story index."""
+    with write_unit(db):
+        db.execute("DELETE FROM story_documents WHERE document_id = ?", [document_id])
+
+
+def link_story_documents(db: sqlite_utils.Database, links: list[tuple[int, int, float]]) -> None:
+    """Record verified near-duplicate pairs (num, other, containment), num < other."""
+    if links:
+        with write_unit(db):
+            db.conn.executemany("INSERT OR REPLACE INTO story_links (num, other, score) VALUES (?, ?, ?)", links)
+
+
+def story_neighbours(db: sqlite_utils.Database, num: int) -> list[int]:
+    """The placed documents linked to `num` (reads only)."""
+    return [r[0] for r in db.execute(
+        "SELECT other FROM story_links WHERE num = ? UNION SELECT num FROM story_links WHERE other = ?", [num, num])]
+
+
+def story_document_ids(db: sqlite_utils.Database, nums: Iterable[int]) -> list[tuple[int, str]]:
+    """(num, document id) of placed documents (reads only)."""
+    found: list[tuple[int, str]] = []
+    nums = list(nums)
+    for first in range(0, len(nums), 500):
+        chunk = nums[first:first + 500]
+        found += db.execute(f"SELECT num, document_id FROM story_documents WHERE num IN ({', '.join('?' * len(chunk))})",
+                            chunk).fetchall()
+    return found
+
+
+def _story_snapshot(story: dict[str, Any]) -> tuple:
+    return (story["lead_document_id"], story["title"], story["published"], tuple(sorted(
+        (m["document_id"], m["role"], m["similarity"], m["published"]) for m in story["members"])))
+
+
+def replace_some_stories(db: sqlite_utils.Database, document_ids: Iterable[str], stories: list[dict[str, Any]]) -> int:
+    """Make `stories` the stories of `document_ids`: the stored stories holding any of these
+    documents are replaced by `stories` (a story stored identically is left as it is, with
+    its `updated_at`); return how many stories were written or deleted."""
+    ids = sorted(set(document_ids))
+    old: dict[str, dict[str, Any]] = {}
+    for first in range(0, len(ids), 500):
+        chunk = ids[first:first + 500]
+        for (story_id,) in db.execute("SELECT DISTINCT story_id FROM story_members WHERE document_id IN"
+                                      f" ({', '.join('?' * len(chunk))})", chunk).fetchall():
+            old[story_id] = {}
+    for story_id in old:
+        row = db.execute("SELECT lead_document_id, title, published FROM stories WHERE id = ?", [story_id]).fetchone()
+        members = [dict(zip(("document_id", "role", "similarity", "published"), m)) for m in db.execute(
+            "SELECT document_id, role, similarity, published FROM story_members WHERE story_id = ?", [story_id])]
+        old[story_id] = {"lead_document_id": row[0] if row else None, "title": row[1] if row else None,
+                         "published": row[2] if row else None, "members": members}
+    new = {s["id"]: s for s in stories}
+    same = {i for i in old if i in new and _story_snapshot(old[i]) == _story_snapshot(new[i])}
+    changes = 0
+    stamp = now_iso()
+    with write_unit(db):
+        for story_id in old:
+            if story_id not in same:
+                db.execute("DELETE FROM story_members WHERE story_id = ?", [story_id])
+                db.execute("DELETE FROM stories WHERE id = ?", [story_id])
+                changes += 1
+        for story in stories:
+            if story["id"] in same:
+                continue
+            db.execute("INSERT INTO stories (id, lead_document_id, title, published, members, updated_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?)", [story["id"], story["lead_document_id"], story["title"],
+                                                      story["published"], len(story["members"]), stamp])
+            db.conn.executemany(
+                "INSERT INTO story_members (story_id, document_id, role, similarity, published) VALUES (?, ?, ?, ?, ?)",
+                [(story["id"], m["document_id"], m["role"], m["similarity"], m["published"]) for m in story["members"]])
+            changes += 1
+    return changes

@@ -237,3 +237,17 @@ def _question_deadline(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="052_search_facet_indexes")
 def _search_facet_indexes(db: sqlite_utils.Database) -> None:
     schema_alerts.index_search_facets(db)
+
+
+# ------------------------------------------------------------------ speed at real scale (060–069)
+from pipelines import schema_perf  # noqa: E402  (appended section: issue 17's indexes)
+
+
+@MIGRATIONS(name="060_story_index")
+def _story_index(db: sqlite_utils.Database) -> None:
+    schema_perf.create_story_index(db)
+
+
+@MIGRATIONS(name="061_mentions_by_document")
+def _mentions_by_document(db: sqlite_utils.Database) -> None:
+    schema_perf.index_mentions_by_document(db)
