@@ -20,6 +20,7 @@ from nlp.text import fold
 from pipelines.config import Config, DigestSettings
 from pipelines.labels import ACTOR_KIND_LABELS as ACTOR_KINDS
 from pipelines.labels import KIND_LABELS, SHORT_MONTHS, french_date, paris_day, rule_label
+from pipelines.labels import NEVER_COLLECTED
 from pipelines.labels import SOURCE_STATUS_LABELS as STATUS_LABELS
 from pipelines.queries import DATABASE_NAME, run_query
 from pipelines.site_markup import safe_url
@@ -397,7 +398,7 @@ def _coverage_row(r: dict[str, Any], links: Links) -> dict[str, Any]:
     notes = []
     if not runs:
         status = "pas de collecte"
-        last = STATUS_LABELS.get(r["dernier_etat"], r["dernier_etat"]) or "jamais collectée"
+        last = STATUS_LABELS.get(r["dernier_etat"], r["dernier_etat"]) or NEVER_COLLECTED
         notes.append(f"aucun passage cette semaine ; dernier passage : {last}")
         error = r["derniere_erreur"] if r["dernier_etat"] in ("failed", "warning") else None
     else:

@@ -28,13 +28,15 @@ KIND_LABELS = {
     "question_orale": "question orale", "qag": "question au Gouvernement", "reponse": "réponse",
     "answer": "réponse", "debate": "débat", "debat": "débat", "amendment": "amendement",
     "amendement": "amendement", "bill": "proposition de loi", "communique": "communiqué",
-    "report": "rapport",
+    "report": "rapport", "dossier": "dossier législatif",
 }
-ACCESS_LABELS = {"full": "texte intégral", "teaser": "extrait seulement", "paywall": "réservé aux abonnés"}
+ACCESS_LABELS = {"full": "texte intégral", "teaser": "extrait seulement", "paywall": "réservé aux abonnés",
+                 "blocked": "page inaccessible"}
 COMMITMENT_LABELS = {"commitment": "engagement", "announcement": "annonce", "demand": "demande",
                      "refusal": "refus"}
 ACTOR_KIND_LABELS = {"person": "personne", "organisation": "organisation", "role": "fonction"}
-SOURCE_STATUS_LABELS = {"ok": "ok", "warning": "avertissement", "failed": "échec"}
+SOURCE_STATUS_LABELS = {"ok": "en service", "warning": "avertissement", "failed": "en échec"}
+NEVER_COLLECTED = "jamais collectée"
 LABEL_TABLES = {
     "document": KIND_LABELS, "access": ACCESS_LABELS, "commitment": COMMITMENT_LABELS,
     "actor": ACTOR_KIND_LABELS, "source_status": SOURCE_STATUS_LABELS,
@@ -214,3 +216,51 @@ def french_amount(value: float | int | None) -> str:
     whole = round(float(value), 2)
     text = f"{whole:,.2f}".replace(",", "\u202f").replace(".", ",")
     return (text[:-3] if text.endswith(",00") else text) + "\u00a0€"
+
+
+# ------------------------------------------------------------------ parliament and sources
+QUESTION_STATUS_LABELS = {
+    "pending": "en attente", "reminded": "relancée", "answered": "répondue", "withdrawn": "retirée",
+    "lapsed": "caduque", "converted": "transformée", "open": "sans réponse",
+}
+QUESTION_KIND_LABELS = {
+    "QE": "question écrite", "QOSD": "question orale sans débat", "QG": "question au Gouvernement",
+    "QAG": "question au Gouvernement", "QO": "question orale", "QOAD": "question orale avec débat",
+}
+CHAMBER_LABELS = {"AN": "Assemblée nationale", "SN": "Sénat", "SENAT": "Sénat", "Sénat": "Sénat"}
+ORGANE_KIND_LABELS = {
+    "GP": "groupe politique", "COMPER": "commission permanente", "COMSPSENAT": "commission du Sénat",
+    "MINISTERE": "ministère", "GOUVERNEMENT": "Gouvernement", "ASSEMBLEE": "Assemblée nationale",
+    "PARPOL": "parti politique", "GE": "groupe d'études", "GA": "groupe d'amitié", "CMP": "commission mixte paritaire",
+    "DELEG": "délégation", "DELEGBUREAU": "délégation du Bureau", "ORGEXTPARL": "organisme extraparlementaire",
+    "CNPS": "commission d'enquête ou mission", "COMNL": "commission non législative", "CIRCONSCRIPTION": "circonscription",
+    "BUREAU": "Bureau", "CONFPT": "Conférence des présidents", "MISINFO": "mission d'information",
+    "CNPE": "commission d'enquête", "COMSENAT": "commission du Sénat", "GROUPESENAT": "groupe du Sénat",
+    "SENAT": "Sénat", "API": "assemblée parlementaire internationale", "OFFPAR": "office parlementaire",
+}
+MANDATE_ROLE_LABELS = {"membre": "membre", "member": "membre", "president": "président", "président": "président"}
+
+
+def label_of(table: dict, code: str | None) -> str:
+    """The French word of a code, the code itself when unknown, "" for None."""
+    if code is None:
+        return ""
+    return table.get(code, table.get(str(code).upper(), code))
+
+
+def mandate_words(role: str | None, organe: str | None, kind: str | None) -> str:
+    """A mandate in words: « Membre du groupe d'études Santé » rather than « Membre — GE »;
+    the kind of organ in words when the organ has no name."""
+    role = (role or "").strip() or "Membre"
+    what = label_of(ORGANE_KIND_LABELS, kind) if kind else ""
+    if organe and organe != kind:
+        return f"{role} — {organe}" + (f" ({what})" if what and what.lower() not in organe.lower() else "")
+    return f"{role} — {what}" if what else role
+
+
+def failure_cause(error: str | None) -> str:
+    """The cause of a source's last failure in one French line: the Python exception names
+    some errors end with are dropped (« … (CharacterEncodingOverride) » → « … »)."""
+    text = " ".join((error or "").split())
+    text = re.sub(r"\s*\((?:[A-Z][a-z]+){2,}(?:Error|Exception|Override|Warning)?\)\s*$", "", text)
+    return text

@@ -14,7 +14,7 @@ from datasette.utils.asgi import NotFound, Response
 from pipelines.labels import ACTOR_KIND_LABELS
 from pipelines.site_chart import monthly_chart_svg
 from pipelines.site_data import check_view, named_rows, site_database, table_names
-from pipelines.site_labels import mandate_words
+from pipelines.labels import mandate_words
 from pipelines.site_markup import mark_extract
 
 PAGE_ROWS = 100  # citations and statements per page: a most-cited actor's page stays small

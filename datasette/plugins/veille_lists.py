@@ -14,11 +14,11 @@ from datasette import hookimpl
 from datasette.utils import path_with_replaced_args
 from datasette.utils.asgi import Response
 
-from pipelines.labels import ACTOR_KIND_LABELS, KIND_LABELS
-from pipelines.site_data import check_view, named_rows, site_database, table_names
-from pipelines.site_labels import (
-    CHAMBER_LABELS, QUESTION_KIND_LABELS, QUESTION_STATUS_LABELS, SOURCE_STATE_LABELS, failure_cause, label_of,
+from pipelines.labels import (
+    ACTOR_KIND_LABELS, CHAMBER_LABELS, KIND_LABELS, NEVER_COLLECTED, QUESTION_KIND_LABELS, QUESTION_STATUS_LABELS,
+    SOURCE_STATUS_LABELS, failure_cause, label_of,
 )
+from pipelines.site_data import check_view, named_rows, site_database, table_names
 
 PAGE_SIZE = 100
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -116,7 +116,7 @@ async def sources_page(request, datasette):
     tables = await table_names(db)
     rows = await named_rows(db, "sante_sources", tables)
     for r in rows:
-        r["etat"] = label_of(SOURCE_STATE_LABELS, r.get("etat_code"))
+        r["etat"] = label_of(SOURCE_STATUS_LABELS, r.get("etat_code")) or NEVER_COLLECTED
         r["cause"] = failure_cause(r["derniere_erreur"]) if r.get("etat_code") in ("failed", "warning") else ""
         r["problem"] = r.get("etat_code") in ("failed", "warning")
     problems = sum(1 for r in rows if r["problem"])
