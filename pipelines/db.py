@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 from datetime import datetime, timezone
@@ -22,6 +23,8 @@ from pipelines import migrations
 from pipelines.config import ConfigError
 from pipelines.schema_core import FTS_COLUMNS, FTS_TOKENIZER  # noqa: F401  (public names)
 from pipelines.transaction import write_unit
+
+logger = logging.getLogger(__name__)
 
 DOCUMENT_FIELDS = (
     "id", "url", "source", "kind", "title", "published", "published_precision", "text", "summary",
@@ -321,7 +324,34 @@ def finish_run(db: sqlite_utils.Database, run_id: str, raw_path: str | None = No
             "unchanged": totals["unchanged"], "failed_sources": totals["failed"],
             "raw_path": raw_path, "errors": json.dumps(errors, ensure_ascii=False),
         }, pk="id")
+    optimize(db)
     return db.table("runs").get(run_id)
+
+
+ANALYSIS_LIMIT = 1000  # rows sampled per index by ANALYZE: milliseconds at 200k documents
+
+
+def optimize(db: sqlite_utils.Database) -> str:
+    """Keep the query planner's statistics fresh after a write run: a full `ANALYZE` (rows
+    sampled, `PRAGMA analysis_limit`) when the database has never been analysed or its
+    documents have more than doubled since, else `PRAGMA optimize`; return which ran. Without
+    statistics SQLite picks 2-value indexes and the digest takes minutes at 200k documents.
+    A busy database is left for the next run (logged, never fatal)."""
+    try:
+        db.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+        analysed = None
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+            row = db.execute("SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = 'documents'").fetchone()
+            analysed = row[0] if row else None
+        documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        if analysed is None or documents > 2 * analysed + 100:
+            db.execute("ANALYZE")
+            return "analyze"
+        db.execute("PRAGMA optimize")
+        return "optimize"
+    except sqlite3.OperationalError as exc:
+        logger.warning("statistiques de la base non mises à jour : %s", exc)
+        return "skipped"
 
 
 # ------------------------------------------------------------------ nightly runs and digest sends (issue 7)
@@ -354,6 +384,7 @@ def finish_parent_run(db: sqlite_utils.Database, run_id: str, steps: list[dict[s
             "unchanged": totals["unchanged"], "failed_sources": totals["failed"],
             "steps": json.dumps(steps, ensure_ascii=False), "errors": json.dumps(errors, ensure_ascii=False),
         })
+    optimize(db)
     return db.table("runs").get(run_id)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from pipelines.config import Config
 from pipelines.raw import numbered_items
 from pipelines.dispatch import store_item
 from pipelines.store import SourceTally
+from pipelines.stories import group_stories
+
+logger = logging.getLogger(__name__)
 
 
 MAX_REPORTED = 20  # error lines kept in the run (the count says how many more)
@@ -19,7 +23,8 @@ MAX_REPORTED = 20  # error lines kept in the run (the count says how many more)
 def import_files(config: Config, files: list[Path]) -> dict:
     """Store every item of the files as one run. A bad line (or an item that cannot be
     stored) is reported with its file and line number and the other lines are still
-    imported; an unreadable file fails alone. Each item is stored in one transaction."""
+    imported; an unreadable file fails alone. Each item is stored in one transaction; the
+    stories of the documents it inserted or changed are grouped once, at the end."""
     db = database.open_db(config.database)
     matcher = TopicMatcher.from_topic(config.topic)
     run_id = database.start_run(db, "import")
@@ -39,6 +44,10 @@ def import_files(config: Config, files: list[Path]) -> dict:
             errors.append(f"{path} : fichier illisible ({exc.strerror or exc})")
     if len(errors) > MAX_REPORTED:
         errors = errors[:MAX_REPORTED] + [f"… et {len(errors) - MAX_REPORTED} autres lignes en erreur"]
+    try:  # once per import, for the documents it inserted or changed
+        group_stories(db)
+    except Exception as exc:  # noqa: BLE001  (stories are never worth the import)
+        logger.error("regroupement des reprises impossible : %s", exc)
     for source in tally.counts:
         database.record_source_result(db, run_id, tally.result(source, duration_s=round(time.monotonic() - started, 3)))
     return database.finish_run(db, run_id, errors=errors)

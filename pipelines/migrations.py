@@ -251,3 +251,8 @@ def _story_index(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="061_mentions_by_document")
 def _mentions_by_document(db: sqlite_utils.Database) -> None:
     schema_perf.index_mentions_by_document(db)
+
+
+@MIGRATIONS(name="062_documents_for_stories")
+def _documents_for_stories(db: sqlite_utils.Database) -> None:
+    schema_perf.index_documents_for_stories(db)

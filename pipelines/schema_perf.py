@@ -9,6 +9,8 @@
   bucketing every signature again.
 - `story_links`: the verified near-duplicate pairs (shingle containment ≥ the threshold, close
   in time), from which the stories are the connected groups.
+- `documents(relevant, id, content_hash)`: the documents to place are found from this index
+  alone, without reading the wide rows of the documents table.
 - `mentions(document_id, strength)`: the index the mention queries of the digest and the feeds
   need, even on a database never analysed (the 2-value `strength` index misled the planner).
 
@@ -40,3 +42,8 @@ def index_mentions_by_document(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_mentions_document_id_strength ON mentions (document_id, strength)")
     db.execute("DROP INDEX IF EXISTS idx_mentions_strength")
     db.execute("DROP INDEX IF EXISTS idx_mentions_document_id")
+
+
+def index_documents_for_stories(db: sqlite_utils.Database) -> None:
+    """Migration 062: relevant documents and their content hashes read from one covering index."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_documents_relevant_id_hash ON documents (relevant, id, content_hash)")
