@@ -21,7 +21,11 @@ import os
 import re
 import secrets
 import sys
+import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 import yaml
 
@@ -68,6 +72,54 @@ def verify_password(password: str, stored: str) -> bool:
     if algorithm != "pbkdf2_sha256" or not iterations.isdigit():
         return False
     return hmac.compare_digest(hash_password(password, salt, int(iterations)), stored.strip())
+
+
+def local_target(target: str | None) -> str:
+    """Where to go after logging in: a path of this site only (« /\\evil.test », « //evil.test »,
+    « https://… » and control characters fall back to « / »)."""
+    target = target or "/"
+    if (not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target
+            or any(ord(c) < 32 or ord(c) == 127 for c in target)):
+        return "/"
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else "/"
+
+
+class LoginThrottle:
+    """Wrong passwords per client address: after `limit` failures within `window_s`
+    seconds, further attempts are refused until the window has passed."""
+
+    def __init__(self, limit: int = 5, window_s: float = 900.0, clock=time.monotonic):
+        self.limit, self.window_s, self.clock = limit, window_s, clock
+        self.failures: dict[str, list[float]] = {}
+
+    def _recent(self, client: str) -> list[float]:
+        now = self.clock()
+        recent = [t for t in self.failures.get(client, []) if now - t < self.window_s]
+        self.failures[client] = recent
+        return recent
+
+    def blocked(self, client: str) -> bool:
+        """True while `client` has used up its attempts."""
+        return len(self._recent(client)) >= self.limit
+
+    def failed(self, client: str) -> None:
+        """Count one wrong password for `client`."""
+        self._recent(client).append(self.clock())
+
+    def succeeded(self, client: str) -> None:
+        """Forget `client`'s failures."""
+        self.failures.pop(client, None)
+
+
+_THROTTLES: "WeakKeyDictionary[Any, LoginThrottle]" = WeakKeyDictionary()
+
+
+def throttle_for(site: Any) -> LoginThrottle:
+    """The login throttle of one running site (each Datasette instance has its own)."""
+    if site not in _THROTTLES:
+        _THROTTLES[site] = LoginThrottle()
+    return _THROTTLES[site]
 
 
 def login_enabled() -> bool:

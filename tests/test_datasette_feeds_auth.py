@@ -114,3 +114,40 @@ def test_without_login_the_feeds_stay_public_and_the_token_is_not_needed(config,
     assert fetch(site, "/veille/flux_mentions.atom").status_code == 200
     about = fetch(site, "/-/a-propos").text
     assert "http://localhost/veille/flux_mentions.atom</code>" in about and TOKEN not in about
+
+
+@pytest.mark.parametrize("target", ["/\\evil.test/", "//evil.test/", "https://evil.test/", "/\\/evil.test",
+                                    "javascript:alert(1)", "/%0d%0aSet-Cookie:x", "\n/x"])
+def test_after_login_only_a_path_of_this_site(site, target):
+    from pipelines.serve import local_target
+
+    assert local_target(target) in ("/", "/%0d%0aSet-Cookie:x")  # an encoded path stays a local path
+    form = fetch(site, "/-/connexion")
+    csrf = re.search(r'name="csrftoken" value="([^"]+)"', form.text).group(1)
+    response = asyncio.run(site.client.post(
+        "/-/connexion", data={"csrftoken": csrf, "mot_de_passe": "bon mot de passe", "suite": target},
+        cookies={"ds_csrftoken": form.cookies["ds_csrftoken"]}))
+    assert response.status_code == 302 and response.headers["location"].startswith("/")
+    assert not response.headers["location"].startswith(("//", "/\\"))
+    assert local_target("/veille/documents?_q=secpa") == "/veille/documents?_q=secpa"
+
+
+def test_wrong_passwords_are_throttled(site):
+    from pipelines.serve import LoginThrottle
+
+    def attempt(password):
+        form = fetch(site, "/-/connexion")
+        csrf = re.search(r'name="csrftoken" value="([^"]+)"', form.text).group(1)
+        return asyncio.run(site.client.post(
+            "/-/connexion", data={"csrftoken": csrf, "mot_de_passe": password, "suite": "/"},
+            cookies={"ds_csrftoken": form.cookies["ds_csrftoken"]}))
+
+    assert all(attempt("mauvais").status_code == 403 for _ in range(5))
+    blocked = attempt("bon mot de passe")
+    assert blocked.status_code == 429 and "Trop de mots de passe incorrects" in blocked.text
+    throttle = LoginThrottle(limit=2, window_s=10, clock=lambda: now[0])
+    now = [0.0]
+    throttle.failed("a"), throttle.failed("a")
+    assert throttle.blocked("a") and not throttle.blocked("b")
+    now[0] = 11.0
+    assert not throttle.blocked("a")  # the window has passed

@@ -11,8 +11,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from pipelines.serve import (
-    FEED_ACTOR, FEED_QUERIES, FEED_TOKEN_PARAM, PASSWORD_ENV, STAFF_ACTOR, feed_token_accepted, login_enabled,
-    verify_password,
+    FEED_ACTOR, FEED_QUERIES, FEED_TOKEN_PARAM, PASSWORD_ENV, STAFF_ACTOR, feed_token_accepted, local_target,
+    login_enabled, throttle_for, verify_password,
 )
 
 
@@ -55,21 +55,27 @@ def extra_template_vars(template, database, table, request, datasette):
 async def login(request, datasette):
     """GET: the login form; POST: check the password against the hash in the environment."""
     stored = os.environ.get(PASSWORD_ENV)
-    error = None
-    target = request.args.get("suite") or "/"
+    error, status = None, 200
+    target = local_target(request.args.get("suite"))
+    client = (request.scope.get("client") or ("?",))[0]
+    throttle = throttle_for(datasette)
     if request.method == "POST":
         form = await request.post_vars()
-        target = form.get("suite") or "/"
-        if stored and verify_password(form.get("mot_de_passe", ""), stored):
-            if not target.startswith("/") or target.startswith("//"):
-                target = "/"
+        target = local_target(form.get("suite"))
+        if throttle.blocked(client):
+            error, status = "Trop de mots de passe incorrects : réessayez dans un quart d'heure.", 429
+        elif stored and verify_password(form.get("mot_de_passe", ""), stored):
+            throttle.succeeded(client)
             response = Response.redirect(target)
             response.set_cookie("ds_actor", datasette.sign({"a": STAFF_ACTOR}, "actor"), httponly=True, samesite="lax")
             return response
-        error = "Mot de passe incorrect." if stored else "Aucun mot de passe n'est configuré sur ce serveur."
+        else:
+            throttle.failed(client)
+            error = "Mot de passe incorrect." if stored else "Aucun mot de passe n'est configuré sur ce serveur."
+            status = 403
     return Response.html(await datasette.render_template(
         "veille_connexion.html", {"error": error, "suite": target, "login_enabled": bool(stored)},
-        request=request), status=403 if error else 200)
+        request=request), status=status)
 
 
 @hookimpl
