@@ -10,6 +10,7 @@ import click
 
 from nlp.topic import TopicMatcher
 from pipelines import db as database
+from pipelines import labels
 from pipelines.config import load_config
 
 
@@ -174,8 +175,11 @@ def sources(ctx):
     db = database.open_db(config.database)
     database.sync_sources(db, config.sources)
     rows = list(db.query("SELECT * FROM sources ORDER BY consecutive_failures DESC, name"))
-    click.echo(f"{'source':28} {'état':8} {'éléments':>8} {'échecs':>6}  dernière réussite     erreur")
+    options = {s.name: s.options for s in config.sources}
+    click.echo(f"{'source':28} {'état':13} {'éléments':>8} {'échecs':>6}  {'dernière réussite (Paris)':27}  erreur")
     for r in rows:
-        state = "inactive" if not r["enabled"] else (r["last_status"] or "jamais")
-        click.echo(f"{r['name'][:28]:28} {state:8} {r['last_items'] or 0:>8} {r['consecutive_failures'] or 0:>6}  "
-                   f"{(r['last_success'] or '-')[:19]:20}  {r['last_error'] or ''}")
+        state = "inactive" if not r["enabled"] else labels.label_of(labels.SOURCE_STATUS_LABELS, r["last_status"]) or "jamais"
+        success = labels.french_datetime(r["last_success"]) if r["last_success"] else "-"
+        note = r["last_error"] or labels.source_verification_label(options.get(r["name"], {}))
+        click.echo(f"{r['name'][:28]:28} {state:13} {r['last_items'] or 0:>8} {r['consecutive_failures'] or 0:>6}  "
+                   f"{success:27}  {note}")

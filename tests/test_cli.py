@@ -224,3 +224,21 @@ def sqlite_count(path):
 
     with sqlite3.connect(path) as conn:
         return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def test_sources_lists_states_in_french_and_unverified_listings(config_path):
+    from pipelines import db as database
+    from pipelines.config import load_config
+
+    config = load_config(config_path)
+    db = database.open_db(config.database)
+    database.sync_sources(db, config.sources)
+    run_id = database.start_run(db, "crawl")
+    database.record_source_result(db, run_id, {"source": "lemonde_sante", "status": "ok", "items": 4})
+    db.close()
+    result = CliRunner().invoke(cli, ["--config", str(config_path), "sources"], obj={})
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line for line in result.output.splitlines()[1:] if line.strip()}
+    assert "en service" in lines["lemonde_sante"] and " à " in lines["lemonde_sante"]  # a Paris date and time
+    listings = [s.name for s in config.sources if s.kind == "listing" and s.options.get("verified") is False]
+    assert listings and all(lines[name].rstrip().endswith("non vérifiée") for name in listings)
