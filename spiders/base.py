@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import scrapy
-from scrapy.exceptions import DownloadTimeoutError
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError, ResponseDataLossError
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionRefusedError,
@@ -160,11 +160,13 @@ def describe_failure(failure, timeout: float) -> str:
         )
     if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return f"délai dépassé (pas de réponse en {timeout:g} s)"
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "nom de domaine introuvable (DNS)"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connexion refusée"
-    return f"{failure.type.__name__}: {failure.getErrorMessage()}"
+    if failure.check(ResponseDataLossError):
+        return "réponse tronquée (connexion coupée avant la fin)"
+    return f"échec du téléchargement ({failure.type.__name__} : {failure.getErrorMessage()})"
 
 
 def fetch_record(response, requested_url: str = "") -> FetchRecord:
