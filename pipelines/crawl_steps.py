@@ -1,4 +1,8 @@
-"""The Scrapy item pipelines of a crawl, in order: raw JSONL, store, archive.
+"""The Scrapy item pipelines of a crawl, in order: store, raw JSONL, archive.
+
+The raw JSONL keeps what was stored (and what could not be stored, to retry with `veille
+import`), never the off-topic documents, amendments and passages the store step turned down:
+at a back-fill they are 98 % of the items.
 
 They share one `CrawlContext` per crawler, built from the crawler's settings and spider
 (config, database, topic matcher, run): the config is read once, the database opened once.
@@ -28,9 +32,14 @@ from pipelines.parliament import crawl_state
 from pipelines.raw import raw_line, raw_path
 from pipelines.store import SourceTally
 from pipelines.stories import group_stories
-from spiders.items import fetch_record_of
+from spiders.items import Document, fetch_record_of
+from spiders.parl_items import Amendment, DebatePassage, LegislativeDossier
 
 logger = logging.getLogger(__name__)
+# Item types whose storer keeps nothing when it answers "irrelevant" (the others: question
+# metadata, agenda, reference rows, archive versions, are stored whatever their subject).
+DROPPED_WHEN_IRRELEVANT = (Document, Amendment, DebatePassage, LegislativeDossier)
+_ACTION_ATTRIBUTE = "_store_action"
 
 
 @dataclass
@@ -43,9 +52,23 @@ class CrawlContext:
     run_id: str
     own_run: bool
     tally: SourceTally = field(default_factory=SourceTally)
+    raw_file: IO[str] | None = None
+
+    def write_raw(self, spider, item) -> None:
+        """Append one item to the run's raw JSONL file of `spider` (opened on first use)."""
+        if self.raw_file is None:
+            path = raw_path(self.config.raw_dir, self.run_id or "adhoc", spider.name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            spider.raw_file = str(path)
+            self.raw_file = open(path, "a", encoding="utf-8")
+        self.raw_file.write(raw_line(item))
+        self.raw_file.flush()
 
     def close(self) -> None:
-        """Close the database (when the spider has closed)."""
+        """Close the raw file and the database (when the spider has closed)."""
+        if self.raw_file is not None:
+            self.raw_file.close()
+            self.raw_file = None
         self.db.close()
 
 
@@ -68,35 +91,29 @@ def context_for(crawler) -> CrawlContext:
 
 
 class RawItemsPipeline:
-    """Append every item, as scraped, to the run's raw JSONL file (`veille import` replays it)."""
+    """After the store: append each item that was stored (or could not be stored) to the
+    run's raw JSONL file (`veille import` replays it); off-topic items turned down by the
+    store step are not kept."""
 
     def __init__(self, crawler):
-        self.crawler, self.context, self.file = crawler, context_for(crawler), None
+        self.crawler, self.context = crawler, context_for(crawler)
 
     @classmethod
     def from_crawler(cls, crawler):
         """The raw folder comes from the crawl's config."""
         return cls(crawler)
 
-    def _open(self) -> IO[str]:
-        spider = self.crawler.spider
-        path = raw_path(self.context.config.raw_dir, self.context.run_id or "adhoc", spider.name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        spider.raw_file = str(path)
-        return open(path, "a", encoding="utf-8")
-
     def process_item(self, item):
-        """Write the item and pass it on."""
-        if hasattr(item, "to_dict"):
-            self.file = self.file or self._open()
-            self.file.write(raw_line(item))
-            self.file.flush()
+        """Write the item unless the store step turned it down, and pass it on."""
+        if hasattr(item, "to_dict") and not turned_down(item):
+            self.context.write_raw(self.crawler.spider, item)
         return item
 
-    def close_spider(self):
-        """Close the raw file."""
-        if self.file:
-            self.file.close()
+
+def turned_down(item) -> bool:
+    """True when the store step kept nothing of `item` (an off-topic document, amendment,
+    passage or dossier)."""
+    return getattr(item, _ACTION_ATTRIBUTE, None) == "irrelevant" and isinstance(item, DROPPED_WHEN_IRRELEVANT)
 
 
 class StorePipeline:
@@ -128,8 +145,14 @@ class StorePipeline:
             action = store_item(self.context.db, self.context.matcher, item)
         except Exception as exc:  # noqa: BLE001  (any storage error is the source's failure)
             self._failed(item, exc)
+            if hasattr(item, "to_dict"):  # kept in the raw file, for `veille import` to retry
+                self.context.write_raw(self.crawler.spider, item)
             raise DropItem(f"élément de {getattr(item, 'source', '?')} non enregistré : {type(exc).__name__}") from None
         self.context.tally.add(getattr(item, "source", "?"), action)
+        try:
+            setattr(item, _ACTION_ATTRIBUTE, action)
+        except AttributeError:  # an item type with slots: kept in the raw file
+            pass
         return item
 
     def _failed(self, item, exc: Exception) -> None:

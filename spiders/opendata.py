@@ -1,12 +1,14 @@
 """Base spider for parliamentary open data: archives read only when they changed, members
 streamed from memory, bad records skipped with a reason naming their uid.
 
-Change detection has two layers. The HTTP cache (RFC 2616 policy, spiders/settings.py)
-revalidates with If-None-Match / If-Modified-Since, so an unchanged archive is not
-downloaded again (the server answers 304 and the cached body is used). The archive's
-SHA-256 is then compared with the version last read in full (`datasets` table): when it
-is the same, nothing is parsed and no item is emitted. The versions already read come from
-`self.previous` (handed in by the store step): spiders never open the database.
+Change detection has two layers. Archive requests bypass Scrapy's HTTP cache (which would
+keep a second copy of every archive and rewrite it on each 304) and carry the ETag /
+Last-Modified of the version last read in full (`datasets` table) as If-None-Match /
+If-Modified-Since: an unchanged archive is a 304 with no body, nothing is parsed, stored or
+written. When the server ignores the validators, the archive's SHA-256 is compared with the
+version last read: when it is the same, nothing is parsed and no item is emitted. The
+versions already read come from `self.previous` (handed in by the store step): spiders never
+open the database.
 """
 
 from __future__ import annotations
@@ -43,18 +45,17 @@ class OpenDataSpider(VeilleSpider):
 
     def archive_request(self, source: Source, url: str, callback, **meta):
         """A request for a (possibly large) archive: size limit from the source's
-        `max_mb` option (600 MB by default), no size warning."""
+        `max_mb` option (600 MB by default), no size warning, never through the HTTP cache,
+        revalidated with the validators of the version last read (a 304 reaches the spider)."""
         request = self.source_request(source, url, callback=callback, **meta)
         request.meta["download_maxsize"] = int(source.options.get("max_mb", 600)) * MB
         request.meta["download_warnsize"] = 0
-        settings = getattr(self, "settings", None)
-        if settings is not None and not settings.getbool("HTTPCACHE_ENABLED"):
-            # Without the HTTP cache, revalidate with the validators of the last version read.
-            known = self.previous.dataset(url)
-            validators = (("If-None-Match", known.get("etag")), ("If-Modified-Since", known.get("last_modified")))
-            if any(value for _, value in validators):
-                request.headers.update({k: v for k, v in validators if v})
-                request.meta["handle_httpstatus_list"] = [304]
+        request.meta["dont_cache"] = True
+        known = self.previous.dataset(url)
+        validators = (("If-None-Match", known.get("etag")), ("If-Modified-Since", known.get("last_modified")))
+        if any(value for _, value in validators):
+            request.headers.update({k: v for k, v in validators if v})
+            request.meta["handle_httpstatus_list"] = [304]
         return request
 
     def skip(self, source: Source, uid: str, cause: str) -> None:

@@ -31,7 +31,9 @@ DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
 
 # Conditional requests: cached responses are revalidated with If-None-Match /
-# If-Modified-Since, and a 304 serves the cached body.
+# If-Modified-Since, and a 304 serves the cached body. Archive requests bypass the cache
+# (`dont_cache`, spiders/opendata.py): they carry the validators of the version last read,
+# so an unchanged archive is a 304 with no body, and nothing is read or written.
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = "httpcache"
@@ -44,9 +46,11 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.replay.ReplayMiddleware": 950,
 }
 
+# The raw JSONL is written after the store step: it keeps what was stored (and what could
+# not be), not the off-topic items turned down.
 ITEM_PIPELINES = {
-    "pipelines.crawl_steps.RawItemsPipeline": 100,
     "pipelines.crawl_steps.StorePipeline": 300,
+    "pipelines.crawl_steps.RawItemsPipeline": 350,
     "pipelines.crawl_steps.ArchivePipeline": 400,
 }
 
