@@ -11,8 +11,9 @@ and were first seen since the alert was set up, each document once per alert.
   `pipelines.digest_data.public_base`; none when it is empty or local) and the publishers'
   originals when http(s) (`pipelines.site_markup.safe_url`). Each mail says how to unsubscribe.
 
-Alerts come from the `[[alerts]]` tables of the configuration once it has them (`alerts_of`
-reads `config.alerts`), or from the command line (`veille alertes --requete …`).
+Alerts come from the `[[alerts]]` tables of the configuration (`alerts_of`), or from the
+command line (`veille alertes --requete …`); `veille nightly` runs the configured ones after
+tagging.
 """
 
 from __future__ import annotations
@@ -52,13 +53,8 @@ class Alert:
 
 
 def alerts_of(config: Config) -> list[Alert]:
-    """The alerts configured in `[[alerts]]` (empty while the configuration has none)."""
-    found = []
-    for entry in getattr(config, "alerts", None) or ():
-        get = entry.get if isinstance(entry, dict) else (lambda k, d=None, e=entry: getattr(e, k, d))
-        found.append(Alert(str(get("name")), str(get("query")), tuple(get("recipients") or ()),
-                           str(get("cadence") or "immediate")))
-    return found
+    """The alerts configured in `[[alerts]]`."""
+    return [Alert(a.name, a.query, a.recipients, a.cadence) for a in config.alerts]
 
 
 def _now() -> datetime:

@@ -80,7 +80,7 @@ def digest(ctx, week, formats, out, send):
 @click.command()
 @click.option("--replay", "replay", default=None, metavar="URL",
               help="Collecter un enregistrement des sources au lieu du web : URL du serveur qui le sert.")
-@click.option("--skip", "skip", multiple=True, type=click.Choice(["crawl", "tag", "publish", "digest"]),
+@click.option("--skip", "skip", multiple=True, type=click.Choice(["crawl", "tag", "publish", "alerts", "digest"]),
               help="Sauter une étape (répétable).")
 @click.option("--digest/--no-digest", "force_digest", default=None,
               help="Forcer ou empêcher le résumé (défaut : le jour fixé par [digest] weekday).")

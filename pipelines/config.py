@@ -118,6 +118,17 @@ class NightlySettings:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    """One [[alerts]] entry: a saved search (as typed in the site's search box), its
+    recipients (default: [mail] recipients) and its rhythm (`immediate` or `daily`)."""
+
+    name: str
+    query: str
+    recipients: tuple[str, ...]
+    cadence: str
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated configuration."""
 
@@ -133,6 +144,7 @@ class Config:
     digest: DigestSettings
     mail: MailSettings
     nightly: NightlySettings
+    alerts: tuple[AlertSettings, ...] = ()
 
     def enabled_sources(self, kinds: set[str] | None = None) -> list[Source]:
         """Return the enabled sources, optionally only those of the given kinds."""
@@ -174,6 +186,10 @@ def _build(file: Path, raw: dict[str, Any]) -> Config:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ConfigError(f"{file}: sources: nom en double {duplicates[0]!r}")
+    alert_names = [a.name for a in checked.alerts]
+    twice = sorted({n for n in alert_names if alert_names.count(n) > 1})
+    if twice:
+        raise ConfigError(f"{file}: alerts: nom en double {twice[0]!r}")
     base = file.absolute().parent  # not resolve(): a symlinked veille.toml keeps its own folder
     database = _under(base, os.environ.get("VEILLE_DB") or checked.storage.database)
     topic = checked.topic
@@ -197,6 +213,7 @@ def _build(file: Path, raw: dict[str, Any]) -> Config:
         digest=_digest(checked.digest, base, topic.name),
         mail=_mail(checked.mail, base, topic.name),
         nightly=_nightly(checked.nightly, base, database),
+        alerts=tuple(AlertSettings(a.name, a.query, tuple(a.recipients), a.cadence) for a in checked.alerts),
     )
 
 

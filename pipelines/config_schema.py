@@ -261,6 +261,15 @@ class NightlyTable(Table):
     publish_command: str = ""
 
 
+class AlertTable(Table):
+    """[[alerts]]: a saved search mailed when new documents match it."""
+
+    name: Text
+    query: Text
+    recipients: Annotated[list[Address], BeforeValidator(_listed)] = []
+    cadence: Literal["immediate", "daily"] = "immediate"
+
+
 class ConfigFile(Table):
     """The whole file."""
 
@@ -271,6 +280,7 @@ class ConfigFile(Table):
     digest: DigestTable = DigestTable()
     mail: MailTable = MailTable()
     nightly: NightlyTable = NightlyTable()
+    alerts: list[AlertTable] = []
 
 
 def validate(raw: dict[str, Any]) -> ConfigFile:

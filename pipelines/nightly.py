@@ -266,8 +266,28 @@ def source_alerts(config: Config, db) -> list[str]:
             f" ; dernière réussite : {(r['last_success'] or 'jamais')[:10]}" for r in rows]
 
 
+def step_alerts(config: Config, db, run_id: str, started: str, options: NightlyOptions) -> Step:
+    """Mail each configured alert's new matches (once per document and alert)."""
+    from pipelines.alerts import alerts_of, run_alert
+
+    step = Step("alertes")
+    alerts = alerts_of(config)
+    if not alerts:
+        step.status, step.summary = "skipped", "aucune alerte ([[alerts]] vide)"
+        return step
+    if options.send and not config.mail.host:
+        step.status, step.summary = "skipped", "pas d'envoi ([mail] host vide)"
+        return step
+    outcomes = [run_alert(db, config, alert, send=options.send) for alert in alerts]
+    step.data = {"alerts": [{k: o.get(k) for k in ("alert", "status", "matches")} for o in outcomes]}
+    step.summary = " ; ".join(o.get("message") or f"alerte « {o['alert']} » : {o['error']}" for o in outcomes)
+    if any(o["status"] == "failed" for o in outcomes):
+        step.status = "failed"
+    return step
+
+
 STEPS: dict[str, Callable[..., Step]] = {
-    "crawl": step_crawl, "tag": step_tag, "publish": step_publish, "digest": step_digest,
+    "crawl": step_crawl, "tag": step_tag, "publish": step_publish, "alerts": step_alerts, "digest": step_digest,
 }
 
 
@@ -315,7 +335,7 @@ def _run_locked(config: Config, options: NightlyOptions, echo: Callable[[str], N
 
 
 def _label(key: str) -> str:
-    return {"crawl": "collecte", "tag": "étiquetage", "publish": "publication", "digest": "résumé"}[key]
+    return {"crawl": "collecte", "tag": "étiquetage", "publish": "publication", "alerts": "alertes", "digest": "résumé"}[key]
 
 
 def lock_path(config: Config) -> Path:

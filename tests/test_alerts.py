@@ -143,3 +143,40 @@ def test_daily_cadence_sends_at_most_once_a_day(setup):
     assert run_alert(db, loaded, alert, now=noon + timedelta(minutes=1))["status"] == "waiting"
     assert run_alert(db, loaded, alert, now=noon + timedelta(days=1))["status"] == "sent"
     assert len(inbox.messages) == 2
+
+
+def test_configured_alerts_run_in_the_nightly_once_per_new_match(setup):
+    from pipelines import db as database
+    from pipelines.config import load_config
+    from pipelines.nightly import NightlyOptions, step_alerts
+
+    config, inbox = setup
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + '\n[[alerts]]\nname = "financement"\nquery = "financement"\ncadence = "immediate"\n',
+                      encoding="utf-8")
+    loaded = load_config(config)
+    assert [(a.name, a.query, a.recipients, a.cadence) for a in loaded.alerts] == [
+        ("financement", "financement", (), "immediate")]
+    db = database.open_db(loaded.database)
+    options = NightlyOptions(replay="", skip=(), digest="never", send=True)
+    first = step_alerts(loaded, db, "run", "", options)
+    assert first.status == "ok" and "créée" in first.summary and inbox.messages == []
+    _add(config, "Les SEC-Pa obtiennent un financement pérenne", "Le financement des SEC-Pa est voté.",
+         "https://www.lemonde.fr/sante/article/2026/12/01/secpa-financement.html").close()
+    sent = step_alerts(loaded, db, "run", "", options)
+    assert "1 document envoyé à equipe@secpa.example" in sent.summary and len(inbox.messages) == 1
+    assert "rien de nouveau" in step_alerts(loaded, db, "run", "", options).summary and len(inbox.messages) == 1
+
+
+def test_an_alert_entry_is_checked_when_the_config_loads(tmp_path):
+    from pipelines.config import ConfigError, load_config
+
+    config = fx.small_config(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8")
+                      + '\n[[alerts]]\nname = "x"\nquery = "secpa"\ncadence = "hebdo"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"alerts\[0\]\.cadence"):
+        load_config(config)
+    config.write_text(config.read_text(encoding="utf-8").replace('cadence = "hebdo"', 'cadance = "daily"'),
+                      encoding="utf-8")
+    with pytest.raises(ConfigError, match="vouliez-vous dire « cadence »"):
+        load_config(config)

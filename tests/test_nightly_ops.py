@@ -43,7 +43,8 @@ def test_a_second_run_stops_while_the_lock_is_held(tmp_path):
     [run] = _nightly_runs(_db(config))
     assert run["status"] == "ok" and run["finished"]
     assert [(s["name"], s["status"]) for s in json.loads(run["steps"])] == [
-        ("collecte", "skipped"), ("étiquetage", "skipped"), ("publication", "skipped"), ("résumé", "skipped")]
+        ("collecte", "skipped"), ("étiquetage", "skipped"), ("publication", "skipped"), ("alertes", "skipped"),
+        ("résumé", "skipped")]
     assert path.read_text() == ""  # the lock file stays, empty, unlocked
 
 
@@ -90,13 +91,14 @@ def test_the_digest_is_sent_on_the_configured_day_once_a_week(tmp_path, smtp):
 
     lines = []
     assert run_nightly(config, NightlyOptions(skip=skip, today=date(2026, 2, 17)), lines.append) == 0
-    assert lines[4] == "  résumé : pas aujourd'hui (envoi le lundi)"
+    assert lines[4] == "  alertes : aucune alerte ([[alerts]] vide)"
+    assert lines[5] == "  résumé : pas aujourd'hui (envoi le lundi)"
     assert inbox.messages == []
 
     for attempt in range(2):  # Monday 16 February: last week's digest, sent once
         lines = []
         assert run_nightly(config, NightlyOptions(skip=skip, today=date(2026, 2, 16)), lines.append) == 0
-        digest_line = lines[4]
+        digest_line = lines[5]
         assert digest_line.startswith(f"  résumé : semaine 2026-W07 écrite dans {tmp_path / 'digests'} (html, md, csv, json) ; ")
         assert digest_line.endswith(" ; envoyé à 2 destinataire(s)" if attempt == 0 else " ; déjà envoyé cette semaine")
     assert len(inbox.messages) == 1
@@ -121,8 +123,8 @@ def test_an_smtp_failure_fails_the_step_and_keeps_the_digest(tmp_path):
     lines = []
     code = run_nightly(load_config(config_path), NightlyOptions(skip=("crawl", "tag"), today=date(2026, 2, 16)), lines.append)
     assert code == 1
-    assert lines[4].startswith("  ÉCHEC résumé : semaine 2026-W07 écrite dans ")
-    assert f"envoi SMTP impossible vers 127.0.0.1:{port} : [Errno 111] Connection refused" in lines[4]
+    assert lines[5].startswith("  ÉCHEC résumé : semaine 2026-W07 écrite dans ")
+    assert f"envoi SMTP impossible vers 127.0.0.1:{port} : [Errno 111] Connection refused" in lines[5]
     assert len(list((tmp_path / "digests").glob("veille-2026-W07.*"))) == 4
 
 
