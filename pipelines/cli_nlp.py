@@ -3,6 +3,8 @@ and the maintainer commands that regenerate the committed pattern files:
 
     python -m pipelines.cli_nlp gazetteer AN_DIR NOSDEPUTES_JSON nlp/patterns/an_generated.jsonl
     python -m pipelines.cli_nlp structures veille.toml nlp/patterns/structures.jsonl
+    python -m pipelines.cli_nlp groups-reference nlp/patterns/sources/parliamentary_groups.json \
+        nlp/patterns/parliamentary_groups.jsonl
     python -m pipelines.cli_nlp structures-reference nlp/patterns/sources/secpa_structures.json \
         nlp/patterns/secpa_structures.jsonl
 
@@ -287,6 +289,26 @@ def structures_reference_command(sources: str, out: str) -> None:
     patterns = structure_patterns(_read_json(Path(sources)).get("structures", []))
     Path(out).write_text(dumps_jsonl(patterns), encoding="utf-8")
     click.echo(f"{len(patterns)} motifs de structures écrits dans {out}")
+
+
+@maintenance.command("groups-reference")
+@click.argument("sources", type=click.Path(exists=True, dir_okay=False))
+@click.argument("out", type=click.Path(dir_okay=False))
+def groups_reference_command(sources: str, out: str) -> None:
+    """Régénérer les motifs des groupes parlementaires (organes GP de l'AN, liste sourcée).
+
+    Exemple : python -m pipelines.cli_nlp groups-reference nlp/patterns/sources/parliamentary_groups.json
+    nlp/patterns/parliamentary_groups.jsonl
+    """
+    from nlp.gazetteer import dumps_jsonl, pattern_files, read_jsonl
+    from nlp.groups import group_patterns
+
+    target = Path(out).resolve()
+    taken = [p["pattern"] for f in pattern_files() if Path(str(f)).resolve() != target for p in read_jsonl(f)
+             if isinstance(p.get("pattern"), str)]
+    patterns = group_patterns(_read_json(Path(sources)).get("groups", []), taken)
+    Path(out).write_text(dumps_jsonl(patterns), encoding="utf-8")
+    click.echo(f"{len(patterns)} motifs de groupes écrits dans {out}")
 
 
 if __name__ == "__main__":
