@@ -7,7 +7,7 @@ and were first seen since the alert was set up, each document once per alert.
   in `alert_sends` (schema: `pipelines.schema_alerts`), so the next run does not send them
   again, whatever the number of runs.
 - `immediate`: every run (after each nightly); `daily`: at most one mail per Paris day.
-- Links: the site's reading pages at its public address ([digest] site_url, see
+- Links: the site's reading pages at its public address ([site] public_url, see
   `pipelines.digest_data.public_base`; none when it is empty or local) and the publishers'
   originals when http(s) (`pipelines.site_markup.safe_url`). Each mail says how to unsubscribe.
 

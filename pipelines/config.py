@@ -210,7 +210,7 @@ def _build(file: Path, raw: dict[str, Any]) -> Config:
         download_delay=checked.crawl.download_delay,
         download_timeout=checked.crawl.download_timeout,
         retry_times=checked.crawl.retry_times,
-        digest=_digest(checked.digest, base, topic.name),
+        digest=_digest(checked.digest, base, topic.name, checked.site.public_url),
         mail=_mail(checked.mail, base, topic.name),
         nightly=_nightly(checked.nightly, base, database),
         alerts=tuple(AlertSettings(a.name, a.query, tuple(a.recipients), a.cadence) for a in checked.alerts),
@@ -229,9 +229,9 @@ def _source(entry: schema.SourceTable) -> Source:
     )
 
 
-def _digest(table: schema.DigestTable, base: Path, topic: str) -> DigestSettings:
+def _digest(table: schema.DigestTable, base: Path, topic: str, public_url: str) -> DigestSettings:
     return DigestSettings(
-        site_url=table.site_url.rstrip("/"),
+        site_url=(public_url or table.site_url).rstrip("/"),
         out_dir=_under(base, table.out_dir),
         formats=tuple(dict.fromkeys(table.formats)) or FORMATS,
         weekday=WEEKDAYS.index(table.weekday),

@@ -225,8 +225,14 @@ AnySource = Annotated[Union[FeedSource, ListingSource, ArchiveSource, AnQuestion
 BASE_KEYS = frozenset(SourceTable.model_fields)
 
 
+class SiteTable(Table):
+    """[site]: the staff site as its readers reach it."""
+
+    public_url: Annotated[str, AfterValidator(_optional_http_url)] = ""
+
+
 class DigestTable(Table):
-    """[digest]: the weekly digest."""
+    """[digest]: the weekly digest (`site_url` is the older name of [site] public_url)."""
 
     site_url: Annotated[str, AfterValidator(_optional_http_url)] = ""
     out_dir: Text = "data/digests"
@@ -277,6 +283,7 @@ class ConfigFile(Table):
     storage: StorageTable = StorageTable()
     crawl: CrawlTable = CrawlTable()
     sources: list[AnySource] = []
+    site: SiteTable = SiteTable()
     digest: DigestTable = DigestTable()
     mail: MailTable = MailTable()
     nightly: NightlyTable = NightlyTable()

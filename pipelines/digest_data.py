@@ -66,7 +66,7 @@ def public_base(site_url: str | None) -> tuple[str | None, bool]:
 
 
 class Links:
-    """Links to the reading pages of the site ([digest] site_url, its public address): a
+    """Links to the reading pages of the site ([site] public_url, its public address): a
     document (/document/<id>), an actor (/acteur/<id>), the documents of a week
     (/cette-semaine), the sources (/sources); none when no address is configured."""
 

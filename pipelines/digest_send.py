@@ -33,7 +33,7 @@ def unsendable(digest: dict[str, Any]) -> str | None:
     """Why a digest must not be mailed (its links open only on this machine), or None."""
     if digest.get("links_local"):
         return (f"envoi refusé : les liens du résumé pointent vers ce poste ({digest['site_url']}) et ne "
-                "s'ouvriront pas chez les destinataires ; indiquer l'adresse publique du site dans [digest] site_url")
+                "s'ouvriront pas chez les destinataires ; indiquer l'adresse publique du site dans [site] public_url")
     return None
 
 

@@ -194,8 +194,8 @@ def test_every_spider_kind_has_a_schema_and_no_other():
     ('formats = ["html", "md", "csv", "json"]', 'formats = ["html", "pdf"]',
      "digest.formats[1]: une valeur parmi html, md, csv, json attendue, pas 'pdf'"),
     ("max_items = 25", "max_items = true", "digest.max_items: nombre entier attendu, pas True"),
-    ('site_url = "http://127.0.0.1:8001"', 'site_url = "127.0.0.1:8001"',
-     "digest.site_url: URL http(s) attendue, pas '127.0.0.1:8001'"),
+    ('public_url = "http://127.0.0.1:8001"', 'public_url = "127.0.0.1:8001"',
+     "site.public_url: URL http(s) attendue, pas '127.0.0.1:8001'"),
     ("max_consecutive_failures = 3", 'max_consecutive_failures = "3"',
      "nightly.max_consecutive_failures: nombre entier attendu, pas '3'"),
     ("retry_times = 2", "retry_times = 2.7", "crawl.retry_times: nombre entier attendu, pas 2.7"),
@@ -235,3 +235,16 @@ def test_every_problem_is_listed_and_the_first_is_the_message(tmp_path):
         f"{path}: mail.port: nombre entier attendu, pas 'abc'",
     ]
     assert str(error.value) == error.value.problems[0]
+
+
+def test_the_public_address_is_site_public_url_and_the_old_digest_name_still_reads(tmp_path):
+    from conftest import write_config
+
+    path = write_config(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('public_url = "http://127.0.0.1:8001"', 'public_url = "https://veille.secpa.example/"'),
+                    encoding="utf-8")
+    assert load_config(path).digest.site_url == "https://veille.secpa.example"
+    path.write_text(text.replace('public_url = "http://127.0.0.1:8001"', 'public_url = ""')
+                    .replace("[digest]\n", '[digest]\nsite_url = "https://ancienne.example"\n', 1), encoding="utf-8")
+    assert load_config(path).digest.site_url == "https://ancienne.example"

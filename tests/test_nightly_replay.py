@@ -36,7 +36,7 @@ def test_nightly_twice_on_the_replay(tmp_path, replay):
         text = text[:mail] + section + text[end:]
         text = text.replace("recipients = []", 'recipients = ["equipe@secpa.example"]', 1)
         # Recipients need the public site (the digest never mails links to 127.0.0.1).
-        text = text.replace('site_url = "http://127.0.0.1:8001"', 'site_url = "https://veille.secpa.example"', 1)
+        text = text.replace('public_url = "http://127.0.0.1:8001"', 'public_url = "https://veille.secpa.example"', 1)
         config.write_text(text, encoding="utf-8")
         first = run_veille(config, "nightly", "--replay", replay.url, timeout=600)
         documents = open_db(load_config(config).database)["documents"].count
