@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sqlite3
+import weakref
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -90,7 +91,9 @@ def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not applied yet (atomically; see `pipelines.migrations`); return
     their names."""
-    return migrations.migrate(db)
+    applied = migrations.migrate(db)
+    _LAYOUTS.pop(db, None)  # the tables may have changed
+    return applied
 
 
 def content_hash(record: dict[str, Any], fields: Iterable[str] = HASHED_FIELDS) -> str:
@@ -172,11 +175,32 @@ def _link(db: sqlite_utils.Database, document_id: str, source: str, aliases: Ite
         db.table("document_aliases").insert({"alias": alias, "document_id": document_id}, ignore=True)
 
 
+# Table layouts read once per connection (the schema only changes when migrations run, at
+# open): sqlite-utils' own look-ups cost a dozen schema queries per written row.
+_LAYOUTS: "weakref.WeakKeyDictionary[sqlite_utils.Database, dict[str, tuple[list[str], list[str]]]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def _layout(db: sqlite_utils.Database, table: str) -> tuple[list[str], list[str]]:
+    """(column names, primary key columns) of `table`, cached for the connection."""
+    layouts = _LAYOUTS.setdefault(db, {})
+    if table not in layouts:
+        info = db.execute(f"PRAGMA table_info([{table}])").fetchall()
+        if not info:
+            raise sqlite_utils.db.NotFoundError(f"table {table} introuvable")
+        keys = [row[1] for row in sorted((r for r in info if r[5]), key=lambda r: r[5])] or ["rowid"]
+        layouts[table] = ([row[1] for row in info], keys)
+    return layouts[table]
+
+
 def _get(db: sqlite_utils.Database, table: str, pk: Any) -> dict[str, Any] | None:
-    try:
-        return db.table(table).get(pk)
-    except sqlite_utils.db.NotFoundError:
-        return None
+    """The row of `table` whose primary key is `pk` (a tuple for a compound key), or None."""
+    columns, keys = _layout(db, table)
+    values = list(pk) if isinstance(pk, (list, tuple)) else [pk]
+    where = " AND ".join(f"[{k}] = ?" for k in keys)
+    cursor = db.execute(f"SELECT * FROM [{table}] WHERE {where}", values)
+    row = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], row)) if row is not None else None
 
 
 def document_id_for_alias(db: sqlite_utils.Database, alias: str) -> str | None:
@@ -446,7 +470,7 @@ def upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk
     values are compared. An unchanged row is never rewritten."""
     row = {k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v
            for k, v in row.items()}
-    hashed = "content_hash" in db.table(table).columns_dict
+    hashed = "content_hash" in _layout(db, table)[0]
     with write_unit(db):
         existing = _get(db, table, row[pk])
         if hashed:

@@ -83,15 +83,22 @@ def renames(doc: Document) -> str | None:
 
 def _stored_counterpart(db: sqlite_utils.Database, doc: Document) -> str | None:
     own = {doc.url, canonical_url(doc.url)}
+    itself = False
     for alias in _url_aliases(doc):
         if not identifies_one_page(alias, doc.url):
             continue
         found = database.document_id_for_alias(db, alias)
+        if found == doc.id:
+            itself = True
         if not found or found == doc.id:
             continue
         if alias in own or canonical_url(alias) in own or _own_url_of(db, found, alias) \
                 or _titles_agree(db, doc, found):
             return found
+    if itself:
+        # Already stored under its own id: its Google News counterpart, if any, was matched
+        # when the later of the two arrived (the match works in either arrival order).
+        return None
     match = google_news_match(db, doc)
     if match and match != doc.id:
         return match
@@ -157,9 +164,13 @@ def google_news_match(db: sqlite_utils.Database, doc: Document) -> str | None:
         return None
     low = (doc.published - timedelta(hours=48)).isoformat()
     high = (doc.published + timedelta(hours=48)).isoformat()
+    # Only rows on the other side can match: Google News items for a publisher's item, the
+    # publisher's site for a Google News item (a superset, checked exactly below).
+    other_side = ("AND url LIKE '%://news.google.com/%'" if not is_google
+                  else "AND url NOT LIKE '%://news.google.com/%' AND url LIKE '%' || ? || '%'")
     rows = db.query(
-        "SELECT id, url, title, published, extra FROM documents WHERE published BETWEEN ? AND ? AND id != ?",
-        [low, high, doc.id])
+        f"SELECT id, url, title, published, extra FROM documents WHERE published BETWEEN ? AND ? AND id != ? {other_side}",
+        [low, high, doc.id, *([site] if is_google else [])])
     titles = [doc.title, doc.extra.get("page_title", "")]
     matches = []
     for row in rows:
