@@ -137,10 +137,22 @@ def feed_token_accepted(path: str, supplied: str | None) -> bool:
     return hmac.compare_digest(supplied.encode("utf-8"), expected.encode("utf-8"))
 
 
-def make_datasette(database: Path, immutable: bool = False):
+_OPEN_SQL: "WeakKeyDictionary[Any, bool]" = WeakKeyDictionary()
+
+
+def free_sql_allowed(site: Any, actor: dict | None) -> bool:
+    """Free SQL (beyond the named queries) is for logged-in staff; without a staff login it
+    is open only on a site served to this machine alone (`veille serve` on 127.0.0.1)."""
+    if actor and actor.get("id") == STAFF_ACTOR["id"]:
+        return True
+    return not login_enabled() and _OPEN_SQL.get(site, False)
+
+
+def make_datasette(database: Path, immutable: bool = False, open_sql: bool = False):
     """The Datasette of `veille serve`, configured from the site package: the database file,
     whatever it is called, is served as `DATABASE_NAME` (the name the metadata, the
-    templates and the links use); with `immutable` it is opened immutable."""
+    templates and the links use); with `immutable` it is opened immutable; with `open_sql`
+    visitors may run free SQL when no staff login is configured (a site for this machine)."""
     from datasette.app import Datasette
     from datasette.database import Database
 
@@ -154,6 +166,7 @@ def make_datasette(database: Path, immutable: bool = False):
     )
     site.remove_database("_memory")  # added by Datasette when it is given no file
     site.add_database(Database(site, path=str(database), is_mutable=not immutable), name=DATABASE_NAME)
+    _OPEN_SQL[site] = open_sql
     return site
 
 
@@ -169,7 +182,8 @@ def serve(database: Path, host: str = "127.0.0.1", port: int = 8001, immutable: 
     immutable = immutable_requested() if immutable is None else immutable
     if immutable:
         _checkpoint(Path(database))
-    site = make_datasette(Path(database), immutable=immutable)
+    local = host in ("127.0.0.1", "localhost", "::1")
+    site = make_datasette(Path(database), immutable=immutable, open_sql=local)
     uvicorn.run(site.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)
 
 

@@ -145,7 +145,11 @@ def test_home_chart_keeps_empty_weeks_and_shows_years():
     assert "1 déc. 2025" in svg and "Semaine du 16 février 2026 : 3 question" in svg
 
 
-def test_sql_is_read_only_and_time_limited(site):
+def test_sql_is_read_only_and_time_limited(config):
+    from pipelines.serve import make_datasette
+
+    build_database(config)
+    site = make_datasette(config.database, open_sql=True)  # `veille serve` on 127.0.0.1, no login
     write = fetch(site, "/veille.json?sql=" + quote("delete from documents"))
     assert write.status_code == 400
     slow = fetch(site, "/veille.json?sql=" + quote(
@@ -261,3 +265,19 @@ def test_about_page_tells_what_is_stored(site):
     html = fetch(site, "/-/a-propos").text
     assert "texte intégral" in html and "Seuls le titre, un court extrait et le lien sont conservés" not in html
     assert "document sur" in html or "documents sur" in html
+
+
+def test_free_sql_is_for_staff_and_named_queries_stay_public(config, monkeypatch):
+    from pipelines.serve import PASSWORD_ENV, hash_password, make_datasette
+
+    build_database(config)
+    public = make_datasette(config.database)  # served beyond this machine, no login configured
+    stall = "/veille.json?sql=" + quote("select length(randomblob(1000000000))")
+    assert fetch(public, stall).status_code == 403
+    assert fetch(public, "/veille.json?sql=" + quote("select 1")).status_code == 403
+    assert fetch(public, "/veille/mentions_semaine.json").status_code == 200  # a named query
+    assert fetch(public, "/veille/documents.json?_q=secpa").status_code == 200
+    local = make_datasette(config.database, open_sql=True)
+    assert fetch(local, "/veille.json?sql=" + quote("select 1")).status_code == 200
+    monkeypatch.setenv(PASSWORD_ENV, hash_password("bon mot de passe", iterations=1000))
+    assert fetch(local, "/veille.json?sql=" + quote("select 1")).status_code in (302, 403)  # login now required

@@ -12,7 +12,7 @@ from datasette.utils.asgi import Response
 
 from pipelines.serve import (
     FEED_ACTOR, FEED_QUERIES, FEED_TOKEN_PARAM, PASSWORD_ENV, STAFF_ACTOR, feed_token_accepted, local_target,
-    login_enabled, throttle_for, verify_password,
+    free_sql_allowed, login_enabled, throttle_for, verify_password,
 )
 
 
@@ -32,6 +32,8 @@ def permission_allowed(datasette, actor, action, resource):
         if action == "view-query":
             return isinstance(resource, (tuple, list)) and resource[-1] in FEED_QUERIES
         return action in ("view-instance", "view-database")
+    if action == "execute-sql" and not free_sql_allowed(datasette, actor):
+        return False
     if login_enabled() and not actor:
         return False
     return None
