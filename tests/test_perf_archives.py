@@ -22,8 +22,7 @@ QE_URL = "https://data.assemblee-nationale.fr/static/openData/repository/17/ques
 
 
 def test_archive_requests_bypass_the_http_cache_and_carry_the_stored_validators(tmp_path):
-    config = load_config(write_config(tmp_path))
-    spider = AnQuestionsSpider(config=config)
+    spider = AnQuestionsSpider(config_path=str(write_config(tmp_path)))
     spider.settings = Settings({"HTTPCACHE_ENABLED": True})
     spider.previous = CrawlState(datasets={QE_URL: {"etag": '"v1"', "last_modified": "Mon, 16 Feb 2026 06:00:00 GMT"}})
     source = next(s for s in spider.sources if s.name == "an_questions_ecrites")

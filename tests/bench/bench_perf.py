@@ -1,0 +1,349 @@
+"""Speed at real scale (issue 17): each figure beside a baseline measured in the same run,
+one line each: `bench: NAME veille=X UNIT baseline=Y UNIT ratio=R` (ratio = veille ÷ baseline
+for times, baseline ÷ veille for throughputs: above 1, veille is slower). Corpora are built
+here from real record shapes (the recorded press articles, the real AN question) and cached
+under data/bench/. Never run by the test suite (`make bench`). `--quick` for small sizes."""
+
+from __future__ import annotations
+
+import copy
+import gc
+import io
+import json
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import sqlite_utils  # noqa: E402
+
+from nlp.topic import TopicMatcher  # noqa: E402
+from pipelines import db as database  # noqa: E402
+from pipelines.config import load_config  # noqa: E402
+from pipelines.store import store_document, topic_keywords  # noqa: E402
+from pipelines.stories import group_stories, minhash, shingles  # noqa: E402
+from spiders.articles import extract_article  # noqa: E402
+from spiders.items import Document  # noqa: E402
+
+QUICK = "--quick" in sys.argv
+CACHE = ROOT / "data" / "bench"
+FIXTURES = ROOT / "tests" / "fixtures"
+DAY = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+CONFIG = load_config(ROOT / "veille.toml")
+MATCHER = TopicMatcher.from_topic(CONFIG.topic)
+
+
+def line(name: str, veille: float, baseline: float, unit: str, throughput: bool = False) -> None:
+    ratio = (baseline / veille if throughput else veille / baseline) if veille and baseline else float("nan")
+    print(f"bench: {name} veille={veille:.4g} {unit} baseline={baseline:.4g} {unit} ratio={ratio:.3g}", flush=True)
+
+
+def timed(function, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# ------------------------------------------------------------------ corpora from real shapes
+def _real_texts() -> list[str]:
+    texts = []
+    for path in sorted((FIXTURES / "press_articles").glob("*.html")):
+        try:
+            text = extract_article(path.read_bytes(), f"https://ex.fr/{path.name}", "text/html").text
+        except Exception:  # noqa: BLE001
+            continue
+        if text and len(text.split()) > 80:
+            texts.append(text)
+    return texts
+
+
+_TEXTS = _real_texts()
+_WORDS = " ".join(_TEXTS).split()
+_SENTENCES = [s.strip() + "." for t in _TEXTS for s in t.replace("\n", " ").split(". ") if len(s.split()) > 4]
+
+
+def press_text(rng: random.Random, words: int = 420, topic: bool = True) -> str:
+    """A press-like text: real sentences with one word in five drawn from the real vocabulary
+    (so 5-word passages are not shared by chance), ~2.8 KB, naming the topic when asked."""
+    out: list[str] = []
+    while len(out) < words:
+        sentence = rng.choice(_SENTENCES).split()
+        out += [rng.choice(_WORDS) if rng.random() < 0.2 else w for w in sentence]
+    text = " ".join(out[:words])
+    return ("Les SEC-Pa, structures d'exercice coordonné participatives, attendent. " + text) if topic else text
+
+
+def press_rows(count: int, seed: int, copies: float = 0.03) -> list[dict]:
+    """Document rows as the store writes them; a few are agency copies of an earlier one."""
+    rng = random.Random(seed)
+    rows: list[dict] = []
+    for i in range(count):
+        if rows and rng.random() < copies:
+            original = rng.choice(rows[-200:])
+            words = original["text"].split()
+            text = " ".join(words[: int(len(words) * rng.uniform(0.6, 1.0))])
+        else:
+            text = press_text(rng)
+        published = (DAY + timedelta(minutes=17 * i)).isoformat()
+        rows.append({"id": f"press-{seed}-{i:07d}", "url": f"https://journal{i % 40}.example/{seed}/{i}",
+                     "source": f"src{i % 40}", "kind": "press", "title": f"Article {i} sur les SEC-Pa",
+                     "published": published, "published_precision": "minute", "text": text, "summary": "",
+                     "publisher": f"Journal {i % 40}", "author": "", "guid": "", "access": "full", "extra": "{}",
+                     "topics": topic_keywords(MATCHER), "relevant": 1, "content_hash": f"h{seed}-{i}",
+                     "first_seen": published, "updated_at": published})
+    return rows
+
+
+def bulk_db(path: Path, rows: list[dict], mentions: bool = False) -> None:
+    """A veille database holding `rows` (inserted in bulk, search index built after)."""
+    db = database.open_db(path)
+    for name in [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'documents'")]:
+        db.execute(f"DROP TRIGGER [{name}]")
+    db.close()
+    conn = sqlite3.connect(path)
+    columns = list(rows[0])
+    conn.executemany(f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     [[r[c] for c in columns] for r in rows])
+    if mentions:
+        conn.executemany("INSERT INTO mentions (id, document_id, matched, rule, strength, start, end, snippet, field)"
+                         " VALUES (?, ?, 'SEC-Pa', 'acronym:SEC-Pa', ?, 4, 10, 'Les SEC-Pa…', 'text')",
+                         [(f"{r['id']}:text:{k}", r["id"], "strong" if k == 0 else "weak") for r in rows for k in (0, 1)])
+    conn.commit()
+    conn.close()
+    restore_fts(path)  # the search index built after, with its triggers, as the migrations made them
+
+
+def restore_fts(path: Path) -> None:
+    db = sqlite_utils.Database(path)
+    db.table("documents").disable_fts()
+    db.table("documents").enable_fts(["title", "text", "topics"], tokenize="unicode61 remove_diacritics 2",
+                                     create_triggers=True)
+    db.close()
+
+
+def cached_db(name: str, build) -> Path:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"{name}.db"
+    if not path.exists():
+        started = time.perf_counter()
+        tmp = CACHE / f"{name}.building.db"
+        for leftover in CACHE.glob(f"{name}.building.db*"):
+            leftover.unlink()
+        build(tmp)
+        tmp.rename(path)
+        print(f"   (corpus {name} built in {time.perf_counter() - started:.0f} s, cached in {path})", flush=True)
+    return path
+
+
+def work_copy(path: Path, folder: Path) -> Path:
+    target = folder / path.name
+    shutil.copyfile(path, target)
+    return target
+
+
+# ------------------------------------------------------------------ stories
+def _stories_db(count: int):
+    def build(path: Path) -> None:
+        bulk_db(path, press_rows(count, seed=count))
+        db = database.open_db(path)
+        group_stories(db)
+        db.close()
+    return build
+
+
+def bench_stories(folder: Path) -> None:
+    sizes = (2000, 5000) if QUICK else (10_000, 50_000)
+    for size in sizes:
+        path = work_copy(cached_db(f"stories_{size}", _stories_db(size)), folder)
+        db = database.open_db(path)
+        new = press_rows(200, seed=size + 1)
+        rng = random.Random(3)
+        stored = [r["text"] for r in db.query("SELECT text FROM documents ORDER BY rowid DESC LIMIT 300")]
+        for k, row in enumerate(new):
+            row["id"] = f"press-new-{k:05d}"
+            if k % 10 == 0:  # some pick-ups of stored articles
+                row["text"] = " ".join(rng.choice(stored).split()[:350])
+            database.upsert_document(db, row, [])
+        start = time.perf_counter()
+        group_stories(db)
+        per_doc = (time.perf_counter() - start) / len(new) * 1000
+        texts = [r["text"] for r in new]
+        baseline = timed(lambda: [minhash(shingles(t)) for t in texts], 3) / len(new) * 1000
+        line(f"stories_{size // 1000}k", per_doc, baseline, "ms/new-document")
+        start = time.perf_counter()
+        group_stories(db)
+        noop = time.perf_counter() - start
+        count_time = timed(lambda: db.execute("SELECT count(*) FROM documents WHERE relevant = 1").fetchone(), 3)
+        line(f"stories_noop_{size // 1000}k", noop, count_time, "s")
+        db.close()
+
+
+# ------------------------------------------------------------------ nightly with nothing new
+def bench_nightly_noop(folder: Path) -> None:
+    import subprocess
+
+    from conftest import write_config
+    from replay_server import ReplayServer
+
+    size = 5000 if QUICK else 50_000
+    stored = cached_db(f"stories_{size}", _stories_db(size))
+    times = {}
+    with ReplayServer() as server:
+        for label, source in (("big", stored), ("demo", None)):
+            place = folder / f"night_{label}"
+            place.mkdir()
+            config = write_config(place)
+            if source is not None:
+                shutil.copyfile(source, place / "veille.db")
+            command = [str(ROOT / ".venv" / "bin" / "veille"), "--config", str(config), "crawl", "--replay", server.url]
+            subprocess.run(command, cwd=ROOT, capture_output=True, timeout=900)
+            start = time.perf_counter()
+            subprocess.run(command, cwd=ROOT, capture_output=True, timeout=900)
+            times[label] = time.perf_counter() - start
+    line(f"nightly_noop_{size // 1000}k", times["big"], times["demo"], "s")
+
+
+# ------------------------------------------------------------------ store path
+def bench_store(folder: Path) -> None:
+    count = 500 if QUICK else 3000
+    rng = random.Random(7)
+    docs = [Document(source=f"src{i % 20}", url=f"https://journal{i % 20}.example/a/{i}", title=f"Les SEC-Pa, article {i}",
+                     text=press_text(rng), published=DAY + timedelta(minutes=i)) for i in range(count)]
+    db = database.open_db(folder / "store.db")
+    start = time.perf_counter()
+    for doc in docs:
+        store_document(db, MATCHER, doc)
+    veille = count / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for doc in docs:
+        store_document(db, MATCHER, doc)
+    unchanged = count / (time.perf_counter() - start)
+    rows = [dict(r) for r in db.query("SELECT * FROM documents")]
+    db.close()
+    anchor = sqlite_utils.Database(folder / "anchor.db")
+    anchor.execute("PRAGMA page_size = 8192")
+    start = time.perf_counter()
+    anchor.table("documents").insert_all(rows, pk="id", batch_size=1000)
+    anchor.table("documents").enable_fts(["title", "text", "topics"], tokenize="unicode61 remove_diacritics 2")
+    baseline = count / (time.perf_counter() - start)
+    anchor.close()
+    line("store", veille, baseline, "docs/s", throughput=True)
+    line("store_unchanged", unchanged, baseline, "docs/s", throughput=True)
+
+
+# ------------------------------------------------------------------ topic prefilter
+def bench_prefilter(folder: Path) -> None:
+    rng = random.Random(11)
+    texts = [press_text(rng, topic=rng.random() < 0.02) for _ in range(2000 if QUICK else 8000)]
+    size = sum(len(t.encode()) for t in texts) / 1e6
+    veille = timed(lambda: [MATCHER.find(t) for t in texts], 3)
+    alternation = re.compile(r"\b(?:sec[\s\-'.]*pa|structures? d'exercice coordonn[ée]e?s? participatives?|"
+                             r"sant[ée] communautaires?|m[ée]diat(?:ion|eurs?|rices?) en sant[ée])\b", re.IGNORECASE)
+    baseline = timed(lambda: [list(alternation.finditer(t)) for t in texts], 3)
+    line("prefilter", size / veille, size / baseline, "MB/s", throughput=True)
+
+
+# ------------------------------------------------------------------ digest
+def _digest_db(count: int):
+    def build(path: Path) -> None:
+        rows = press_rows(count, seed=7 + count, copies=0.0)
+        for r in rows:
+            r["text"] = r["text"][:1200]
+        bulk_db(path, rows, mentions=True)
+    return build
+
+
+def bench_digest(folder: Path) -> None:
+    from pipelines.digest import build_digest
+    from pipelines.queries import run_query
+    from pipelines.weeks import week_of
+
+    size = 20_000 if QUICK else 200_000
+    path = work_copy(cached_db(f"digest_{size}", _digest_db(size)), folder)
+    db = database.open_db(path)
+    database.optimize(db)  # what the end of every write run does
+    last = db.execute("SELECT max(published) FROM documents").fetchone()[0]
+    week = week_of(datetime.fromisoformat(last).date())
+    start = time.perf_counter()
+    build_digest(CONFIG, week, db=db, today=datetime.fromisoformat(last).date())
+    veille = time.perf_counter() - start
+    du, au = str(week.start), str(week.end)
+    baseline = timed(lambda: run_query(db, "mentions_semaine", du=du, au=au), 3)
+    db.close()
+    line(f"digest_{size // 1000}k", veille, baseline, "s")
+
+
+# ------------------------------------------------------------------ back-fill of written questions
+def bench_backfill_questions(folder: Path) -> None:
+    from scrapy.http import Response
+
+    from pipelines.dispatch import store_item
+    from spiders.an_questions import AnQuestionsSpider
+    from spiders.items import CrawlState
+
+    count = 1000 if QUICK else 12_000
+    real = json.loads((FIXTURES / "an_questions" / "QANR5L17QE5268.json").read_text(encoding="utf-8"))
+    rng = random.Random(5)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i in range(count):
+            record = copy.deepcopy(real)
+            text = json.dumps(record, ensure_ascii=False)
+            uid = f"QANR5L17QE{100000 + i}"
+            text = text.replace("QANR5L17QE5268", uid).replace('"5268"', f'"{100000 + i}"')
+            if rng.random() > 0.014:  # about 1.4 % of questions are on the topic
+                text = re.sub(r"(?i)sec[\s-]?pa|exercice coordonn\w+ participati\w+", "maison de santé", text)
+            archive.writestr(f"json/{uid}.json", text)
+    body = buffer.getvalue()
+
+    def read_parse() -> None:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            for name in archive.namelist():
+                json.loads(archive.read(name))
+
+    baseline = timed(read_parse, 3)
+    db = database.open_db(folder / "qe.db")
+    spider = AnQuestionsSpider(config=CONFIG)
+    spider.previous = CrawlState()
+    source = next(s for s in spider.sources if s.name == "an_questions_ecrites")
+    request = spider.archive_request(source, source.url, spider.parse)
+    response = Response(source.url, body=body, request=request)
+    start = time.perf_counter()
+    for item in spider.parse(response):
+        store_item(db, MATCHER, item)
+    veille = time.perf_counter() - start
+    db.close()
+    line(f"backfill_questions_{count // 1000}k", veille, baseline, "s")
+
+
+BENCHES = [bench_stories, bench_store, bench_prefilter, bench_backfill_questions, bench_digest, bench_nightly_noop]
+
+
+def main() -> None:
+    chosen = [a for a in sys.argv[1:] if not a.startswith("--")]
+    for bench in BENCHES:
+        if chosen and bench.__name__.removeprefix("bench_") not in chosen:
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            started = time.perf_counter()
+            bench(Path(folder))
+            print(f"   ({bench.__name__} {time.perf_counter() - started:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
