@@ -8,6 +8,7 @@ or date-less texts give what can be given and a logged reason in `Annotations.no
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
-from nlp.commitments import ActorRef, classify, find_commitment, not_a_sentence
+from nlp.commitments import ActorRef, Commitment, classify, find_commitment, not_a_sentence
+from nlp.quotes import speakers
 from nlp.roles import Reference, Resolution, resolve
 from nlp.syntax import has_syntax, parse
 from nlp.text import fold, render
@@ -311,6 +313,7 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
                 resolutions.append(Resolution(mention.actor_id, mention.name, mention.kind, mention.rule))
     candidates = set(candidate_sentences(text, docs, mentions))
     trees = trees or {}
+    quoted = speakers(text, result.actor_mentions) if candidates else []
     last_actor: ActorRef | None = None
     speaker: ActorRef | None = None
     for index, (s, e) in enumerate(sentences):
@@ -323,6 +326,7 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
             continue
         if (s, e) in candidates:
             found = find_commitment(text[s:e], date, refs, last_actor, publisher, trees.get(s), speaker)
+            found = _quoted_speaker(found, text, s, e, quoted)
             if found:
                 result.commitments.append(CommitmentRecord(
                     found.kind, found.actor_id, found.actor_text, found.actor_rule, text[s:e].strip(),
@@ -330,6 +334,17 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
         if refs:
             last_actor = refs[0]
     return result
+
+
+def _quoted_speaker(found: Commitment | None, text: str, s: int, e: int, quoted: list) -> Commitment | None:
+    """A promise whose trigger sits inside a quotation is the quotation's speaker's."""
+    if found is None or not quoted:
+        return found
+    at = s + max(0, text[s:e].find(found.trigger))
+    for start, end, mention in quoted:
+        if start < at < end and mention.actor_id != found.actor_id:
+            return dataclasses.replace(found, actor_id=mention.actor_id, actor_text=mention.text, actor_rule="citation_incise")
+    return found
 
 
 _HEADING = re.compile(r"^\s*(?:m\.|mme|monsieur|madame)\s+(?:la |le )?[\w' -]{2,60}?(?:,\s*[\w' ,-]{2,120}?)?\s*[.:]\s*$", re.I)

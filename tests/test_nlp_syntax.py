@@ -86,3 +86,16 @@ def test_markup_is_rendered_at_equal_length_before_matching(nlp_model, ref, topi
     assert len(shown) == len(raw) and "1er" in shown and "**" not in shown and "salue la" in shown
     [found] = _one(raw, nlp_model, ref, topic)
     assert found.deadline == "2026-07-01" and raw[found.start:found.end].startswith("La ministre")
+
+
+def test_a_quotation_over_several_sentences_is_its_speakers(nlp_model, ref, topic):
+    text = ("« Le financement des SEC-Pa sera maintenu jusqu'au 31 octobre. L'État garantira leur avenir », "
+            "a assuré Stéphanie Rist.")
+    found = _one(text, nlp_model, ref, topic)
+    assert [(c.actor_id, c.actor_rule) for c in found][:1] == [("PA720066", "citation_incise")]
+
+
+def test_an_inverted_pronoun_after_a_quote_is_the_last_actor_named(nlp_model, ref, topic):
+    text = 'Stéphanie Rist était à Marseille. "Le financement des SEC-Pa sera maintenu en 2026", explique-t-elle.'
+    [found] = _one(text, nlp_model, ref, topic)
+    assert (found.actor_id, found.actor_rule) == ("PA720066", "citation_incise")
