@@ -85,6 +85,10 @@ class Links:
         """The page of an actor."""
         return self._page("/acteur/" + quote(str(actor_id), safe=":")) if actor_id else None
 
+    def thread(self, thread_id: str | None) -> str | None:
+        """The page of a promise of the ledger."""
+        return self._page("/engagement/" + quote(str(thread_id), safe=":")) if thread_id else None
+
     def week(self, du: str, au: str) -> str | None:
         """The documents published between two days."""
         return self._page(f"/cette-semaine?du={quote(du)}&au={quote(au)}")
@@ -230,6 +234,7 @@ def commitments(db, links, params, ref: date, limit: int) -> dict[str, Any]:
             "date_label": _date_label(row.get("date_document")),
             "url": safe_url(row.get("url") or document.get("url")) or None,
             "datasette_url": links.document(row["document_id"]),
+            "thread_url": links.thread(_thread_of(db, row["id"])),
         }
 
     new, due, late = ([r for r in rows if not is_background(r.get("engagement"))] for rows in (new, due, late))
@@ -301,6 +306,14 @@ def _once(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             first["also_in"].append(item["document_title"])
             first["outlets"] = outlets
     return list(kept.values())
+
+
+def _thread_of(db, commitment_id: Any) -> str | None:
+    """The promise (ledger thread) a statement belongs to, when the ledger is built."""
+    if "commitment_statements" not in db.table_names():
+        return None
+    row = next(db.query("SELECT thread_id FROM commitment_statements WHERE commitment_id = ?", [str(commitment_id)]), None)
+    return row["thread_id"] if row and row["thread_id"] else None
 
 
 def _document(db, document_id: str) -> dict[str, Any]:

@@ -69,3 +69,21 @@ def test_a_deadline_passed_without_evidence_reads_late_with_its_reason(demo):
     reasons = [l.strip() for l in lines if l.startswith("    ")]
     assert "Échéance de mars 2026 dépassée depuis 245 jours, sans document qui rende compte de la réalisation." in reasons
     assert all(not l.startswith("[") or l.startswith("[en retard]") for l in lines[1:])
+
+
+def test_the_digest_links_each_promise_to_its_page(demo, tmp_path):
+    from pipelines.config import load_config
+    from pipelines.digest import build_digest
+    from pipelines.weeks import Week
+
+    config = load_config(demo)
+    digest = build_digest(config, Week(2026, 8))
+    items = [*digest["commitments"]["new"], *digest["commitments"]["upcoming"], *digest["commitments"]["overdue"]]
+    linked = [i for i in items if i.get("thread_url")]
+    assert linked, items[:2]
+    from pipelines.db import open_db
+
+    db = open_db(tmp_path / "veille.db")
+    for item in linked:
+        thread_id = item["thread_url"].rsplit("/engagement/", 1)[1]
+        assert db["commitment_threads"].get(thread_id)["id"] == thread_id
