@@ -281,3 +281,18 @@ def test_free_sql_is_for_staff_and_named_queries_stay_public(config, monkeypatch
     assert fetch(local, "/veille.json?sql=" + quote("select 1")).status_code == 200
     monkeypatch.setenv(PASSWORD_ENV, hash_password("bon mot de passe", iterations=1000))
     assert fetch(local, "/veille.json?sql=" + quote("select 1")).status_code in (302, 403)  # login now required
+
+
+def test_a_renamed_document_keeps_its_old_address(config):
+    from pipelines import db as database
+    from pipelines.serve import make_datasette
+
+    build_database(config)
+    db = database.open_db(config.database)
+    database.rename_document(db, "press-ministre", "press-ministre-nouveau")
+    db.close()
+    site = make_datasette(config.database)
+    old = fetch(site, "/document/press-ministre")
+    assert old.status_code == 301 and old.headers["location"] == "/document/press-ministre-nouveau"
+    assert fetch(site, "/document/press-ministre-nouveau").status_code == 200
+    assert fetch(site, "/document/jamais-vu").status_code == 404

@@ -81,6 +81,9 @@ async def document_page(request, datasette):
     tables = await table_names(db)
     docs = await named_rows(db, "document", tables, id=document_id)
     if not docs:
+        renamed = await named_rows(db, "document_renomme", tables, id=document_id)
+        if renamed:
+            return Response.redirect(datasette.urls.path("/document/" + quote(renamed[0]["id"], safe=":")), status=301)
         raise NotFound("Document introuvable")
     doc = docs[0]
     text, title = doc["text"] or "", doc["title"] or ""
