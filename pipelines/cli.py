@@ -9,20 +9,24 @@ from pathlib import Path
 
 import click
 
-from pipelines import cli_alerts, cli_core, cli_ledger, cli_nlp, cli_ops, cli_parliament, cli_press
-from pipelines.config import ConfigError
+from pipelines import cli_french
+
+cli_french.install()  # before the commands below are built: Click's words in French
+
+from pipelines import cli_alerts, cli_core, cli_ledger, cli_nlp, cli_ops, cli_parliament, cli_press  # noqa: E402
+from pipelines.cli_french import VeilleError  # noqa: E402
+from pipelines.config import ConfigError  # noqa: E402
 
 
 class VeilleGroup(click.Group):
     """Command group that turns configuration errors into one-line messages."""
 
     def invoke(self, ctx):
-        """Run the command; a ConfigError is printed as one line with exit code 2."""
+        """Run the command; a ConfigError is one « Erreur : » line with exit code 2."""
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            click.echo(f"Erreur : {exc}", err=True)
-            ctx.exit(2)
+            raise VeilleError(str(exc)) from None
 
 
 @click.group(cls=VeilleGroup)
@@ -53,6 +57,7 @@ COMMANDS = (
 )
 for _command in COMMANDS:
     cli.add_command(_command)
+cli_french.frenchify(cli)
 
 
 def main() -> None:

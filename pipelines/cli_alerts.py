@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
+from pipelines.cli_french import PREFIX, VeilleError
 from pipelines.config import load_config
 
 
@@ -33,16 +32,15 @@ def alertes(ctx, name, query, recipients, cadence, dry):
         click.echo("Aucune alerte : donner --requete, ou déclarer des [[alerts]] dans la configuration.")
         return
     if not dry and not config.mail.host:
-        click.echo("Erreur : envoi impossible : [mail] host doit être renseigné dans veille.toml", err=True)
-        sys.exit(2)
+        raise VeilleError("envoi impossible : [mail] host doit être renseigné dans veille.toml")
     db = database.open_db(config.database, create=False)
     failed = False
     for alert in alerts:
         outcome = run_alert(db, config, alert, send=not dry)
         if outcome["status"] == "failed":
             failed = True
-            click.echo(f"Erreur : alerte « {alert.name} » : {outcome['error']}", err=True)
+            click.echo(f"{PREFIX}alerte « {alert.name} » : {outcome['error']}", err=True)
         else:
             click.echo(outcome["message"] + ".")
     if failed:
-        sys.exit(1)
+        ctx.exit(1)

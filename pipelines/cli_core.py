@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import sys
+import json
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
 from nlp.topic import TopicMatcher
 from pipelines import db as database
 from pipelines import labels
+from pipelines.cli_french import DAY, VeilleError
 from pipelines.config import load_config
+from pipelines.labels import plural
 
 
 def _config(ctx: click.Context):
     return load_config((ctx.obj or {}).get("config"))
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    """One French line on stderr, then exit with `code`."""
-    click.echo(f"Erreur : {message}", err=True)
-    sys.exit(code)
 
 
 @click.command()
@@ -37,7 +32,7 @@ def init(force):
 
     target = Path.cwd() / CONFIG_NAME
     if target.exists() and not force:
-        raise click.ClickException(f"{target} existe déjà (--force pour le remplacer)")
+        raise VeilleError(f"{target} existe déjà (--force pour le remplacer)")
     target.write_text(default_config_text(), encoding="utf-8")
     click.echo(f"Configuration écrite : {target}")
     config = load_config(target)
@@ -69,30 +64,34 @@ def crawl(ctx, replay, spiders, sources, timeout):
     try:
         run = run_crawl(config, replay or "", list(spiders), list(sources), timeout)
     except LockBusy as exc:
-        _fail(str(exc), EXIT_LOCKED)
+        raise VeilleError(str(exc), EXIT_LOCKED) from None
     except ValueError as exc:
-        _fail(str(exc))
+        raise VeilleError(str(exc)) from None
     _print_run(config, run)
-    sys.exit(1 if run["status"] != "ok" else 0)
+    ctx.exit(1 if run["status"] != "ok" else 0)
+
+
+def run_summary(run: dict) -> str:
+    """« Collecte … : 37 éléments lus, 37 sur le sujet, 1 nouveau, 2 modifiés, 1 inchangé (3.2 s). »"""
+    return (f"Collecte {run['id']} : {plural(run['items_seen'], 'élément lu', 'éléments lus')}, "
+            f"{run['relevant']} sur le sujet, {plural(run['inserted'], 'nouveau', 'nouveaux')}, "
+            f"{plural(run['updated'], 'modifié', 'modifiés')}, {plural(run['unchanged'], 'inchangé', 'inchangés')} "
+            f"({run['duration_s']:.1f} s).")
 
 
 def _print_run(config, run: dict) -> None:
     db = database.open_db(config.database)
-    click.echo(
-        f"Collecte {run['id']} : {run['items_seen']} éléments lus, {run['relevant']} sur le sujet, "
-        f"{run['inserted']} nouveaux, {run['updated']} modifiés, {run['unchanged']} inchangés "
-        f"({run['duration_s']:.1f} s)."
-    )
+    click.echo(run_summary(run))
     for row in db.query("SELECT source, status, error FROM run_sources WHERE run_id = ? AND status != 'ok' ORDER BY source", [run["id"]]):
         label = "ÉCHEC" if row["status"] == "failed" else "avertissement"
         click.echo(f"  {label} {row['source']} : {row['error']}", err=True)
-    for error in __import__("json").loads(run.get("errors") or "[]"):
+    for error in json.loads(run.get("errors") or "[]"):
         click.echo(f"  ÉCHEC {error}", err=True)
     click.echo(f"Base : {config.database}")
 
 
 @click.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True), metavar="FICHIERS...")
 @click.pass_context
 def import_(ctx, files):
     """Rejouer des fichiers JSONL bruts (data/raw/<collecte>/*.jsonl) à travers le même
@@ -105,46 +104,56 @@ def import_(ctx, files):
     config = _config(ctx)
     run = import_files(config, [Path(f) for f in files])
     _print_run(config, run)
-    sys.exit(1 if run["status"] != "ok" else 0)
+    ctx.exit(1 if run["status"] != "ok" else 0)
 
 
 @click.command()
-@click.argument("location")
-@click.option("--title", help="Titre (défaut : titre du document ou première ligne).")
-@click.option("--published", help="Date de publication, AAAA-MM-JJ (défaut : maintenant).")
+@click.argument("location", metavar="FICHIER_OU_URL")
+@click.option("--title", help="Titre (défaut : titre du document, objet du courriel ou première ligne).")
+@click.option("--published", type=DAY,
+              help="Date de publication, AAAA-MM-JJ ou JJ/MM/AAAA (défaut : date du courriel, sinon maintenant).")
 @click.option("--source", default="ajout-manuel", show_default=True, help="Nom de la source.")
 @click.option("--kind", default="communique", show_default=True, help="Type de document.")
 @click.option("--url", help="URL publique du document, si elle existe.")
 @click.pass_context
 def add(ctx, location, title, published, source, kind, url):
-    """Ajouter à la main un document (texte, HTML ou PDF ; fichier ou URL), par exemple un
-    communiqué reçu par courriel. Il est enregistré même s'il ne cite pas le sujet.
+    """Ajouter à la main un document (texte, HTML, PDF ou courriel .eml ; fichier ou URL),
+    par exemple un communiqué reçu par courriel. Il est enregistré même s'il ne cite pas le
+    sujet. D'un courriel, on garde l'objet (titre), la date d'envoi et le texte décodé, ou le
+    PDF joint quand le message n'est qu'un mot d'accompagnement ; jamais les adresses.
+    Lancer ensuite « veille tag » pour les acteurs et les engagements.
 
-    Exemple : veille add communique.txt --published 2026-02-18 --source ars-idf
+    Exemple : veille add communique.eml --source ars-idf
     """
     from spiders.add import AddError, build_document, fetch
     from pipelines.store import store_document
 
     config = _config(ctx)
     if url and not url.startswith(("http://", "https://")):
-        _fail(f"--url : adresse http(s) attendue, pas {url[:80]!r}")
+        raise VeilleError(f"--url : adresse http(s) attendue, pas « {url[:80]} »")
     try:
         body, content_type, found_url = fetch(location, config.user_agent, config.download_timeout)
         doc = build_document(location, body, content_type, url or found_url, title=title,
-                             published=published, source=source, kind=kind)
+                             published=published.isoformat() if published else None, source=source, kind=kind)
     except AddError as exc:
-        _fail(str(exc), 1)
+        raise VeilleError(str(exc), 1) from None
     db = database.open_db(config.database)
     matcher = TopicMatcher.from_topic(config.topic)
     action = store_document(db, matcher, doc, keep_irrelevant=True)
     mentions = list(db.query("SELECT matched, start, [end], rule FROM mentions WHERE document_id = ? ORDER BY start", [doc.id]))
     verb = {"insert": "ajouté", "update": "mis à jour", "noop": "déjà présent, inchangé"}[action]
-    click.echo(f"Document {doc.id} {verb} : « {db['documents'].get(doc.id)['title']} »")
+    stored = db["documents"].get(doc.id)
+    click.echo(f"Document {doc.id} {verb} : « {stored['title']} »")
+    if doc.extra.get("email"):
+        click.echo(f"  courriel du {labels.french_datetime(stored['published'])}, {doc.extra['email']}")
     strong = [m for m in mentions if not m["rule"].startswith("weak:")]
     if not strong:
         click.echo("Attention : aucune mention du sujet dans ce document.", err=True)
-    for m in mentions:
-        click.echo(f"  [{m['start']}:{m['end']}] {m['matched']!r} ({m['rule']})")
+    else:
+        names = sorted({m["matched"] for m in strong})
+        click.echo(f"  {plural(len(strong), 'mention', 'mentions')} du sujet : {', '.join(f'« {n} »' for n in names)}")
+    if action != "noop":
+        click.echo("Étape suivante : veille tag (acteurs, rôles et engagements de ce document).")
 
 
 @click.command()

@@ -6,8 +6,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 import click
+
+from pipelines.cli_french import DAY, VeilleError
+from pipelines.labels import plural
 
 
 def _database(db_path: str | None) -> Path:
@@ -16,15 +20,16 @@ def _database(db_path: str | None) -> Path:
     return Path(db_path or load_config().database)
 
 
-def _fail(message: str) -> None:
-    raise click.ClickException(message)
+def _fail(message: str) -> NoReturn:
+    raise VeilleError(message, 1)
 
 
 @click.command()
-@click.option("--date", "as_of", help="Date de référence AAAA-MM-JJ (défaut : aujourd'hui, heure de Paris).")
+@click.option("--date", "as_of", type=DAY,
+              help="Date de référence, AAAA-MM-JJ ou JJ/MM/AAAA (défaut : aujourd'hui, heure de Paris).")
 @click.option("--statut", "status", help="N'afficher qu'un statut (par ex. « en retard »).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Base SQLite (défaut : celle de veille.toml).")
-def ledger(as_of: str | None, status: str | None, db_path: str | None) -> None:
+def ledger(as_of: date | None, status: str | None, db_path: str | None) -> None:
     """Reconstruire le registre des engagements et l'afficher : une ligne par promesse, avec
     son acteur, son objet, son échéance, son statut et sa raison, et le nombre de sources.
 
@@ -36,17 +41,15 @@ def ledger(as_of: str | None, status: str | None, db_path: str | None) -> None:
     from pipelines import db as store
     from pipelines import ledger as book
     from pipelines.curation import CurationUnavailable
-    from pipelines.labels import THREAD_STATUS_LABELS, french_amount, plural
+    from pipelines.labels import THREAD_STATUS_LABELS, french_amount
 
-    try:
-        today = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        _fail(f"date illisible : « {as_of} » (AAAA-MM-JJ attendu)")
+    today = as_of
     wanted = None
     if status:
         wanted = next((code for code, label in THREAD_STATUS_LABELS.items() if status in (code, label)), None)
         if wanted is None:
-            _fail(f"statut inconnu : « {status} » (possibles : {', '.join(THREAD_STATUS_LABELS.values())})")
+            raise VeilleError(f"--statut : statut inconnu « {status} » (possibles : "
+                              f"{', '.join(THREAD_STATUS_LABELS.values())})")
     db = store.open_db(_database(db_path))
     try:
         counts = book.rebuild(db, today=today)
@@ -127,4 +130,4 @@ def curation_suggest(devset: str | None, db_path: str | None) -> None:
     if devset:
         Path(devset).write_text("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in found["devset"]),
                                 encoding="utf-8")
-        click.echo(f"{len(found['devset'])} phrases écrites dans {devset}.")
+        click.echo(f"{plural(len(found['devset']), 'phrase écrite', 'phrases écrites')} dans {devset}.")

@@ -6,12 +6,9 @@ import sys
 
 import click
 
+from pipelines.cli_french import VeilleError
 from pipelines.config import ConfigError, load_config
-
-
-def _fail(message: str, code: int = 2) -> None:
-    click.echo(f"Erreur : {message}", err=True)
-    sys.exit(code)
+from pipelines.labels import plural
 
 
 def _config(ctx: click.Context):
@@ -45,7 +42,7 @@ def digest(ctx, week, formats, out, send):
         the_week = parse_week(week)
         wanted = parse_formats(formats) if formats else list(settings.formats)
     except (DigestError, WeekError, ConfigError) as exc:
-        _fail(str(exc))
+        raise VeilleError(str(exc)) from None
     if send and "html" not in wanted:
         wanted.append("html")
     db = database.open_db(config.database, create=False)
@@ -59,13 +56,13 @@ def digest(ctx, week, formats, out, send):
     try:
         paths = write_digest(data, out_dir, wanted)
     except OSError as exc:
-        _fail(f"--out {out_dir} : écriture impossible ({exc.strerror or exc})", 1)
+        raise VeilleError(f"--out {out_dir} : écriture impossible ({exc.strerror or exc})", 1) from None
     c = data["counts"]
     headline = ("rien de nouveau" if data["empty"] else
-                f"{c['documents']} documents ({c['press']} presse, {c['parliament']} parlement), "
-                f"{c['commitments_new']} engagements")
+                f"{plural(c['documents'], 'document', 'documents')} ({c['press']} presse, {c['parliament']} parlement), "
+                f"{plural(c['commitments_new'], 'engagement', 'engagements')}")
     click.echo(f"Résumé {the_week.label} ({data['period']}) : {headline} ; "
-               f"{c['sources_ran']} sources collectées, {c['sources_failed']} en échec.")
+               f"{plural(c['sources_ran'], 'source collectée', 'sources collectées')}, {c['sources_failed']} en échec.")
     for fmt, path in paths.items():
         click.echo(f"  {fmt:4} {path}")
     if send:
@@ -73,7 +70,7 @@ def digest(ctx, week, formats, out, send):
 
         outcome = send_digest(db, config, data, paths)
         if outcome["status"] != "sent":
-            _fail(outcome["error"], 1)
+            raise VeilleError(outcome["error"], 1)
         click.echo(f"Envoyé à {', '.join(outcome['recipients'])}.")
 
 
@@ -100,11 +97,11 @@ def nightly(ctx, replay, skip, force_digest, no_send):
     try:
         config = _config(ctx)
     except ConfigError as exc:
-        _fail(str(exc))
+        raise VeilleError(str(exc)) from None
     mode = "auto" if force_digest is None else ("always" if force_digest else "never")
     options = NightlyOptions(replay=replay or "", skip=tuple(skip), digest=mode, send=not no_send)
     try:
         code = run_nightly(config, options, echo=click.echo)
     except LockBusy as exc:
-        _fail(str(exc), EXIT_LOCKED)
-    sys.exit(code)
+        raise VeilleError(str(exc), EXIT_LOCKED) from None
+    ctx.exit(code)

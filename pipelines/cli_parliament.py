@@ -6,18 +6,20 @@ from datetime import date
 
 import click
 
+from pipelines.cli_french import DAY
+
 
 def _french(day: str | None) -> str:
     return date.fromisoformat(day[:10]).strftime("%d/%m/%Y") if day else "?"
 
 
 @click.command()
-@click.argument("post")
-@click.argument("on", metavar="DATE", required=False)
+@click.argument("post", metavar="POSTE")
+@click.argument("on", metavar="[DATE]", required=False, type=DAY)
 @click.pass_context
-def who(ctx, post: str, on: str | None) -> None:
-    """Dire qui occupait un poste gouvernemental à une date (AAAA-MM-JJ, défaut :
-    aujourd'hui), d'après le référentiel de l'Assemblée nationale (mandats des membres du
+def who(ctx, post: str, on: date | None) -> None:
+    """Dire qui occupait un poste gouvernemental à une date (AAAA-MM-JJ ou JJ/MM/AAAA,
+    défaut : aujourd'hui), d'après le référentiel de l'Assemblée nationale (mandats des membres du
     Gouvernement). Le titre est cherché dans les données, jamais écrit en dur ; un député
     « en mission » auprès d'un ministre n'est pas titulaire du poste. Quand le référentiel
     s'arrête avant la date, ou n'a aucun mandat dans le gouvernement de ce jour, la commande
@@ -29,18 +31,14 @@ def who(ctx, post: str, on: str | None) -> None:
     from pipelines.config import load_config
     from pipelines.parliament import who_answer
 
-    day = on or date.today().isoformat()
-    try:
-        date.fromisoformat(day)
-    except ValueError:
-        raise click.BadParameter(f"date AAAA-MM-JJ attendue, pas {day!r}", param_hint="DATE") from None
+    day = (on or date.today()).isoformat()
     config = load_config((ctx.obj or {}).get("config"))
     references = [s.name for s in config.sources if s.kind == "an_reference"]
     answer = who_answer(database.open_db(config.database), post, day, references)
     if answer.unknown:
         hint = " (référentiel chargé ? `veille crawl --spider an_reference`)" if answer.freshness is None else ""
         click.echo(f"Aucun titulaire connu pour « {post} » le {_french(day)} : {answer.unknown}{hint}.", err=True)
-        ctx.exit(1)
+        ctx.exit(1)  # an answer, not an error: no « Erreur : » prefix
     best, *others = answer.holders
     click.echo(f"Le {_french(day)}, {post} : {_line(best)}")
     for row in others:

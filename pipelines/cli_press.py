@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from pipelines import db as database
+from pipelines.cli_french import VeilleError
 from pipelines.config import load_config
+from pipelines.labels import plural
 
 
 def _db():
@@ -15,9 +15,9 @@ def _db():
 
 
 @click.command()
-@click.argument("document_id")
-@click.option("--old", type=int, default=None, help="Version de départ (défaut : l'avant-dernière).")
-@click.option("--new", type=int, default=None, help="Version d'arrivée (défaut : la dernière).")
+@click.argument("document_id", metavar="IDENTIFIANT")
+@click.option("--old", type=int, default=None, metavar="N", help="Version de départ (défaut : l'avant-dernière).")
+@click.option("--new", type=int, default=None, metavar="N", help="Version d'arrivée (défaut : la dernière).")
 def diff(document_id, old, new):
     """Montrer ce qui a changé entre deux versions archivées d'un article (titre et texte).
 
@@ -29,7 +29,7 @@ def diff(document_id, old, new):
     versions = list(db.query("SELECT version, fetched, source, access, final_url FROM document_versions"
                              " WHERE document_id = ? ORDER BY version", [document_id]))
     if not versions:
-        raise click.ClickException(f"{document_id} : aucune version archivée (identifiant inconnu ?)")
+        raise VeilleError(f"{document_id} : aucune version archivée (identifiant inconnu ?)", 1)
     for v in versions:
         click.echo(f"version {v['version']} : {v['fetched']} ({v['source']}, accès {v['access']}) {v['final_url']}")
     if len(versions) < 2:
@@ -56,7 +56,7 @@ def stories(regroup):
     if not rows:
         click.echo("Aucune reprise détectée.")
     for story in rows:
-        click.echo(f"« {story['title']} » : {story['members']} articles ({story['id']})")
+        click.echo(f"« {story['title']} » : {plural(story['members'], 'article', 'articles')} ({story['id']})")
         for m in db.query("SELECT m.role, m.similarity, d.publisher, d.published, d.url FROM story_members m"
                           " JOIN documents d ON d.id = m.document_id WHERE m.story_id = ?"
                           " ORDER BY m.role = 'pickup', d.published", [story["id"]]):
@@ -65,7 +65,8 @@ def stories(regroup):
 
 
 @click.command()
-def archive():
+@click.pass_context
+def archive(ctx):
     """Vérifier que chaque article enregistré a une copie archivée de la page dont
     l'empreinte SHA-256 correspond ; code de sortie 1 sinon.
 
@@ -76,8 +77,9 @@ def archive():
     db = _db()
     checked, problems = verify_archives(db)
     stats = next(db.query("SELECT count(*) n, coalesce(sum(size), 0) size, coalesce(sum(compressed_size), 0) packed FROM archives"))
-    click.echo(f"{checked} documents vérifiés, {stats['n']} réponses archivées "
+    click.echo(f"{plural(checked, 'document vérifié', 'documents vérifiés')}, "
+               f"{plural(stats['n'], 'réponse archivée', 'réponses archivées')} "
                f"({stats['size'] / 1e6:.1f} Mo, {stats['packed'] / 1e6:.1f} Mo compressés).")
     for problem in problems:
         click.echo(f"  {problem}", err=True)
-    sys.exit(1 if problems else 0)
+    ctx.exit(1 if problems else 0)

@@ -60,8 +60,11 @@ def test_add_errors_are_one_line(config_path, tmp_path):
     empty = tmp_path / "vide.txt"
     empty.write_text("  \n")
     assert invoke(config_path, "add", str(empty)).output.strip().endswith("aucun texte lisible")
-    bad_date = invoke(config_path, "add", str(FIXTURES / "add" / "communique_ars.txt"), "--published", "demain")
-    assert "date illisible" in bad_date.output
+    bad_date = CliRunner().invoke(cli, ["--config", str(config_path), "add", str(FIXTURES / "add" / "communique_ars.txt"),
+                                        "--published", "demain"], obj={})
+    assert bad_date.exit_code == 2
+    assert bad_date.output.splitlines()[-1] == ("Erreur : valeur incorrecte pour « --published » : "
+                                                "date AAAA-MM-JJ ou JJ/MM/AAAA attendue, pas « demain »")
 
 
 def test_add_warns_when_the_topic_is_absent(config_path, tmp_path):
@@ -82,7 +85,7 @@ def test_import_replays_raw_items_without_duplicates(config_path, config, tmp_pa
     assert first.exit_code == 0, first.output
     assert "4 éléments lus, 3 sur le sujet, 3 nouveaux" in first.output
     second = invoke(config_path, "import", str(raw))
-    assert "0 nouveaux, 0 modifiés, 3 inchangés" in second.output
+    assert "0 nouveau, 0 modifié, 3 inchangés" in second.output
     assert open_db(config.database)["documents"].count == 3
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"item_type": "document", "source": "x"\n', encoding="utf-8")
@@ -207,7 +210,7 @@ def test_add_refuses_binaries_huge_files_and_non_http_urls(config_path, config, 
     noise.write_bytes(os.urandom(100_000).replace(b"\x00", b"a"))
     for path in (binary, noise):
         result = CliRunner().invoke(cli, ["--config", str(config_path), "add", str(path)], obj={})
-        assert result.exit_code == 1 and result.output.strip() == f"Erreur : {path} : fichier binaire (ni texte, ni HTML, ni PDF), refusé"
+        assert result.exit_code == 1 and result.output.strip() == f"Erreur : {path} : fichier binaire (ni texte, ni HTML, ni PDF, ni courriel), refusé"
     big = tmp_path / "gros.txt"
     with open(big, "wb") as handle:  # sparse: the size counts, not the disk
         handle.truncate(add_module.MAX_BYTES + 1)
