@@ -29,7 +29,7 @@ class VeilleGroup(click.Group):
             raise VeilleError(str(exc)) from None
 
 
-@click.group(cls=VeilleGroup)
+@click.group(cls=VeilleGroup, name="veille")
 @click.option("--config", "config", type=click.Path(dir_okay=False), envvar="VEILLE_CONFIG",
               help="Fichier de configuration (défaut : ./veille.toml).")
 @click.option("-v", "--verbose", is_flag=True, help="Journal détaillé.")

@@ -145,7 +145,7 @@ def add(ctx, location, title, published, source, kind, url):
     stored = db["documents"].get(doc.id)
     click.echo(f"Document {doc.id} {verb} : « {stored['title']} »")
     if doc.extra.get("email"):
-        click.echo(f"  courriel du {labels.french_datetime(stored['published'])}, {doc.extra['email']}")
+        click.echo(f"  courriel du {labels.french_datetime(stored['published'])} ; lu : {doc.extra['email']}")
     strong = [m for m in mentions if not m["rule"].startswith("weak:")]
     if not strong:
         click.echo("Attention : aucune mention du sujet dans ce document.", err=True)

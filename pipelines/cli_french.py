@@ -94,7 +94,7 @@ MESSAGES: dict[str, str] = {
     "DeprecationWarning: The command {name!r} is deprecated.{extra_message}":
         "Avertissement : la commande « {name} » est obsolète.{extra_message}",
     "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}":
-        "Avertissement : l'option « {name} » est obsolète.{extra_message}",
+        "Avertissement : {param_type} « {name} » obsolète.{extra_message}",
 }
 
 # Names Click puts into its templates: types ("integer") and parameter kinds ("option").
@@ -122,6 +122,8 @@ class Template(str):
                 kwargs[key] = french_quotes(value)
             elif key in ("number_type", "param_type") and isinstance(value, str):
                 kwargs[key] = WORDS.get(value, value)
+            elif key == "name" and value in ("Fichier", "Dossier", "Chemin"):  # Click capitalises path kinds
+                kwargs[key] = value.lower()
         return str.format(self, *args, **kwargs)
 
 
