@@ -10,7 +10,7 @@ import click
 from nlp.topic import TopicMatcher
 from pipelines import db as database
 from pipelines import labels
-from pipelines.cli_french import DAY, VeilleError
+from pipelines.cli_french import DAY, VeilleError, progress
 from pipelines.config import load_config
 from pipelines.labels import plural
 
@@ -61,6 +61,8 @@ def crawl(ctx, replay, spiders, sources, timeout):
     from pipelines.nightly import EXIT_LOCKED, LockBusy
 
     config = _config(ctx)
+    wanted = [s for s in config.sources if s.enabled and (not sources or s.name in sources)]
+    progress(f"Collecte de {plural(len(wanted), 'source', 'sources')}… (le résumé suit à la fin)")
     try:
         run = run_crawl(config, replay or "", list(spiders), list(sources), timeout)
     except LockBusy as exc:
@@ -102,6 +104,7 @@ def import_(ctx, files):
     from pipelines.importer import import_files
 
     config = _config(ctx)
+    progress(f"Lecture de {plural(len(files), 'fichier', 'fichiers')}…")
     run = import_files(config, [Path(f) for f in files])
     _print_run(config, run)
     ctx.exit(1 if run["status"] != "ok" else 0)

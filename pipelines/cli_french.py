@@ -13,6 +13,7 @@ from __future__ import annotations
 import gettext
 import importlib
 import re
+import sys
 from datetime import date
 from functools import partial
 from typing import Any
@@ -207,6 +208,13 @@ class VeilleError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(PREFIX + self.format_message(), err=True, file=file)
+
+
+def progress(message: str) -> None:
+    """A line on stderr for a person waiting at a terminal (« Collecte de 38 sources… »);
+    nothing in logs, pipes or tests."""
+    if sys.stderr.isatty():
+        click.echo(message, err=True)
 
 
 # Dates typed by people: ISO (2026-03-05) or French (05/03/2026, also 5/3/2026 and 05.03.2026).

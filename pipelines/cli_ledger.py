@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import click
 
-from pipelines.cli_french import DAY, VeilleError
+from pipelines.cli_french import DAY, VeilleError, progress
 from pipelines.labels import plural
 
 
@@ -51,6 +51,7 @@ def ledger(as_of: date | None, status: str | None, db_path: str | None) -> None:
             raise VeilleError(f"--statut : statut inconnu « {status} » (possibles : "
                               f"{', '.join(THREAD_STATUS_LABELS.values())})")
     db = store.open_db(_database(db_path))
+    progress("Reconstruction du registre…")
     try:
         counts = book.rebuild(db, today=today)
     except CurationUnavailable as exc:

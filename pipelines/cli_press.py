@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from pipelines import db as database
-from pipelines.cli_french import VeilleError
+from pipelines.cli_french import VeilleError, progress
 from pipelines.config import load_config
 from pipelines.labels import plural
 
@@ -51,6 +51,7 @@ def stories(regroup):
 
     db = _db()
     if regroup:
+        progress("Regroupement des reprises…")
         group_stories(db)
     rows = list(db.query("SELECT * FROM stories ORDER BY published DESC"))
     if not rows:
@@ -75,6 +76,7 @@ def archive(ctx):
     from pipelines.archive import verify_archives
 
     db = _db()
+    progress("Vérification des copies archivées…")
     checked, problems = verify_archives(db)
     stats = next(db.query("SELECT count(*) n, coalesce(sum(size), 0) size, coalesce(sum(compressed_size), 0) packed FROM archives"))
     click.echo(f"{plural(checked, 'document vérifié', 'documents vérifiés')}, "

@@ -213,3 +213,20 @@ def test_ledger_date_accepts_the_french_form(tmp_path, monkeypatch):
 def test_french_quotes():
     assert cli_french.french_quotes("'--week' / '-w'") == "« --week » / « -w »"
     assert cli_french.french_quotes('"l\'ARS"') == "« l'ARS »"
+
+
+def test_progress_lines_only_at_a_terminal(monkeypatch, capsys):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    cli_french.progress("Collecte de 3 sources…")
+    assert terminal.getvalue() == "Collecte de 3 sources…\n"
+    pipe = io.StringIO()
+    monkeypatch.setattr("sys.stderr", pipe)
+    cli_french.progress("rien")
+    assert pipe.getvalue() == ""
