@@ -25,6 +25,7 @@ from typing import Any, Callable, TextIO
 
 from pipelines import db as database
 from pipelines.config import WEEKDAYS, Config
+from pipelines.labels import plural
 from pipelines.weeks import PARIS, previous_week, today_paris
 
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3
@@ -155,8 +156,9 @@ def step_crawl(config: Config, db, run_id: str, started: str, options: NightlyOp
     problems = list(db.query(
         "SELECT source, status, error FROM run_sources WHERE run_id IN (SELECT id FROM runs WHERE parent_id = ?)"
         " AND status != 'ok' ORDER BY source", [run_id]))
-    step.summary = (f"{totals['items_seen']} éléments lus, {totals['relevant']} sur le sujet, "
-                    f"{totals['inserted']} nouveaux, {totals['updated']} modifiés, {totals['unchanged']} inchangés")
+    step.summary = (f"{plural(totals['items_seen'], 'élément lu', 'éléments lus')}, {totals['relevant']} sur le sujet, "
+                    f"{plural(totals['inserted'], 'nouveau', 'nouveaux')}, {plural(totals['updated'], 'modifié', 'modifiés')}, "
+                    f"{plural(totals['unchanged'], 'inchangé', 'inchangés')}")
     failed = [p for p in problems if p["status"] == "failed"]
     warned = [p for p in problems if p["status"] != "failed"]
     if failed:

@@ -45,7 +45,7 @@ def test_crawl_twice_then_search_with_datasette(tmp_path, replay):
     middle = len(replay.hits)
     second = run_veille(config, "crawl", "--replay", replay.url, *PRESS)
     assert second.returncode == 0, second.stderr
-    assert "0 nouveaux, 0 modifiés" in second.stdout
+    assert "0 nouveau, 0 modifié" in second.stdout
     assert db["documents"].count == 25 and db["runs"].count == 2
     # Conditional requests: every feed and page fetched the first time answered 304 Not
     # Modified the second time; nothing was downloaded again.

@@ -57,9 +57,9 @@ def test_nightly_twice_on_the_replay(tmp_path, replay):
 
     # the short log says what changed
     crawl_line = next(line for line in first.stdout.splitlines() if line.startswith("  collecte : "))
-    assert re.search(r", (\d+) nouveaux, ", crawl_line)[1] == str(nightly[0]["inserted"])
+    assert re.search(r", (\d+) nouveaux?, ", crawl_line)[1] == str(nightly[0]["inserted"])
     assert sum(1 for line in first.stdout.splitlines() if line.startswith("    + « ")) == 5
-    assert ", 0 nouveaux, 0 modifiés, " in second.stdout
+    assert ", 0 nouveau, 0 modifié, " in second.stdout
     assert not any(line.startswith("    + « ") for line in second.stdout.splitlines())
     assert len(first.stdout.splitlines()) <= 20
 

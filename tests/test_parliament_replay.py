@@ -45,7 +45,7 @@ def test_crawl_twice_then_import(tmp_path, replay):
 
     hits_before = len(replay.hits)
     second = _crawl(config, replay)
-    assert ", 0 nouveaux, 0 modifiés" in second.stdout
+    assert ", 0 nouveau, 0 modifié" in second.stdout
     assert _snapshot(db) == before
     zips = [(method, status) for method, path, status in replay.hits[hits_before:] if path.endswith(".zip")]
     assert len(zips) == 6 and all(status == 304 for _, status in zips)

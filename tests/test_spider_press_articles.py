@@ -204,5 +204,5 @@ def test_replay_crawl_articles_stories_archive(tmp_path, replay):
     versions = db["document_versions"].count
     again = run_veille(config, "crawl", "--replay", replay.url, "--spider", "press_rss",
                        "--spider", "press_google_news", "--spider", "press_bing_news")
-    assert again.returncode == 0 and "0 nouveaux, 0 modifiés" in again.stdout, again.stdout
+    assert again.returncode == 0 and "0 nouveau, 0 modifié" in again.stdout, again.stdout
     assert db["document_versions"].count == versions and db["stories"].count == 1
