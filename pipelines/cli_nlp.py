@@ -23,6 +23,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, NoReturn
 
 import click
 
+from pipelines.cli_french import VeilleError
+from pipelines.labels import plural
+
 if TYPE_CHECKING:
     from nlp.roles import Reference
 
@@ -32,9 +35,8 @@ REALSET = Path("tests") / "fixtures" / "nlp" / "realset.jsonl"
 
 
 def _fail(message: str) -> NoReturn:
-    """Print one French line on stderr and stop with exit code 2."""
-    click.echo(f"Erreur : {message}", err=True)
-    raise SystemExit(2)
+    """Stop with one French line (« Erreur : … ») and exit code 2."""
+    raise VeilleError(message)
 
 
 def _topic(config_path):
@@ -44,7 +46,7 @@ def _topic(config_path):
     try:
         config = load_config(config_path)
     except ConfigError as error:
-        raise click.ClickException(str(error)) from error
+        raise VeilleError(str(error)) from error
     return config, TopicMatcher.from_topic(config.topic)
 
 
@@ -68,8 +70,9 @@ def tag(everything: bool, db_path: str | None, config_path: str | None, quiet: b
     config, topic = _topic(config_path)
     db = store.open_db(db_path or config.database)
     counts = run_tag(db, topic, everything=everything, progress=None if quiet else stderr_progress())
-    click.echo(f"{counts['documents']} documents annotés : {counts['actor_mentions']} mentions d'acteurs, "
-               f"{counts['commitments']} engagements.")
+    mentions = plural(counts["actor_mentions"], "mention d'acteur", "mentions d'acteurs")
+    click.echo(f"{plural(counts['documents'], 'document annoté', 'documents annotés')} : {mentions}, "
+               f"{plural(counts['commitments'], 'engagement', 'engagements')}.")
 
 
 @click.command()

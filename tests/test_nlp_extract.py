@@ -78,9 +78,9 @@ def test_tag_command_is_idempotent_and_upserts_actors(nlp_model, tmp_path, monke
     runner = CliRunner()
     first = runner.invoke(tag, ["--db", str(path), "--quiet"])
     assert first.exit_code == 0, first.output
-    assert "1 documents annotés" in first.output
+    assert "1 document annoté" in first.output
     again = runner.invoke(tag, ["--db", str(path), "--quiet"])
-    assert "0 documents annotés" in again.output
+    assert "0 document annoté" in again.output
     runner.invoke(tag, ["--db", str(path), "--quiet", "--all"])
     rows = list(db.query("SELECT kind, actor_id, amount_eur, deadline FROM commitments"))
     assert rows == [{"kind": "commitment", "actor_id": "PA720066", "amount_eur": 2300000.0, "deadline": "2026-12-31"}]
