@@ -264,3 +264,58 @@ def failure_cause(error: str | None) -> str:
     text = " ".join((error or "").split())
     text = re.sub(r"\s*\((?:[A-Z][a-z]+){2,}(?:Error|Exception|Override|Warning)?\)\s*$", "", text)
     return text
+
+
+# Parliament in depth (issue 16): the AN agenda, the bill's journey, the written-question deadline.
+# The kind of a réunion of the AN agenda (`agenda_items.kind`) and its state (`agenda_items.state`).
+AGENDA_KIND_LABELS = {"seance": "séance publique", "commission": "réunion de commission",
+                      "initiative": "réunion", "QAG": "questions au Gouvernement"}
+AGENDA_STATE_LABELS = {"Confirmé": "confirmée", "Eventuel": "éventuelle", "Annulé": "annulée",
+                       "Supprimé": "supprimée", "Reporté": "reportée"}
+# Why an agenda item is listed: its agenda names the topic, or it names a followed bill.
+AGENDA_REASON_LABELS = {"relevant": "sur le sujet", "followed": "texte suivi"}
+# The step of a stage of a dossier législatif (`dossier_stages.code`, read by `stage_step`).
+STAGE_STEP_LABELS = {"depot": "dépôt", "commission": "commission", "rapport": "rapport", "seance": "séance",
+                     "decision": "décision", "cmp": "commission mixte paritaire", "conseil": "Conseil constitutionnel",
+                     "promulgation": "promulgation", "autre": "autre acte"}
+# The chamber or body of a stage, from the prefix of its code (AN1, SN2, CMP, PROM…).
+STAGE_CHAMBER_LABELS = {"AN": "Assemblée nationale", "SN": "Sénat", "CMP": "commission mixte paritaire",
+                        "PROM": "promulgation", "CC": "Conseil constitutionnel"}
+LABEL_TABLES.update({"agenda_kind": AGENDA_KIND_LABELS, "agenda_state": AGENDA_STATE_LABELS,
+                     "agenda_reason": AGENDA_REASON_LABELS, "stage_step": STAGE_STEP_LABELS,
+                     "stage_chamber": STAGE_CHAMBER_LABELS})
+
+
+def stage_step(code: str | None) -> str:
+    """The step of a stage code of the AN dossiers législatifs: "AN1-DEPOT" → "depot",
+    "AN1-COM-FOND-SAISIE" → "commission", "AN1-COM-FOND-RAPPORT" → "rapport",
+    "AN1-DEBATS-SEANCE" → "seance", "SN1-DEBATS-DEC" and "CMP-DEC" → "decision",
+    "PROM-PUB" → "promulgation", "CC-…" → "conseil"; "autre" otherwise (ETI, PROCACC…)."""
+    parts = (code or "").upper().split("-")
+    head, rest = parts[0], parts[1:]
+    if head.startswith("PROM"):
+        return "promulgation"
+    if head.startswith("CC") or "CC" in rest:
+        return "conseil"
+    if "DEPOT" in rest:
+        return "depot"
+    if "RAPPORT" in rest:
+        return "rapport"
+    if "DEC" in rest:
+        return "decision"
+    if "SEANCE" in rest or "DEBATS" in rest:
+        return "seance"
+    if "COM" in rest:
+        return "cmp" if head == "CMP" else "commission"
+    if head == "CMP":
+        return "cmp"
+    return "autre"
+
+
+def stage_chamber(code: str | None) -> str:
+    """The chamber or body of a stage code in words: "AN1-DEPOT" → "Assemblée nationale",
+    "SN2-COM-FOND-SAISIE" → "Sénat", "CMP-DEC" → "commission mixte paritaire"; "" when unknown."""
+    head = re.sub(r"\d+$", "", (code or "").upper().split("-")[0])
+    if head == "ANLUNI":
+        return STAGE_CHAMBER_LABELS["AN"]
+    return STAGE_CHAMBER_LABELS.get(head, "")
