@@ -1,5 +1,8 @@
 """The home page: counts, the latest documents and the weekly chart, from the named queries
-`accueil_chiffres`, `derniers_documents` and `mentions_par_semaine`; the site stylesheet."""
+`accueil_chiffres`, `derniers_documents` and `mentions_par_semaine`; « À venir » (the next
+agenda items on the topic or a followed bill, the next promise deadlines, the written
+questions past their two-month deadline, the followed bills) from `agenda_a_venir`,
+`promesses_a_venir`, `questions_hors_delai` and `dossiers_suivis`; the site stylesheet."""
 
 from __future__ import annotations
 
@@ -13,6 +16,25 @@ from pipelines.site_data import named_rows, site_database, table_names
 
 CHART_WEEKS = 26
 EARLIEST = "1900-01-01"
+COMING_SHOWN = 6  # lines of each part of « À venir »
+
+
+async def coming(db, tables: set[str]) -> dict:
+    """« À venir »: the next agenda items, promise deadlines, overdue written questions (the
+    most late first, with their total) and the followed bills, each with its page."""
+    from urllib.parse import quote
+
+    agenda = await named_rows(db, "agenda_a_venir", tables)
+    promises = await named_rows(db, "promesses_a_venir", tables)
+    overdue = await named_rows(db, "questions_hors_delai", tables)
+    overdue.sort(key=lambda q: -(q.get("jours_de_retard") or 0))
+    bills = [b for b in await named_rows(db, "dossiers_suivis", tables) if b.get("dossier_id")]
+    for row in [*agenda, *bills]:
+        row["dossier_path"] = "/dossier/" + quote(row["dossier_id"], safe="") if row.get("dossier_id") else None
+    return {"agenda": agenda[:COMING_SHOWN], "agenda_total": len(agenda),
+            "promises": promises[:COMING_SHOWN], "promises_total": len(promises),
+            "overdue": overdue[:COMING_SHOWN], "overdue_total": len(overdue),
+            "bills": bills[:COMING_SHOWN], "bills_total": len(bills)}
 
 
 async def home_context(datasette) -> dict:
@@ -41,7 +63,8 @@ async def home_context(datasette) -> dict:
     counts = (await named_rows(db, "accueil_chiffres", tables))[0]
     latest = await named_rows(db, "derniers_documents", tables)
     return {"veille_ready": True, "veille_chart": weekly_chart_svg(chart_rows, first=first, last=last),
-            "veille_counts": counts, "veille_latest": latest, "veille_queries": load_queries()}
+            "veille_counts": counts, "veille_latest": latest, "veille_queries": load_queries(),
+            "veille_a_venir": await coming(db, tables)}
 
 
 @hookimpl
