@@ -89,6 +89,10 @@ class Links:
         """The page of a promise of the ledger."""
         return self._page("/engagement/" + quote(str(thread_id), safe=":")) if thread_id else None
 
+    def dossier(self, dossier_id: str | None) -> str | None:
+        """The page of a bill (its dossier législatif and its stages)."""
+        return self._page("/dossier/" + quote(str(dossier_id), safe="")) if dossier_id else None
+
     def week(self, du: str, au: str) -> str | None:
         """The documents published between two days."""
         return self._page(f"/cette-semaine?du={quote(du)}&au={quote(au)}")
@@ -451,6 +455,79 @@ def _num(value: Any) -> str:
     return str(int(value)) if value.is_integer() else f"{value:.1f}".replace(".", ",")
 
 
+def _agenda_line(row: dict[str, Any], links: Links) -> dict[str, Any]:
+    return {"id": row["id"], "day": row.get("jour"), "when": row.get("quand") or _date_label(row.get("jour")),
+            "title": " ".join((row.get("titre") or "").split()), "kind_label": row.get("type") or "",
+            "organe": row.get("organe") or "", "state": row.get("code_etat"),
+            "state_label": "" if row.get("code_etat") in (None, "Confirmé") else (row.get("etat") or ""),
+            "why": row.get("pourquoi") or "", "dossier": row.get("dossier"), "dossier_id": row.get("dossier_id"),
+            "url": safe_url(row.get("url")) or None, "datasette_url": links.dossier(row.get("dossier_id"))}
+
+
+def _stage_line(row: dict[str, Any], links: Links) -> dict[str, Any]:
+    return {"dossier_id": row["dossier_id"], "dossier": row.get("dossier") or row["dossier_id"],
+            "date": row.get("date"), "date_label": _date_label(row.get("date")),
+            "reading": row.get("lecture") or "", "label": " ".join((row.get("etape") or "").split()),
+            "decision": row.get("decision") or "", "organe": row.get("organe") or "",
+            "url": safe_url(row.get("url")) or None, "datasette_url": links.dossier(row["dossier_id"])}
+
+
+def parliament_coming(db, links: Links, week: Week, ref: date) -> dict[str, Any]:
+    """The parliamentary part of « À venir »: the agenda items of the coming week (from `ref`,
+    the day after the week, to six days later), the stages of the followed bills dated in
+    the week (« Parcours des textes », one block per bill) and the written questions past
+    their two-month deadline at `ref`, by ministry (« Questions hors délai »), each once."""
+    until = ref + timedelta(days=6)
+    agenda_rows, missing_agenda = _safe(lambda: run_query(db, "agenda_a_venir", du=ref.isoformat(), au=until.isoformat()))
+    stage_rows, missing_stages = _safe(lambda: run_query(db, "parcours_semaine", du=week.start.isoformat(),
+                                                         au=week.end.isoformat()))
+    late_rows, missing_questions = _safe(lambda: run_query(db, "questions_hors_delai"))
+    agenda, seen = [], set()
+    for row in agenda_rows:
+        if row.get("id") and row["id"] not in seen:
+            seen.add(row["id"])
+            agenda.append(_agenda_line(row, links))
+    bills: dict[str, dict[str, Any]] = {}
+    stage_keys = set()
+    for row in stage_rows:
+        line = _stage_line(row, links)
+        key = (line["dossier_id"], line["date"], line["label"], line["decision"])
+        if key in stage_keys:
+            continue
+        stage_keys.add(key)
+        bill = bills.setdefault(line["dossier_id"], {"dossier_id": line["dossier_id"], "dossier": line["dossier"],
+                                                     "url": line["url"], "datasette_url": line["datasette_url"],
+                                                     "stages": []})
+        bill["stages"].append(line)
+    ministries: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    question_keys = set()
+    for row in late_rows:
+        deadline = _day(row.get("date_limite"))
+        key = row.get("document_id") or (row.get("assemblee"), row.get("numero"))
+        if not deadline or deadline >= ref or key in question_keys:
+            continue
+        question_keys.add(key)
+        asked = _day(row.get("date_question"))
+        ministries[row.get("ministere") or "Ministère non précisé"].append({
+            "number": row.get("numero"), "chamber": row.get("assemblee"),
+            "title": " ".join((row.get("question") or "").split()), "author": row.get("auteur") or "",
+            "date_label": _date_label(row.get("date_question")), "deadline_label": french_date(deadline),
+            "days_waiting": (ref - asked).days if asked else row.get("jours_attente"),
+            "days_late": (ref - deadline).days,
+            "url": safe_url(row.get("url")) or None, "datasette_url": links.document(row.get("document_id"))})
+    by_ministry = [{"ministry": name, "count": len(items),
+                    "questions": sorted(items, key=lambda q: -(q["days_late"] or 0))}
+                   for name, items in ministries.items()]
+    by_ministry.sort(key=lambda m: (-m["count"], m["ministry"]))
+    return {"agenda": agenda, "agenda_from": ref.isoformat(), "agenda_to": until.isoformat(),
+            "agenda_period": f"du {french_date(ref)} au {french_date(until)}",
+            "agenda_url": links.page("/veille/agenda_a_venir"),
+            "bills": list(bills.values()), "stages_total": len(stage_keys),
+            "overdue": by_ministry, "overdue_total": len(question_keys),
+            "overdue_url": links.page("/veille/questions_hors_delai"),
+            "available": not (missing_agenda and missing_stages and missing_questions)}
+
+
 def gather(db, week: Week, settings: DigestSettings, config: Config, today: date | None = None,
            progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Every section of the digest of `week`, as one JSON-ready dict."""
@@ -470,6 +547,7 @@ def gather(db, week: Week, settings: DigestSettings, config: Config, today: date
     step("engagements")
     ref = week.end + timedelta(days=1)
     commits = commitments(db, links, params, ref, settings.max_items)
+    coming = parliament_coming(db, links, week, ref)
     step("acteurs")
     cited = actors(db, links, params)
     step("graphique")
@@ -507,6 +585,7 @@ def gather(db, week: Week, settings: DigestSettings, config: Config, today: date
         "contact": config.mail.sender or "",
         "upcoming_new": [c for c in commits["upcoming"] if not c.get("highlighted")],
         "new_rest": [c for c in commits["new"] if not c.get("highlighted")],
+        "coming": coming,
     }
 
 
