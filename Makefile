@@ -39,8 +39,9 @@ test: install browser
 test-fast: install
 	$(BIN)/pytest -m "not slow"
 
+# `make bench BENCH_ARGS=--quick` for small corpora (the full sizes build data/bench/ once).
 bench: install
-	@for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done
 
 clean:
 	rm -rf data/ .pytest_cache tests/artifacts
