@@ -503,7 +503,7 @@ def parliament_coming(db, links: Links, week: Week, ref: date) -> dict[str, Any]
     question_keys = set()
     for row in late_rows:
         deadline = _day(row.get("date_limite"))
-        key = row.get("document_id") or (row.get("assemblee"), row.get("numero"))
+        key = (row.get("assemblee"), row.get("numero")) if row.get("numero") else row.get("document_id")
         if not deadline or deadline >= ref or key in question_keys:
             continue
         question_keys.add(key)
