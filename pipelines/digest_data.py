@@ -488,7 +488,7 @@ def parliament_coming(db, links: Links, week: Week, ref: date) -> dict[str, Any]
             seen.add(row["id"])
             agenda.append(_agenda_line(row, links))
     bills: dict[str, dict[str, Any]] = {}
-    stage_keys = set()
+    stage_keys: set[tuple[Any, ...]] = set()
     for row in stage_rows:
         line = _stage_line(row, links)
         key = (line["dossier_id"], line["date"], line["label"], line["decision"])
@@ -500,13 +500,13 @@ def parliament_coming(db, links: Links, week: Week, ref: date) -> dict[str, Any]
                                                      "stages": []})
         bill["stages"].append(line)
     ministries: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    question_keys = set()
+    question_keys: set[Any] = set()
     for row in late_rows:
         deadline = _day(row.get("date_limite"))
-        key = (row.get("assemblee"), row.get("numero")) if row.get("numero") else row.get("document_id")
-        if not deadline or deadline >= ref or key in question_keys:
+        question: Any = (row.get("assemblee"), row.get("numero")) if row.get("numero") else row.get("document_id")
+        if not deadline or deadline >= ref or question in question_keys:
             continue
-        question_keys.add(key)
+        question_keys.add(question)
         asked = _day(row.get("date_question"))
         ministries[row.get("ministere") or "Ministère non précisé"].append({
             "number": row.get("numero"), "chamber": row.get("assemblee"),
@@ -515,10 +515,10 @@ def parliament_coming(db, links: Links, week: Week, ref: date) -> dict[str, Any]
             "days_waiting": (ref - asked).days if asked else row.get("jours_attente"),
             "days_late": (ref - deadline).days,
             "url": safe_url(row.get("url")) or None, "datasette_url": links.document(row.get("document_id"))})
-    by_ministry = [{"ministry": name, "count": len(items),
-                    "questions": sorted(items, key=lambda q: -(q["days_late"] or 0))}
+    by_ministry: list[dict[str, Any]] = [{"ministry": name, "count": len(items),
+                                          "questions": sorted(items, key=lambda q: -(q["days_late"] or 0))}
                    for name, items in ministries.items()]
-    by_ministry.sort(key=lambda m: (-m["count"], m["ministry"]))
+    by_ministry.sort(key=lambda m: (-int(m["count"]), str(m["ministry"])))
     return {"agenda": agenda, "agenda_from": ref.isoformat(), "agenda_to": until.isoformat(),
             "agenda_period": f"du {french_date(ref)} au {french_date(until)}",
             "agenda_url": links.page("/veille/agenda_a_venir"),
