@@ -31,6 +31,11 @@ ROLE_NAMES = {
 }
 _MINISTER_RANK = (("ministre d'etat", 0), ("ministre delegue", 2), ("ministre", 1),
                   ("secretaire d'etat", 3), ("haut-commissaire", 4), ("haut commissaire", 4))
+# Government posts (the rule of `pipelines.parliament.is_government_post`, applied here to
+# the rows nlp receives): AMO ministry mandates also hold deputies « en mission » auprès
+# d'un ministre, and GOUVERNEMENT organes "membre" rows; neither holds a post.
+GOVERNMENT_POSTS = ("premier ministre", "premiere ministre", "ministre", "secretaire d'etat")
+GOVERNMENT_KINDS = ("GOUVERNEMENT", "MINISTERE")
 _FEMININE = ("la ", "mme", "madame")
 _MASCULINE = ("le ", "m.", "monsieur")
 
@@ -110,6 +115,12 @@ class Reference:
         return [m for m in self.mandates if (m.get("start") or "0000")[:10] <= day
                 and (not m.get("end") or m["end"][:10] >= day)]
 
+    def posts(self, date: str | None) -> list[dict[str, Any]]:
+        """Government posts held on `date`: mandates of a government or ministry organe
+        whose role is a real post (never « en mission », never a plain « membre »)."""
+        return [m for m in self.active(date) if m.get("organe_kind") in GOVERNMENT_KINDS
+                and is_government_post(m.get("role"))]
+
     def organes_on(self, date: str | None, kind: str) -> dict[str, str]:
         """Organes of `kind` in force on `date`: id -> name (from organes, else mandates)."""
         if not date:
@@ -119,8 +130,15 @@ class Reference:
                  and (o.get("start") or "0000")[:10] <= day and (not o.get("end") or o["end"][:10] >= day)}
         if not found:
             found = {m["organe_id"]: m.get("organe_name") or m["organe_id"]
-                     for m in self.active(date) if m.get("organe_kind") == kind}
+                     for m in self.posts(date) if m.get("organe_kind") == kind}
         return found
+
+
+def is_government_post(role: str | None) -> bool:
+    """True for Premier ministre, ministre (d'État, délégué…), secrétaire d'État; False for
+    « en mission », « membre » and any other label."""
+    folded = fold((role or "").replace("’", "'")).strip()
+    return any(folded == post or folded.startswith(post + " ") for post in GOVERNMENT_POSTS)
 
 
 def row_extra(row: dict[str, Any]) -> dict[str, Any]:
@@ -186,8 +204,7 @@ def _one_organe(organes: dict[str, str], rule: str, role_id: str) -> Resolution:
 
 def prime_minister(ref: Reference, date: str | None, sex: str | None, rule: str, role_id: str) -> Resolution:
     """The Premier ministre on `date`."""
-    rows = [m for m in ref.active(date) if "premier ministre" in fold(m.get("role") or "")
-            or "premiere ministre" in fold(m.get("role") or "")]
+    rows = [m for m in ref.posts(date) if fold(m.get("role") or "").startswith(("premier ministre", "premiere ministre"))]
     return _one_person(rows, ref, sex, rule, role_id)
 
 
@@ -195,7 +212,7 @@ def health_minister(ref: Reference, date: str | None, sex: str | None, rule: str
                     delegated: bool = False) -> Resolution:
     """The highest-ranked minister of a ministry in charge of health on `date` (of the
     mention's gender when it shows one)."""
-    rows = [m for m in ref.active(date) if m.get("organe_kind") == "MINISTERE"
+    rows = [m for m in ref.posts(date) if m.get("organe_kind") == "MINISTERE"
             and "sante" in fold(m.get("organe_name") or "") and minister_rank(m.get("role")) < 9]
     if sex:
         rows = [m for m in rows if ref.sex(m["actor_id"]) in (sex, None)]
@@ -275,8 +292,7 @@ def named_member(text: str, ref: Reference, names: dict[str, str] | None = None)
 
 def _antecedent(role_id: str, sex: str | None, date: str | None, ref: Reference,
                 antecedents: Iterable[Resolution]) -> Resolution:
-    ministers = {m["actor_id"] for m in ref.active(date) if m.get("organe_kind") in ("MINISTERE", "GOUVERNEMENT")
-                 and minister_rank(m.get("role")) < 9}
+    ministers = {m["actor_id"] for m in ref.posts(date) if minister_rank(m.get("role")) < 9}
     ministries = set(ref.organes_on(date, "MINISTERE"))
     for previous in reversed(list(antecedents)):
         if role_id == "role:ministre" and previous.kind == "person" and previous.actor_id in ministers:
