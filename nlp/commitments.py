@@ -16,7 +16,7 @@ from typing import Sequence
 from spacy.tokens import Doc
 
 from nlp.quantities import Deadline, amounts, deadlines, pick_deadline, relative_deadlines
-from nlp.syntax import Clause, clause, detached_participle
+from nlp.syntax import Clause, clause, detached_participle, stray_trigger
 from nlp.text import fold
 
 _W = r"(?<![\w-])"
@@ -30,7 +30,7 @@ COMMIT_VERBS = _verbs(
     "s'engag", "s'est engag", "se sont engag", "(?<!s')engag(?:e|ent|era|eront)\\s+a\\b", "en s'engageant", "garanti", "promet", "promis", "confirm", "assur(?!ance)",
     "mainten", "maintiendr", "accepte", "accepter", "accepté", "prolong", "perennis", "debloqu", "a accord", "ont accord", "accordera", "versera", "financera",
     "sera verse", "seront verse", "sera maintenu", "seront maintenu", "reconduit", "reconduir", "prorog",
-    "s'est dit pret", "s'est dite pret", "a tranche en faveur", "acte(?:nt|r|ra|ront)?\\b", "sanctuaris", "integrer", "integrera",
+    "s'est dit pret", "s'est dite pret", "a tranche en faveur", "arbitr\\w* en faveur", "acte(?:nt|r|ra|ront)?\\b", "sanctuaris", "integrer", "integrera",
     "generalis(?:e|er|era|eront|ee|ees)\\b", "entrer dans le droit commun", "entreront dans le droit commun",
     "s'employ\\w* a (?:les |la |le )?rassurer", "rassur(?:e|er|era)\\b", "reaffirm", "volonte de perenniser",
     "revenu sur sa decision", "maintient", "accorde\\b", "veut consacrer", "doit\\b[^.;]{0,40}?\\bdeposer",
@@ -50,7 +50,7 @@ DEMAND_VERBS = _verbs(
     "interroge\\b", "interrogent", "interroger", "alert(?:e|ent|er|ait|aient|ons)\\b(?! sur la fin)", "attire l'attention",
     "denonc", "questionnant", "apport\\w* (?:notre |leur |son )?soutien",
     "sollicit", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
-    "propos", "prie", "plaident", "vise a", "visent a", "deman",
+    "propos", "prie", "plaident", "vise a", "visent a", "visant a", "deman",
 )
 REFUSE_VERBS = _verbs(
     "refus", "rejet", "ecart", "oppos", "avis defavorable", "exclu", "recal", "rejete", "renonc(?:e|er|era|ait|ent)\\b",
@@ -216,18 +216,21 @@ def choose_deadline(sentence: str, date: str | None, trigger: int, kind: str) ->
     return pick_deadline(sorted(after, key=lambda d: d.start)) or pick_deadline(sorted(found, key=lambda d: d.start))
 
 
-def _main_trigger(sentence: str, found: tuple[str, int, int], parsed: Doc) -> tuple[str, int, int]:
+def _main_trigger(sentence: str, found: tuple[str, int, int], parsed: Doc) -> tuple[str, int, int] | None:
     """The trigger of the clause's verb: a trigger that is a detached participle gives way
-    to the next one found once it is masked (kept when nothing else is left)."""
+    to the next one found once it is masked (kept when nothing else is left); a stray stem
+    match (a noun, an adjective, a participle qualifying a noun) gives way too, and the
+    sentence has no trigger when nothing else is left."""
     masked = sentence
-    for _ in range(3):
+    for _ in range(4):
         kind, start, end = found
-        if not detached_participle(parsed, start, end):
+        stray = stray_trigger(parsed, start, end)
+        if not stray and not detached_participle(parsed, start, end):
             return found
         masked = masked[:start] + " " * (end - start) + masked[end:]
         following = classify(masked)
         if following is None:
-            return found
+            return None if stray else found
         found = following
     return found
 
@@ -272,7 +275,10 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
     if not found:
         return None
     if parsed is not None:
-        found = _main_trigger(sentence, found, parsed)
+        main = _main_trigger(sentence, found, parsed)
+        if main is None:
+            return None
+        found = main
     kind, start, end = found
     facts = clause(parsed, start, end) if parsed is not None else None
     decided = actor_from_clause(facts, actors, antecedent, publisher, speaker) if facts else None

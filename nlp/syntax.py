@@ -156,6 +156,36 @@ def detached_participle(doc: Doc, start: int, end: int) -> bool:
         not before or before.endswith(",") or "," in after[:80])
 
 
+# Nouns that carry a commitment, a demand or a refusal themselves (« l'engagement de… »,
+# « avis défavorable »): the verb governing them gives tense and subject.
+NOMINAL_TRIGGERS = {
+    "engagement", "promesse", "annonce", "décision", "demande", "appel", "refus", "volonté", "avis",
+    "attention", "pétition", "soutien", "maintien", "pérennisation", "prolongation", "généralisation",
+    "question", "fin", "arrêt", "suppression",
+}
+
+
+def stray_trigger(doc: Doc, start: int, end: int) -> bool:
+    """True when the trigger at [start, end) is not a verb of the clause: a one-word stem
+    match on a noun or adjective that is not a nominal trigger (« acteurs », « sollicitations »,
+    « le texte proposé »), or a participle that only qualifies a noun (« la décision
+    annoncée par le ministère marque… »)."""
+    tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    if len(tokens) != 1:
+        return False
+    token = tokens[0]
+    if token.lemma_.lower() in NOMINAL_TRIGGERS:
+        return False
+    if token.pos_ in ("NOUN", "PROPN"):  # a noun phrase: « des sollicitations », « nos informations »
+        return any(c.dep_ in ("det", "case") for c in token.children)
+    if token.pos_ == "ADJ":
+        return token.dep_ == "amod"
+    if (token.pos_ == "VERB" and token.morph.get("VerbForm") == ["Part"] and token.morph.get("Tense") == ["Past"]
+            and token.dep_ in ("amod", "acl")):
+        return not any(c.dep_.startswith(("aux", "cop", "nsubj")) for c in token.children)
+    return False
+
+
 def clause(doc: Doc, trigger_start: int, trigger_end: int) -> Clause | None:
     """The clause facts of the trigger at [trigger_start, trigger_end) of a parsed sentence."""
     token = _trigger_token(doc, trigger_start, trigger_end)
