@@ -32,6 +32,11 @@ MAX_CHARS = 1_000_000
 WINDOW_CHARS = 3_000
 BATCH_SIZE = 16
 TOPIC_WINDOW = (2, 1)  # sentences before, after
+# A document about the topic as a whole (a short text, or one with a strong mention every
+# ABOUT_CHARS characters or in its lead): every sentence may hold a commitment, not only
+# those next to a mention (an amendment or a question names its subject once or twice).
+ABOUT_CHARS = 1_500
+LEAD_CHARS = 400
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _FR_WORDS = {"le", "la", "les", "des", "de", "du", "et", "est", "une", "un", "pour", "que", "qui", "dans",
              "sur", "au", "aux", "par", "pas", "ne", "en", "à", "a", "il", "elle", "ce", "cette", "sont"}
@@ -279,7 +284,8 @@ def candidate_sentences(text: str, docs: list, mentions: list) -> list[tuple[int
     """The sentences that may hold a commitment: near a strong topic mention, not a
     headline, dateline or procedural line, with a trigger. Only these see the parser."""
     sentences = _sentence_spans(docs)
-    on_topic = _on_topic(sentences, [m.start for m in mentions if m.strength == "strong"])
+    strong = [m.start for m in mentions if m.strength == "strong"]
+    on_topic = [True] * len(sentences) if about_topic(text, strong) else _on_topic(sentences, strong)
     found = []
     for index, (s, e) in enumerate(sentences):
         end = s + len(text[s:e].rstrip(" \t"))
@@ -359,6 +365,14 @@ def _speaker_heading(text: str, s: int, e: int, refs: list[ActorRef]) -> ActorRe
     if len(sentence) > 160 or not own_line or not _HEADING.match(sentence):
         return None
     return refs[0] if refs else ActorRef(0, 0, sentence.strip(), None, "person")
+
+
+def about_topic(text: str, strong: list[int]) -> bool:
+    """The document as a whole is about the topic: a strong mention in its lead, or at
+    least one every ABOUT_CHARS characters."""
+    if not strong:
+        return False
+    return min(strong) < LEAD_CHARS or len(strong) * ABOUT_CHARS >= len(text.strip())
 
 
 def _on_topic(sentences: list[tuple[int, int]], strong: list[int]) -> list[bool]:

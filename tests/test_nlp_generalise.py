@@ -1,0 +1,54 @@
+"""General mechanisms of the generalisation work: stray stem matches are not triggers, a
+document about the topic as a whole is a candidate everywhere. Sentences are adapted from
+the real dev texts p43, p44 and p42 (realset.jsonl)."""
+
+from __future__ import annotations
+
+from nlp.extract import about_topic, extract
+from nlp.syntax import parse, stray_trigger
+from nlp_fixtures import nlp_model, ref, topic  # noqa: F401  (fixtures)
+
+DATE = "2026-02-10"
+
+
+def _one(text, nlp_model, ref, topic):
+    [found] = list(extract([(text, DATE, "t", None)], nlp_model, ref, topic))
+    return found.commitments
+
+
+def _stray(nlp_model, sentence: str, word: str) -> bool:
+    [doc] = parse(nlp_model, [sentence])
+    start = sentence.index(word)
+    return stray_trigger(doc, start, start + len(word))
+
+
+def test_a_noun_phrase_or_a_qualifying_participle_is_not_a_trigger(nlp_model):
+    assert _stray(nlp_model, "Les SEC-Pa déplorent l'absence de réponse du Gouvernement à leurs sollicitations.",
+                  "sollicitations")
+    assert _stray(nlp_model, "La décision annoncée par le ministère de la Santé marque un recul majeur.", "annoncée")
+    assert not _stray(nlp_model, "Le ministère de la Santé a annoncé la fin des SEC-Pa.", "annoncé")
+    assert not _stray(nlp_model, "Le collectif a réclamé le maintien des SEC-Pa.", "réclamé")
+
+
+def test_a_sentence_whose_only_trigger_is_stray_holds_nothing(nlp_model, ref, topic):
+    assert _one("La décision annoncée par le ministère de la Santé sur les SEC-Pa marque un recul majeur.",
+                nlp_model, ref, topic) == []
+    [found] = _one("Le ministère de la Santé a annoncé l'arrêt des SEC-Pa.", nlp_model, ref, topic)
+    assert found.kind == "announcement"
+
+
+def test_a_short_document_about_the_topic_is_a_candidate_everywhere(nlp_model, ref, topic):
+    filler = " ".join(["Ces structures accueillent des patients dans les quartiers prioritaires."] * 5)
+    text = (f"Mme Marie Mesmeur attire l'attention du Gouvernement sur la pérennité des SEC-Pa. {filler} "
+            "C'est pourquoi elle lui demande quelles actions seront entreprises pour garantir la poursuite de "
+            "cette expérimentation.")
+    found = _one(text, nlp_model, ref, topic)
+    assert [c.kind for c in found] == ["demand", "demand"]
+
+
+def test_about_topic_needs_a_lead_mention_or_density():
+    long_text = "x" * 10_000
+    assert not about_topic(long_text, [])
+    assert about_topic(long_text, [10])
+    assert not about_topic(long_text, [5_000])
+    assert about_topic(long_text, [5_000, 6_000, 7_000, 8_000, 9_000, 9_500, 9_900])
