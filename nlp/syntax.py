@@ -180,7 +180,7 @@ def stray_trigger(doc: Doc, start: int, end: int) -> bool:
         return any(c.dep_ in ("det", "case") for c in token.children)
     if token.pos_ == "ADJ":
         return token.dep_ == "amod"
-    if (token.pos_ == "VERB" and token.morph.get("VerbForm") == ["Part"] and token.morph.get("Tense") == ["Past"]
+    if (token.pos_ == "VERB" and token.morph.get("VerbForm", []) == ["Part"] and token.morph.get("Tense", []) == ["Past"]
             and token.dep_ in ("amod", "acl")):
         return not any(c.dep_.startswith(("aux", "cop", "nsubj")) for c in token.children)
     return False
