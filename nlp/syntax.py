@@ -1,7 +1,7 @@
 """The parser pass: syntax for the few sentences that may hold a commitment.
 
 The stage's pipeline runs only the sentencizer, the entity ruler and the NER on whole
-texts; the French model's tok2vec, morphologizer, parser, attribute ruler and lemmatizer
+texts; the French model's tok2vec, morphologizer, parser and lemmatizer
 are loaded but disabled there, and `parse()` runs them on candidate sentences only (near a
 topic mention, with a trigger). `clause()` reads, for the trigger of a sentence, the
 subject (or agent) of its governing verb, the speaker of a quotation it sits in, the
@@ -13,10 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from spacy.attrs import POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-SYNTAX_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
+SYNTAX_COMPONENTS = ("tok2vec", "morphologizer", "parser", "lemmatizer")
+# The parse runs these on whole candidate sentences; the lemmatizer only lemmatizes the
+# words the rules read (verbs, auxiliaries, nouns, adjectives). The model's attribute ruler
+# is not loaded: its 23 patterns changed no part of speech on the written set's sentences.
+PARSE_COMPONENTS = ("tok2vec", "morphologizer", "parser")
+LEMMATIZED = ("VERB", "AUX", "NOUN", "ADJ")
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "csubj", "expl:subj"}
 AGENT_DEPS = {"obl:agent"}
 FIRST_PERSON = {"je", "j'", "nous", "moi"}
@@ -61,12 +67,29 @@ def has_syntax(nlp: Language) -> bool:
 
 def parse(nlp: Language, sentences: Sequence[str], batch_size: int = 64) -> list[Doc]:
     """Tokenize `sentences` and run the syntax components on them only (tokenizing again
-    costs less than copying the spans of the first pass)."""
+    costs less than copying the spans of the first pass), in batches; lemmas are set only
+    on the parts of speech the rules read, once per (word, part of speech)."""
     docs = [nlp.make_doc(s) for s in sentences]
-    for name in SYNTAX_COMPONENTS:
+    for name in PARSE_COMPONENTS:
         component = nlp.get_pipe(name)
         runner = getattr(component, "pipe", None)
         docs = list(runner(docs, batch_size=batch_size)) if runner else [component(d) for d in docs]
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    rule = getattr(lemmatizer, "rule_lemmatize", None) if getattr(lemmatizer, "mode", "") == "rule" else None
+    if rule is None:
+        return [lemmatizer(doc) for doc in docs]
+    wanted = {nlp.vocab.strings[p] for p in LEMMATIZED}
+    cache: dict[tuple[int, int], str] = {}
+    for doc in docs:
+        for i, pos in enumerate(doc.to_array(POS).tolist()):
+            if pos not in wanted:
+                continue
+            token = doc[i]
+            key = (token.orth, token.pos)
+            lemma = cache.get(key)
+            if lemma is None:
+                lemma = cache[key] = rule(token)[0]
+            token.lemma_ = lemma
     return docs
 
 
