@@ -16,7 +16,7 @@ from typing import Sequence
 from spacy.tokens import Doc
 
 from nlp.quantities import Deadline, amounts, deadlines, pick_deadline, relative_deadlines
-from nlp.syntax import Clause, clause, detached_participle, stray_trigger
+from nlp.syntax import Clause, clause, detached_participle, negated_content, stray_trigger
 from nlp.text import fold
 
 _W = r"(?<![\w-])"
@@ -35,6 +35,7 @@ COMMIT_VERBS = _verbs(
     "s'employ\\w* a (?:les |la |le )?rassurer", "rassur(?:e|er|era)\\b", "reaffirm", "volonte de perenniser",
     "revenu sur sa decision", "maintient", "accorde\\b", "veut consacrer", "doit\\b[^.;]{0,40}?\\bdeposer",
     "nous allons (?:augmenter|maintenir|financer|prolonger)",
+    "compt\\w* (?:continuer|poursuivre|maintenir|soutenir|financer|prolonger)",
 )
 # Content that turns an announcement into a commitment ("annonce le maintien ...").
 COMMIT_CONTENT = re.compile(_W + r"(maintien|prolongation|perennisation|reconduction|prorogation|generalisation|"
@@ -51,6 +52,7 @@ DEMAND_VERBS = _verbs(
     "denonc", "questionnant", "apport\\w* (?:notre |leur |son )?soutien",
     "sollicit", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
     "propos", "prie", "plaident", "vise a", "visent a", "visant a", "deman",
+    "se mobilis", "il (?:faut|faudra|faudrait)\\b",
 )
 REFUSE_VERBS = _verbs(
     "refus", "rejet", "ecart", "oppos", "avis defavorable", "exclu", "recal", "rejete", "renonc(?:e|er|era|ait|ent)\\b",
@@ -279,6 +281,8 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
         if main is None:
             return None
         found = main
+        if found[0] in ("commitment", "announcement") and negated_content(parsed, found[1], found[2]):
+            found = ("refusal", found[1], found[2])
     kind, start, end = found
     facts = clause(parsed, start, end) if parsed is not None else None
     decided = actor_from_clause(facts, actors, antecedent, publisher, speaker) if facts else None

@@ -209,6 +209,16 @@ def stray_trigger(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
+def negated_content(doc: Doc, start: int, end: int) -> bool:
+    """True when the trigger's verb reports a negated clause (« a confirmé que cette mesure
+    ne serait pas inscrite dans le droit commun »): the content, not the report, is
+    turned around."""
+    token = _trigger_token(doc, start, end)
+    if token is None:
+        return False
+    return any(c.dep_ == "ccomp" and _negated(c) for c in token.children)
+
+
 def clause(doc: Doc, trigger_start: int, trigger_end: int) -> Clause | None:
     """The clause facts of the trigger at [trigger_start, trigger_end) of a parsed sentence."""
     token = _trigger_token(doc, trigger_start, trigger_end)

@@ -52,3 +52,30 @@ def test_about_topic_needs_a_lead_mention_or_density():
     assert about_topic(long_text, [10])
     assert not about_topic(long_text, [5_000])
     assert about_topic(long_text, [5_000, 6_000, 7_000, 8_000, 9_000, 9_500, 9_900])
+
+
+def test_a_negated_reported_clause_is_a_refusal(nlp_model, ref, topic):
+    # p44: « le gouvernement a confirmé que cette mesure ne serait pas inscrite dans le droit commun »
+    [found] = _one("Le Gouvernement a confirmé que cette mesure ne serait pas inscrite dans le droit commun, "
+                   "malgré les engagements pris envers les SEC-Pa.", nlp_model, ref, topic)
+    assert (found.kind, found.actor_id) == ("refusal", "PO873634")
+    [kept] = _one("Le Gouvernement a confirmé que cette mesure serait inscrite dans le droit commun, "
+                  "comme promis aux SEC-Pa.", nlp_model, ref, topic)
+    assert kept.kind == "commitment"
+
+
+def test_modal_falloir_mobilising_and_intention_are_triggers(nlp_model, ref, topic):
+    [must] = _one("Pour la FNCS, il faut sécuriser durablement les financements des SEC-Pa.", nlp_model, ref, topic)
+    assert must.kind == "demand"
+    [mobilise] = _one("La FNCS a décidé de se mobiliser pour obtenir des garanties sur les SEC-Pa.", nlp_model, ref, topic)
+    assert mobilise.kind == "demand"
+    [intends] = _one("L'ARS compte continuer à soutenir les SEC-Pa.", nlp_model, ref, topic)
+    assert (intends.kind, intends.actor_id) == ("commitment", "org:ars")
+
+
+def test_the_full_title_of_the_health_ministry_is_one_mention(nlp_model, ref, topic):
+    title = "ministre de la santé, des familles, de l'autonomie et des personnes handicapées"
+    [found] = list(extract([(f"Mme Anne Souyris attire l'attention de Mme la {title} sur les SEC-Pa.", DATE, "t", None)],
+                           nlp_model, ref, topic))
+    surfaces = {m.text.lower() for m in found.actor_mentions}
+    assert any(s.endswith("personnes handicapées") for s in surfaces), surfaces
