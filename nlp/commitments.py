@@ -212,8 +212,8 @@ def choose_deadline(sentence: str, date: str | None, trigger: int, kind: str) ->
     folded = fold(sentence)
     found = [d for d in deadlines(sentence, date) + relative_deadlines(sentence, date)
              if not _FORMER.search(folded[max(0, d.start - 45):d.start])]
-    if kind == "demand":
-        found = [d for d in found if d.strong or d.start >= trigger]
+    if kind == "demand":  # what is asked for by a date says so (« d'ici », « avant », « fin … »)
+        found = [d for d in found if d.strong and d.start >= trigger]
     after = [d for d in found if d.start >= trigger]
     return pick_deadline(sorted(after, key=lambda d: d.start)) or pick_deadline(sorted(found, key=lambda d: d.start))
 

@@ -79,3 +79,12 @@ def test_the_full_title_of_the_health_ministry_is_one_mention(nlp_model, ref, to
                            nlp_model, ref, topic))
     surfaces = {m.text.lower() for m in found.actor_mentions}
     assert any(s.endswith("personnes handicapées") for s in surfaces), surfaces
+
+
+def test_a_demand_takes_only_a_date_it_asks_for(nlp_model, ref, topic):
+    # p12/p16: the end of the scheme named in a demand is context, not what is asked for.
+    [context] = _one("Christophe Ferrari demande à la ministre de revenir sur l'arrêt des SEC-Pa prévu le 30 avril.",
+                     nlp_model, ref, topic)
+    assert (context.kind, context.deadline) == ("demand", None)
+    [asked] = _one("La FNCS demande le maintien des SEC-Pa d'ici la fin de l'année.", nlp_model, ref, topic)
+    assert (asked.kind, asked.deadline) == ("demand", "2026-12-31")
