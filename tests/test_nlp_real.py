@@ -117,8 +117,9 @@ def test_real_set_figures_do_not_fall_below_the_recorded_floors(nlp_model, ref, 
     dev = evaluate([i for i in ITEMS.values() if i["split"] == "dev"], nlp_model, ref, topic)
     test = evaluate([i for i in ITEMS.values() if i["split"] == "test"], nlp_model, ref, topic)
     # The dev part grew with twelve new real texts (p41-p52) in the generalisation work; its
-    # floors are those of the grown part (the former 19 texts gave 0.613 / 0.871).
-    assert dev.scores["commitments"].f1 >= 0.57 and dev.scores["commitments:loose"].f1 >= 0.82
+    # floors are those of the grown part (the former 19 texts gave 0.613 / 0.871; the 31
+    # texts gave 0.556 / 0.796 before the generalisation rules, 0.655 / 0.845 after).
+    assert dev.scores["commitments"].f1 >= 0.63 and dev.scores["commitments:loose"].f1 >= 0.83
     # The test part grew with three AN amendment exposés (p38-p40) in the parser-pass work.
     assert test.scores["commitments:loose"].f1 >= 0.55 and test.scores["actors"].f1 >= 0.85
 
