@@ -85,6 +85,14 @@ def _crawl_snapshot(path: Path) -> dict:
     shot = snapshot(path)
     db = sqlite3.connect(path)
     shot["questions"] = sorted(db.execute("SELECT id FROM questions").fetchall())
+    # A document renamed to a better id keeps its former id as an alias (a page was served
+    # under it): whether a rename happened depends on which feed answered first before a
+    # kill, not on what is stored. The documents, their ids and every other alias must agree.
+    ids = {row[0] for row in db.execute("SELECT id FROM documents")}
+    former = {row[0] for row in db.execute(
+        "SELECT alias FROM document_aliases WHERE alias != document_id AND alias LIKE 'press-%'")}
+    shot["aliases"] = [a for a in shot["aliases"] if a[0] not in former - ids]
+    shot["former_ids_still_stored"] = sorted(former & ids)
     db.close()
     return shot
 

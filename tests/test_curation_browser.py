@@ -104,7 +104,7 @@ def test_staff_reject_and_correct_then_both_survive_retagging_and_a_rebuild(tmp_
             page.screenshot(path=str(ARTIFACTS / "registre_engagements.png"), full_page=True)
 
             # Reject the false statement from its thread page.
-            page.click(f"a.thread-link:text-is('{false_statement if len(false_statement) <= 90 else false_statement[:80]}')")
+            page.locator("a.thread-link").filter(has_text=false_statement[:80]).first.click()
             page.wait_for_url(lambda u: "/engagement/eng-" in u)
             reject = page.locator("form[data-action=reject]").first
             reject.locator("input[name=note]").fill("Phrase de contexte, pas un engagement")
