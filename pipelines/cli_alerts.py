@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pipelines.cli_french import PREFIX, VeilleError
-from pipelines.config import load_config
+from pipelines.cli_french import PREFIX, VeilleError, config_of
 
 
 @click.command("alertes")
@@ -26,7 +25,7 @@ def alertes(ctx, name, query, recipients, cadence, dry):
     from pipelines import db as database
     from pipelines.alerts import Alert, alerts_of, run_alert
 
-    config = load_config((ctx.obj or {}).get("config"))
+    config = config_of(ctx)
     alerts = ([Alert(name or query, query, tuple(recipients), cadence)] if query else alerts_of(config))
     if not alerts:
         click.echo("Aucune alerte : donner --requete, ou déclarer des [[alerts]] dans la configuration.")

@@ -10,13 +10,9 @@ import click
 from nlp.topic import TopicMatcher
 from pipelines import db as database
 from pipelines import labels
-from pipelines.cli_french import DAY, VeilleError, progress
+from pipelines.cli_french import DAY, VeilleError, config_of, progress
 from pipelines.config import load_config
 from pipelines.labels import plural
-
-
-def _config(ctx: click.Context):
-    return load_config((ctx.obj or {}).get("config"))
 
 
 @click.command()
@@ -60,7 +56,7 @@ def crawl(ctx, replay, spiders, sources, timeout):
 
     from pipelines.nightly import EXIT_LOCKED, LockBusy
 
-    config = _config(ctx)
+    config = config_of(ctx)
     wanted = [s for s in config.sources if s.enabled and (not sources or s.name in sources)]
     progress(f"Collecte de {plural(len(wanted), 'source', 'sources')}… (le résumé suit à la fin)")
     try:
@@ -103,7 +99,7 @@ def import_(ctx, files):
     """
     from pipelines.importer import import_files
 
-    config = _config(ctx)
+    config = config_of(ctx)
     progress(f"Lecture de {plural(len(files), 'fichier', 'fichiers')}…")
     run = import_files(config, [Path(f) for f in files])
     _print_run(config, run)
@@ -131,7 +127,7 @@ def add(ctx, location, title, published, source, kind, url):
     from spiders.add import AddError, build_document, fetch
     from pipelines.store import store_document
 
-    config = _config(ctx)
+    config = config_of(ctx)
     if url and not url.startswith(("http://", "https://")):
         raise VeilleError(f"--url : adresse http(s) attendue, pas « {url[:80]} »")
     try:
@@ -170,7 +166,7 @@ def serve(ctx, host, port):
     """
     from pipelines.serve import serve as run_datasette
 
-    config = _config(ctx)
+    config = config_of(ctx)
     database.open_db(config.database, create=False).close()
     click.echo(f"Datasette : http://{host}:{port}/")
     run_datasette(config.database, host, port)
@@ -183,7 +179,7 @@ def sources(ctx):
 
     Exemple : veille sources
     """
-    config = _config(ctx)
+    config = config_of(ctx)
     db = database.open_db(config.database)
     database.sync_sources(db, config.sources)
     rows = list(db.query("SELECT * FROM sources ORDER BY consecutive_failures DESC, name"))

@@ -20,6 +20,8 @@ from typing import Any
 
 import click
 
+from pipelines.config import Config, load_config
+
 PREFIX = "Erreur : "
 
 # Click 8.5's messages (click/*.py), English → French. A missing entry stays in English, and
@@ -253,3 +255,8 @@ class Day(click.ParamType):
 
 
 DAY = Day()
+
+
+def config_of(ctx: click.Context) -> Config:
+    """The configuration the command line names (--config, else $VEILLE_CONFIG, else ./veille.toml)."""
+    return load_config((ctx.obj or {}).get("config"))

@@ -271,12 +271,8 @@ def structures_command(config_path: str, out: str) -> None:
 
     Exemple : python -m pipelines.cli_nlp structures veille.toml nlp/patterns/structures.jsonl
     """
-    from nlp.gazetteer import dumps_jsonl, structure_patterns
-
     config, _ = _topic(config_path)
-    patterns = structure_patterns(config.topic.structures)
-    Path(out).write_text(dumps_jsonl(patterns), encoding="utf-8")
-    click.echo(f"{len(patterns)} motifs de structures écrits dans {out}")
+    _write_structures(config.topic.structures, out)
 
 
 @maintenance.command("structures-reference")
@@ -288,9 +284,13 @@ def structures_reference_command(sources: str, out: str) -> None:
     Exemple : python -m pipelines.cli_nlp structures-reference nlp/patterns/sources/secpa_structures.json
     nlp/patterns/secpa_structures.jsonl
     """
+    _write_structures(_read_json(Path(sources)).get("structures", []), out)
+
+
+def _write_structures(structures: Iterable[Any], out: str) -> None:
     from nlp.gazetteer import dumps_jsonl, structure_patterns
 
-    patterns = structure_patterns(_read_json(Path(sources)).get("structures", []))
+    patterns = structure_patterns(structures)
     Path(out).write_text(dumps_jsonl(patterns), encoding="utf-8")
     click.echo(f"{len(patterns)} motifs de structures écrits dans {out}")
 

@@ -6,13 +6,9 @@ import sys
 
 import click
 
-from pipelines.cli_french import VeilleError
-from pipelines.config import ConfigError, load_config
+from pipelines.cli_french import VeilleError, config_of
+from pipelines.config import ConfigError
 from pipelines.labels import plural
-
-
-def _config(ctx: click.Context):
-    return load_config((ctx.obj or {}).get("config"))
 
 
 @click.command()
@@ -37,7 +33,7 @@ def digest(ctx, week, formats, out, send):
     from pipelines.weeks import WeekError, parse_week
 
     try:
-        config = _config(ctx)
+        config = config_of(ctx)
         settings = config.digest
         the_week = parse_week(week)
         wanted = parse_formats(formats) if formats else list(settings.formats)
@@ -95,7 +91,7 @@ def nightly(ctx, replay, skip, force_digest, no_send):
     from pipelines.nightly import EXIT_LOCKED, LockBusy, NightlyOptions, run_nightly
 
     try:
-        config = _config(ctx)
+        config = config_of(ctx)
     except ConfigError as exc:
         raise VeilleError(str(exc)) from None
     mode = "auto" if force_digest is None else ("always" if force_digest else "never")

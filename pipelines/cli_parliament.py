@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from pipelines.cli_french import DAY
+from pipelines.cli_french import DAY, config_of
 
 
 def _french(day: str | None) -> str:
@@ -28,11 +28,10 @@ def who(ctx, post: str, on: date | None) -> None:
     Exemple : veille who "ministre de la santé" 2026-02-03
     """
     from pipelines import db as database
-    from pipelines.config import load_config
     from pipelines.parliament import who_answer
 
     day = (on or date.today()).isoformat()
-    config = load_config((ctx.obj or {}).get("config"))
+    config = config_of(ctx)
     references = [s.name for s in config.sources if s.kind == "an_reference"]
     answer = who_answer(database.open_db(config.database), post, day, references)
     if answer.unknown:
