@@ -37,6 +37,7 @@ DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_STORAGE = "spiders.http_cache.CrashSafeCacheStorage"
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 404, 403, 429]
 
 VEILLE_REPLAY = os.environ.get("VEILLE_REPLAY", "")
