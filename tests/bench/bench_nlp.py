@@ -115,6 +115,10 @@ def main() -> None:
     print(f"  dont passe syntaxique : {parsed} phrases candidates analysées sur {total} ({parsed / max(total, 1):.0%})")
     print(f"ratio étape / modèle complet : {t['stage'] / t['full']:.2f} (objectif < 1.2)")
     print(f"ratio étape / mêmes composants sans règles (coût des règles) : {t['stage'] / t['bare']:.2f} (objectif ≤ 1.2)")
+    print(f"bench: nlp veille={n / t['stage']:.4g} docs/s baseline={n / t['bare']:.4g} docs/s ratio={t['stage'] / t['bare']:.3g}",
+          flush=True)
+    print(f"bench: nlp_full_model veille={n / t['stage']:.4g} docs/s baseline={n / t['full']:.4g} docs/s"
+          f" ratio={t['stage'] / t['full']:.3g}", flush=True)
 
 
 if __name__ == "__main__":
