@@ -268,17 +268,22 @@ def amendment_url(uid: str, legislature: str, prefix: str | None, number: str) -
     the text number is the uid's (séance or commission text), a budget part adds "A" or
     "C", the organe is the examining organe's prefix ("AN", "CION-SOC", "CION_FIN"), the
     number loses its budget part and its rectification ("II-CF615" → "CF615", "12 (Rect)"
-    → "12"). A seconde délibération (D2, whose page pattern was not seen), or a uid or
-    number of another form, gets the per-item open-data page."""
+    → "12"). A seconde délibération renumbers its amendments from 1 on the same text, so
+    that form would name the first deliberation's amendment: it (like a number of another
+    form) gets the page keyed by its uid, /dyn/{leg}/amendements/{uid}. Only a string that
+    is not an amendment uid gets the per-item open-data page."""
     parts = amendment_uid_parts(uid)
-    numbers = amendment_number_parts(number) if number else None
-    if not parts or not numbers or not prefix or parts["deliberation"] not in ("", "1"):
+    if not parts:
         return f"{AN_SITE}/dyn/opendata/{uid}.html"
+    leg = legislature or parts["leg"]
+    numbers = amendment_number_parts(number) if number else None
+    if not numbers or not prefix or parts["deliberation"] not in ("", "1"):
+        return f"{AN_SITE}/dyn/{leg}/amendements/{uid}"
     core = numbers[1]
     if core.isdigit():
         core = str(int(core))
     text = parts["bill"] + _PART_SUFFIX.get(parts["part"], "")
-    return f"{AN_SITE}/dyn/{legislature or parts['leg']}/amendements/{text}/{prefix}/{core}"
+    return f"{AN_SITE}/dyn/{leg}/amendements/{text}/{prefix}/{core}"
 
 
 def sitting_url(uid: str, legislature: str) -> str:

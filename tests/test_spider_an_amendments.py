@@ -136,9 +136,10 @@ def test_real_sample_every_amendment_has_a_bill_number_and_a_public_page():
     items = _sample()
     assert len(items) == 47
     assert all(i.bill_number.isdigit() and len(i.bill_number) == 4 for i in items.values())
-    fallback = [uid for uid, i in items.items() if "/dyn/opendata/" in i.url]
-    # Only the seconde délibération (D2), whose page pattern was not seen, keeps the open-data page.
-    assert fallback == ["AMANR5L17PO838901B1245P0D2N000001"]
+    assert not [uid for uid, i in items.items() if "/dyn/opendata/" in i.url]
+    # The seconde délibération (D2) renumbers from 1 on the same text: its page is keyed by uid.
+    by_uid = [uid for uid, i in items.items() if i.url == SITE + uid]
+    assert by_uid == ["AMANR5L17PO838901B1245P0D2N000001"]
     assert Counter(("BTC" in uid, i.bill_part) for uid, i in items.items()) == {
         (False, None): 26, (False, "1"): 5, (False, "2"): 11, (True, None): 5}
     assert Counter(i.prefix for i in items.values()) == {
@@ -208,7 +209,12 @@ def test_seconde_deliberation_and_unknown_forms():
     d2 = _sample()["AMANR5L17PO838901B1245P0D2N000001"]
     assert d2.title == "Amendement n° 1 (ART. 5) au texte n° 1245 (seconde délibération)"
     assert amendment_url("AMANR5L17PO838901B0325P0D1N001855", "17", "AN", "1855 (3ème Rect)") == SITE + "0325/AN/1855"
-    assert amendment_url("AMANR5L17PO838901B0325P0D1N001855", "17", "AN", "n° 1855 bis").endswith("/dyn/opendata/AMANR5L17PO838901B0325P0D1N001855.html")
+    assert amendment_url("AMANR5L17PO838901B0325P0D1N001855", "17", "AN", "n° 1855 bis") == SITE + "AMANR5L17PO838901B0325P0D1N001855"
+    # Two amendments n° 1 on text 1245, first and second deliberation, get two different pages.
+    first = amendment_url("AMANR5L17PO838901BTC1245P0D1N000001", "17", "AN", "1")
+    second = amendment_url("AMANR5L17PO838901B1245P0D2N000001", "17", "AN", "1")
+    assert first == SITE + "1245/AN/1" and second == SITE + "AMANR5L17PO838901B1245P0D2N000001"
+    assert amendment_url("PAS-UN-UID", "17", "AN", "1").endswith("/dyn/opendata/PAS-UN-UID.html")
     with pytest.raises(BadRecord) as bad:
         parse_amendment({"amendement": {"uid": "AMANR5L17X"}}, "s")
     assert bad.value.uid == "AMANR5L17X" and "uid" in bad.value.cause
