@@ -17,6 +17,8 @@ import hashlib
 import io
 import logging
 import zipfile
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Iterator
 
 from pipelines.config import Source
@@ -76,6 +78,10 @@ class OpenDataSpider(VeilleSpider):
         if response.status == 304:
             logger.info("source %s : archive inchangée (HTTP 304), rien à télécharger", source.name)
             return None
+        older = self.older_than_read(response)
+        if older:
+            self.fail(source, older, status="warning")
+            return None
         body = response.body
         digest = hashlib.sha256(body).hexdigest()
         response.meta["archive_sha256"] = digest
@@ -99,6 +105,18 @@ class OpenDataSpider(VeilleSpider):
             response.meta["archive_incomplete"] = True
             members = salvage_zip(body, suffixes, skipped, limit)
         return self._reporting(source, members, skipped)
+
+    def older_than_read(self, response) -> str | None:
+        """Why this archive is refused when its Last-Modified is earlier than the version last
+        read (a mirror or a cache serving an old copy): reference data never go back in time.
+        None when it is newer, or when either date is missing or unreadable."""
+        known = _http_date(self.previous.dataset(response.url).get("last_modified"))
+        header = response.headers.get("Last-Modified")
+        served = _http_date(header.decode("latin-1") if header else None)
+        if not known or not served or served >= known:
+            return None
+        return (f"archive plus ancienne que la version déjà lue (publiée le {served:%d/%m/%Y %H:%M} UTC, "
+                f"version lue du {known:%d/%m/%Y %H:%M} UTC) : refusée, les données ne reviennent jamais en arrière")
 
     def _reporting(self, source: Source, members: Iterator[Member], skipped: list) -> Iterator[Member]:
         reported = 0
@@ -156,3 +174,14 @@ class OpenDataSpider(VeilleSpider):
             size=len(response.body), etag=headers.get("etag"), last_modified=headers.get("last-modified"),
             members=members, skipped=len(self.skipped.get(source.name, [])),
         )
+
+
+def _http_date(value: str | None) -> datetime | None:
+    """An HTTP date (RFC 7231) as an aware datetime, or None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else None
