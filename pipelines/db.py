@@ -117,30 +117,32 @@ def upsert_document(
     row["relevant"] = int(bool(record.get("relevant", True)))
     row["content_hash"] = document_hash(record)
     stamp = now_iso()
+    links = [row["url"], *aliases]
     with write_unit(db):
         existing = _get(db, "documents", row["id"])
         if existing is None:
             action = "insert"
             row["first_seen"] = row["updated_at"] = stamp
-            db.table("documents").insert(row)
-            _link(db, row["id"], row["source"], [row["url"], *aliases], stamp)
+            insert_rows(db, "documents", [row])
         elif existing["content_hash"] == row["content_hash"] or (
             existing["source"] != row["source"]
             and (len(row["text"] or ""), row["source"]) <= (len(existing["text"] or ""), existing["source"])
         ):
-            _link(db, row["id"], row["source"], [row["url"], *aliases], stamp)
+            _link(db, row["id"], row["source"], links, stamp)
             return "noop"
         else:
             action = "update"
             row["first_seen"], row["updated_at"] = existing["first_seen"], stamp
-            db.table("documents").update(row["id"], row)
-            _link(db, row["id"], row["source"], [row["url"], *aliases], stamp)
-        db.execute("DELETE FROM mentions WHERE document_id = ?", [row["id"]])
-        db.table("mentions").insert_all(
+            columns = [c for c in row if c != "id"]
+            db.conn.execute(f"UPDATE documents SET {', '.join(f'[{c}] = ?' for c in columns)} WHERE id = ?",
+                            [_value(row[c]) for c in columns] + [row["id"]])
+        _link(db, row["id"], row["source"], links, stamp)
+        if existing is not None:
+            db.conn.execute("DELETE FROM mentions WHERE document_id = ?", [row["id"]])
+        insert_rows(db, "mentions", [
             {**m, "id": f"{row['id']}:{m.get('field', 'text')}:{m['start']}:{m['end']}",
              "document_id": row["id"], "field": m.get("field", "text")}
-            for m in mentions
-        )
+            for m in mentions])
     return action
 
 
@@ -168,11 +170,61 @@ def _json(value: Any) -> Any:
 
 
 def _link(db: sqlite_utils.Database, document_id: str, source: str, aliases: Iterable[str], stamp: str) -> None:
-    db.table("document_sources").insert(
-        {"document_id": document_id, "source": source, "first_seen": stamp}, ignore=True
-    )
-    for alias in {a for a in aliases if a}:
-        db.table("document_aliases").insert({"alias": alias, "document_id": document_id}, ignore=True)
+    db.conn.execute("INSERT OR IGNORE INTO document_sources (document_id, source, first_seen) VALUES (?, ?, ?)",
+                    [document_id, source, stamp])
+    db.conn.executemany("INSERT OR IGNORE INTO document_aliases (alias, document_id) VALUES (?, ?)",
+                        [(alias, document_id) for alias in dict.fromkeys(a for a in aliases if a)])
+
+
+def document_unchanged(db: sqlite_utils.Database, record: dict[str, Any], aliases: Iterable[str],
+                       identity: Iterable[str] | None) -> bool:
+    """True when storing `record` (linked to its source, its URL and `aliases`) would write
+    nothing: the same content is stored under its id, already linked, and every address of
+    `identity` that is stored names this document (at least one does); `identity` None
+    skips that check (a document that keeps its own id). Reads only: one hash comparison
+    and two index look-ups."""
+    row = db.conn.execute(
+        "SELECT content_hash, EXISTS (SELECT 1 FROM document_sources WHERE document_id = ?1 AND source = ?2)"
+        " FROM documents WHERE id = ?1", [record["id"], record["source"]]).fetchone()
+    if row is None or not row[1] or row[0] != document_hash(record):
+        return False
+    links = {a for a in (record["url"], *aliases) if a}
+    wanted = links | set(identity or ())
+    found = dict(db.conn.execute(
+        f"SELECT alias, document_id FROM document_aliases WHERE alias IN ({', '.join('?' * len(wanted))})",
+        sorted(wanted)).fetchall()) if wanted else {}
+    if not links <= found.keys():
+        return False
+    if identity is None:
+        return True
+    mine = [found[a] for a in identity if a in found]
+    return bool(mine) and all(found_id == record["id"] for found_id in mine)
+
+
+def _value(value: Any) -> Any:
+    """A Python value as sqlite-utils would store it (JSON for dicts and lists, ISO dates)."""
+    return sqlite_utils.db.jsonify_if_needed(value)
+
+
+_SQL: "weakref.WeakKeyDictionary[sqlite_utils.Database, dict[tuple, str]]" = weakref.WeakKeyDictionary()
+
+
+def insert_rows(db: sqlite_utils.Database, table: str, rows: Iterable[dict[str, Any]], verb: str = "INSERT",
+                conflict: str = "") -> None:
+    """Insert rows into an existing table with `executemany` (one statement per set of
+    columns, no schema look-up); `verb` "INSERT OR IGNORE" skips rows already there, and
+    `conflict` "ON CONFLICT ..." is appended as given. Values are stored as sqlite-utils
+    stores them."""
+    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append([_value(v) for v in row.values()])
+    statements = _SQL.setdefault(db, {})
+    for columns, values in groups.items():
+        key = (verb, table, columns, conflict)
+        if key not in statements:
+            statements[key] = (f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in columns)})"
+                               f" VALUES ({', '.join('?' * len(columns))}) {conflict}")
+        db.conn.executemany(statements[key], values)
 
 
 # Table layouts read once per connection (the schema only changes when migrations run, at
@@ -470,7 +522,8 @@ def upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk
     values are compared. An unchanged row is never rewritten."""
     row = {k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v
            for k, v in row.items()}
-    hashed = "content_hash" in _layout(db, table)[0]
+    columns = _layout(db, table)[0]
+    hashed = "content_hash" in columns
     with write_unit(db):
         existing = _get(db, table, row[pk])
         if hashed:
@@ -482,7 +535,15 @@ def upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk
             row["updated_at"] = stamp
         elif existing and all(existing.get(k) == v for k, v in row.items()):
             return "noop"
-        db.table(table).upsert(row, pk=pk, alter=False)
+        unknown = [k for k in row if k not in columns]
+        if unknown:
+            raise sqlite3.OperationalError(f"table {table} has no column named {unknown[0]}")
+        if existing is None:
+            insert_rows(db, table, [row])
+        else:
+            changed = [k for k in row if k != pk]
+            db.conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in changed)} WHERE [{pk}] = ?",
+                            [_value(row[c]) for c in changed] + [row[pk]])
     return "update" if existing else "insert"
 
 

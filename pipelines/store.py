@@ -17,7 +17,7 @@ from nlp.topic import TopicMatcher
 from pipelines import db as database
 from pipelines.match import match_document, mention_rows
 from pipelines.normalize import identifies_one_page, normalize_document
-from pipelines.stories import renames, same_document
+from pipelines.stories import identity_urls, renames, same_document
 from pipelines.transaction import write_unit
 from spiders.items import Document
 
@@ -36,22 +36,41 @@ def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Docume
     """Normalise, match and upsert one document; return "insert", "update", "noop" or
     "irrelevant" (not stored: no strong mention of the topic). Identifying the document
     and writing it are one transaction: a crash leaves it as it was before, or stored
-    whole (row, id, aliases, sources, mentions, search index)."""
+    whole (row, id, aliases, sources, mentions, search index). A document stored already,
+    unchanged and linked, costs a hash comparison and two look-ups, and writes nothing."""
+    normalized = normalize_document(doc)
+    record = {**normalized.to_dict(), "rules": matcher.fingerprint}
+    if _unchanged(db, normalized, record):
+        setattr(doc, _STORED_ATTRIBUTE, normalized)
+        return "noop"
     with write_unit(db):
-        return _store_document(db, matcher, doc, keep_irrelevant)
+        return _store_document(db, matcher, doc, normalized, record, keep_irrelevant)
 
 
-def _store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Document, keep_irrelevant: bool) -> str:
-    original = doc
-    doc = same_document(db, normalize_document(doc))
+def _link_aliases(doc: Document) -> list[str]:
+    # Only addresses that name this one article become aliases (no site root, no
+    # query-stripped CMS URL); guids that are not URLs are kept as they are.
+    return [a for a in (doc.guid, *doc.aliases)
+            if a and (not a.startswith(("http://", "https://")) or identifies_one_page(a, doc.url))]
+
+
+def _unchanged(db: sqlite_utils.Database, doc: Document, record: dict) -> bool:
+    """True when `doc` (normalised; `record` its row) is stored as it is, under its own
+    id, and linked: what `_store_document` would find a no-op (same identity, same
+    content). Reads only."""
+    identity = None if doc.extra.get("keep_id") else identity_urls(doc)
+    return database.document_unchanged(db, record, _link_aliases(doc), identity)
+
+
+def _store_document(db: sqlite_utils.Database, matcher: TopicMatcher, original: Document, normalized: Document,
+                    record: dict, keep_irrelevant: bool) -> str:
+    doc = same_document(db, normalized)
     renamed = renames(doc)
     if renamed:
         database.rename_document(db, renamed, doc.id)
-    record = {**doc.to_dict(), "rules": matcher.fingerprint}
-    # Only addresses that name this one article become aliases (no site root, no
-    # query-stripped CMS URL); guids that are not URLs are kept as they are.
-    aliases = [a for a in (doc.guid, *doc.aliases)
-               if a and (not a.startswith(("http://", "https://")) or identifies_one_page(a, doc.url))]
+    if doc is not normalized:  # stored under another id
+        record = {**doc.to_dict(), "rules": matcher.fingerprint}
+    aliases = _link_aliases(doc)
     if database.document_is_stored(db, record):
         database.link_document(db, record, aliases)
         setattr(original, _STORED_ATTRIBUTE, doc)

@@ -81,12 +81,15 @@ def renames(doc: Document) -> str | None:
     return getattr(doc, _RENAMES_ATTRIBUTE, None)
 
 
+def identity_urls(doc: Document) -> list[str]:
+    """The addresses of `doc` that `same_document` looks up to find its stored counterpart."""
+    return [alias for alias in _url_aliases(doc) if identifies_one_page(alias, doc.url)]
+
+
 def _stored_counterpart(db: sqlite_utils.Database, doc: Document) -> str | None:
     own = {doc.url, canonical_url(doc.url)}
     itself = False
-    for alias in _url_aliases(doc):
-        if not identifies_one_page(alias, doc.url):
-            continue
+    for alias in identity_urls(doc):
         found = database.document_id_for_alias(db, alias)
         if found == doc.id:
             itself = True

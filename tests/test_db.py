@@ -1,5 +1,6 @@
 """The write path: schema, migrations, idempotent upserts, runs and source health."""
 
+import sqlite3
 from datetime import datetime, timezone
 
 import pytest
@@ -149,11 +150,13 @@ def _failing_on(statement_start):
     return execute
 
 
-def test_a_document_write_is_one_transaction(db, matcher, monkeypatch):
-    monkeypatch.setattr(sqlite_utils.Database, "execute", _failing_on('INSERT INTO "mentions"'))
-    with pytest.raises(RuntimeError, match="panne simulée"):
+def test_a_document_write_is_one_transaction(db, matcher):
+    # SQLite itself fails the mentions insert, the last write of the document.
+    db.execute("CREATE TEMP TRIGGER fail_mentions BEFORE INSERT ON main.mentions"
+               " BEGIN SELECT RAISE(ABORT, 'panne simulée'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="panne simulée"):
         store_document(db, matcher, _doc())
-    monkeypatch.undo()
+    db.execute("DROP TRIGGER temp.fail_mentions")
     assert not db.conn.in_transaction
     assert (db["documents"].count, db["document_aliases"].count, db["document_sources"].count) == (0, 0, 0)
     assert db.execute("SELECT count(*) FROM documents_fts").fetchone()[0] == 0
