@@ -16,7 +16,7 @@ from typing import Sequence
 from spacy.tokens import Doc
 
 from nlp.quantities import Deadline, amounts, deadlines, pick_deadline, relative_deadlines
-from nlp.syntax import Clause, clause, detached_participle, negated_content, stray_trigger
+from nlp.syntax import Clause, background_clause, clause, detached_participle, negated_content, stray_trigger
 from nlp.text import fold
 
 _W = r"(?<![\w-])"
@@ -43,7 +43,7 @@ COMMIT_CONTENT = re.compile(_W + r"(maintien|prolongation|perennisation|reconduc
                             r"droit commun|sera(?:ient)? maintenu|seront prolonge|sera prolonge)")
 ANNOUNCE_VERBS = _verbs(
     "annonc", "(?<!la )(?<!le )present", "lanc", "vot(?:e|er|era|ent)\\b", "install", "ouvr", "ouvert", "indiqu", "precis", "fait savoir", "inform",
-    "publi(?:e|er|era|eront|es|ent)\\b", "decid", "arret", "mettr", "mis fin", "met fin", "prevoit", "prevoi", "communiqu", "declar",
+    "publi(?:e|er|era|eront|es|ent)\\b", "decid", "arret", "mettr\\w* fin", "mis fin", "met fin", "prevoit", "prevoi", "communiqu", "declar",
     "explique", "affirm", "souligne", "repondu", "repond", "notifi", "signal",
 )
 DEMAND_VERBS = _verbs(
@@ -51,9 +51,16 @@ DEMAND_VERBS = _verbs(
     "interroge\\b", "interrogent", "interroger", "alert(?:e|ent|er|ait|aient|ons)\\b(?! sur la fin)", "attire l'attention",
     "denonc", "questionnant", "apport\\w* (?:notre |leur |son )?soutien",
     "sollicit", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
-    "propos", "prie", "plaident", "vise a", "visent a", "visant a", "deman",
+    "propos", "prie", "plaident", "deman",
     "se mobilis", "il (?:faut|faudra|faudrait)\\b",
+    # Criticism addressed to the decision-maker is a demand, as « dénonce » is; so are an
+    # open letter, a letter or question sent to someone, and a petition.
+    "s'inquiet", "s'alarm", "s'insurg",
+    "lettre ouverte", "adress\\w* (?:une |un )(?:lettre|courrier|question|tribune)", "(?:lanc|sign)\\w* (?:une |la |cette )?petition",
 )
+# « viser à » asks for something only when a text (amendment, bill, petition) does it.
+_PURPOSE = re.compile(r"\bvis(?:e|ent|ant) a\b")
+_TEXT_NOUN = re.compile(r"\b(?:amendements?|propositions?|lois?|textes?|petitions?|motions?|resolutions?)\b")
 REFUSE_VERBS = _verbs(
     "refus", "rejet", "ecart", "oppos", "avis defavorable", "exclu", "recal", "rejete", "renonc(?:e|er|era|ait|ent)\\b",
     "(?:je suis|nous sommes|suis|sommes) (?:donc |plutot )?defavorable", "ferme la porte", "supprime\\b",
@@ -109,16 +116,30 @@ class Commitment:
     trigger: str
 
 
-def classify(sentence: str) -> tuple[str, int, int] | None:
-    """The kind of the sentence and the trigger's span in it, or None."""
-    folded = fold(sentence)
+# « sans prolongation possible », « sans garantie »: a promise word under « sans » is none.
+_WITHOUT = re.compile(r"\bsans (?:aucune? |la |le |les |de |d')?(?:nouvelle |possible )?"
+                      r"(?:prolong|mainten|perennis|garanti|engag|reconduct|confirm|promesse)\w*")
+
+
+def _blank(text: str, pattern: re.Pattern) -> str:
+    """`text` with the matches of `pattern` replaced by spaces (offsets kept)."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def classify(sentence: str, negation: bool = True) -> tuple[str, int, int] | None:
+    """The kind of the sentence and the trigger's span in it, or None. `negation`: a
+    negated promise verb is a refusal (off: only the refusal verbs are)."""
+    folded = _blank(fold(sentence), _WITHOUT)
     spans: dict[str, tuple[int, int]] = {}
     for kind, regex in _TRIGGERS:
         match = regex.search(folded)
         if match:
             spans[kind] = match.span()
+    purpose = _PURPOSE.search(folded)
+    if purpose and "demand" not in spans and _TEXT_NOUN.search(folded[:purpose.start()]):
+        spans["demand"] = purpose.span()
     positive = POSITIVE_NEGATION.search(folded)
-    neg = None if positive else (NEGATION_SIMPLE.search(folded) or NEGATION.search(folded))
+    neg = None if positive or not negation else (NEGATION_SIMPLE.search(folded) or NEGATION.search(folded))
     if neg:
         spans["refusal"] = spans.get("refusal") or neg.span()
     if positive:
@@ -177,6 +198,11 @@ def choose_actor(sentence: str, trigger_start: int, actors: Sequence[ActorRef],
     for actor in actors:
         if _NOMINAL.search(folded[max(0, actor.start - 45):actor.start]):
             return actor, "nominal"
+    if after and re.match(r"^\s*(?:dans|par|lors|a travers|en|apres|via)\b", folded) and "," not in folded[:trigger_start]:
+        # « Dans une lettre ouverte adressée à X, Y assure… »: the subject after the opening phrase
+        for actor in after:
+            if re.search(r",\s*(?:le |la |les |l')?$", folded[max(0, actor.start - 6):actor.start]):
+                return actor, "sujet_apres_complement"
     if after and kind != "demand" and re.match(r"^\s*\w+(?:\s+\w+)?\s+$", folded[trigger_start:after[0].start]) and not re.search(
             r"\b(?:a|au|aux|de|du|des)\s+$", folded[trigger_start:after[0].start]):
         return after[0], "sujet_inverse"
@@ -193,7 +219,7 @@ _NOUS = re.compile(r"(?:^|[\s,;:«\"(])nous\b(?!\s+\w+ons\s+(?:que|si)\b)", re.I
 
 # What the scheme is for: a description, never a commitment (« L'objectif est de garantir… »).
 DESCRIPTION = re.compile(r"^\s*(?:l'|son |leur |notre |un |cet |l'autre )?(?:objectif|but|ambition|enjeu)s?\s*(?::|est |etait |sera |reste )|"
-                         r"^[^,;]{0,80}\ba pour (?:objectif|but|vocation|mission|ambition) d")
+                         r"^[^,;]{0,80}\ba (?:\w+ )?pour (?:objectif|but|vocation|mission|ambition) d")
 
 
 def not_a_sentence(sentence: str, own_line: bool) -> bool:
@@ -203,6 +229,8 @@ def not_a_sentence(sentence: str, own_line: bool) -> bool:
     folded = fold(sentence).strip()
     if NOT_A_SENTENCE.match(folded) or DESCRIPTION.match(folded):
         return True
+    if own_line and folded.endswith("?") and len(folded.split()) < 10:
+        return True  # a short question on its own line is a subtitle (« Un arrêt brutal en mai ? »)
     return own_line and not re.search(r"[.!?…:»\"]\s*$", folded) and len(folded.split()) < 25
 
 
@@ -214,8 +242,12 @@ def choose_deadline(sentence: str, date: str | None, trigger: int, kind: str) ->
              if not _FORMER.search(folded[max(0, d.start - 45):d.start])]
     if kind == "demand":  # what is asked for by a date says so (« d'ici », « avant », « fin … »)
         found = [d for d in found if d.strong and d.start >= trigger]
-    after = [d for d in found if d.start >= trigger]
-    return pick_deadline(sorted(after, key=lambda d: d.start)) or pick_deadline(sorted(found, key=lambda d: d.start))
+    after = sorted((d for d in found if d.start >= trigger), key=lambda d: d.start)
+    # The trigger's own clause first (« seront maintenus en 2026 : dispositif prolongé
+    # jusqu'à fin octobre… »: what follows the colon details the promise).
+    stop = re.search(r"[:;]", folded[trigger:])
+    own = [d for d in after if stop is None or d.start < trigger + stop.start()]
+    return pick_deadline(own) or pick_deadline(after) or pick_deadline(sorted(found, key=lambda d: d.start))
 
 
 def _main_trigger(sentence: str, found: tuple[str, int, int], parsed: Doc) -> tuple[str, int, int] | None:
@@ -226,7 +258,7 @@ def _main_trigger(sentence: str, found: tuple[str, int, int], parsed: Doc) -> tu
     masked = sentence
     for _ in range(4):
         kind, start, end = found
-        stray = stray_trigger(parsed, start, end)
+        stray = stray_trigger(parsed, start, end) or background_clause(parsed, start, end)
         if not stray and not detached_participle(parsed, start, end):
             return found
         masked = masked[:start] + " " * (end - start) + masked[end:]
@@ -266,6 +298,20 @@ def actor_from_clause(facts: Clause, actors: Sequence[ActorRef], antecedent: Act
     return (found, "syntaxe_sujet") if found else None
 
 
+REFUSAL = re.compile(REFUSE_VERBS)
+
+
+def _actor(sentence: str, start: int, kind: str, facts: Clause | None, actors: Sequence[ActorRef],
+           antecedent: ActorRef | None, publisher: str | None, speaker: ActorRef | None) -> tuple[ActorRef | None, str]:
+    """The actor of the trigger at `start`: the parse's when it decides, else the surface
+    rules'; « nous » in a publisher's own text is the publisher."""
+    decided = actor_from_clause(facts, actors, antecedent, publisher, speaker) if facts else None
+    actor, rule = decided or choose_actor(sentence, start, actors, antecedent, kind)
+    if actor is None and publisher and _NOUS.search(sentence[:start + 20]):
+        actor, rule = ActorRef(0, 0, "nous", publisher, "organisation"), "publieur"
+    return actor, rule
+
+
 def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
                     antecedent: ActorRef | None = None, publisher: str | None = None,
                     parsed: Doc | None = None, speaker: ActorRef | None = None) -> Commitment | None:
@@ -285,10 +331,21 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
             found = ("refusal", found[1], found[2])
     kind, start, end = found
     facts = clause(parsed, start, end) if parsed is not None else None
-    decided = actor_from_clause(facts, actors, antecedent, publisher, speaker) if facts else None
-    actor, rule = decided or choose_actor(sentence, start, actors, antecedent, kind)
-    if actor is None and publisher and _NOUS.search(sentence[:start + 20]):
-        actor, rule = ActorRef(0, 0, "nous", publisher, "organisation"), "publieur"
+    if (kind == "commitment" and facts is not None and facts.negated
+            and not POSITIVE_NEGATION.search(fold(sentence))):
+        kind = "refusal"  # « le Gouvernement ne prolongera pas… »: the negation is in the verb's scope
+    if kind == "announcement" and facts is not None and "Cnd" in facts.mood.split(","):
+        return None  # « il diminuerait l'attractivité… »: a consequence foreseen, not a fact made known
+    actor, rule = _actor(sentence, start, kind, facts, actors, antecedent, publisher, speaker)
+    if actor is None and kind == "refusal" and not REFUSAL.search(fold(sentence)):
+        # A negation nobody utters (« les consultations ne sont pas assurées ») refuses
+        # nothing: the sentence's other trigger, if any, decides.
+        other = classify(sentence, negation=False)
+        if other is None or (parsed is not None and _main_trigger(sentence, other, parsed) is None):
+            return None
+        kind, start, end = other if parsed is None else (_main_trigger(sentence, other, parsed) or other)
+        facts = clause(parsed, start, end) if parsed is not None else None
+        actor, rule = _actor(sentence, start, kind, facts, actors, antecedent, publisher, speaker)
     money = amounts(sentence)
     money = [m for m in money if m.start >= start] or money
     deadline = choose_deadline(sentence, date, start, kind)

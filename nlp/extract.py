@@ -320,7 +320,7 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
     candidates = set(candidate_sentences(text, docs, mentions))
     trees = trees or {}
     quoted = speakers(text, result.actor_mentions) if candidates else []
-    last_actor: ActorRef | None = None
+    leading: list[tuple[ActorRef, str]] = []  # the first actor of each sentence so far, with its gender
     speaker: ActorRef | None = None
     for index, (s, e) in enumerate(sentences):
         inside = [m for m in result.actor_mentions if s <= m.start and m.end <= e]
@@ -328,18 +328,47 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
         turn = _speaker_heading(text, s, e, refs)
         if turn is not None:
             speaker = turn if turn.actor_id else None
-            last_actor = turn if turn.actor_id else last_actor
+            if turn.actor_id:
+                leading.append((turn, ""))
             continue
         if (s, e) in candidates:
-            found = find_commitment(text[s:e], date, refs, last_actor, publisher, trees.get(s), speaker)
+            found = find_commitment(text[s:e], date, refs, antecedent(text[s:e], leading), publisher, trees.get(s), speaker)
             found = _quoted_speaker(found, text, s, e, quoted)
             if found:
                 result.commitments.append(CommitmentRecord(
                     found.kind, found.actor_id, found.actor_text, found.actor_rule, text[s:e].strip(),
                     found.amount_eur, found.deadline, found.deadline_precision, "open", s, e))
         if refs:
-            last_actor = refs[0]
+            leading.append((refs[0], gender(text, inside[0].start, inside[0].text)))
     return result
+
+
+_PRONOUN = re.compile(r"(?i)(?<![\w-])(il|ils|elle|elles)(?![\w-])")
+_MASCULINE = re.compile(r"(?:^|\W)(?:m\.|monsieur|le|du|au|un|president|depute|senateur|directeur|ministre delegue)\s*$")
+_FEMININE = re.compile(r"(?:^|\W)(?:mme|madame|la|de la|a la|une|presidente|deputee|senatrice|directrice|ministre deleguee)\s*$")
+
+
+def gender(text: str, start: int, surface: str) -> str:
+    """"m", "f" or "" for the actor mentioned at `start`: from its civility or determiner
+    (« Mme X », « la Fédération », « le centre de santé »)."""
+    head = fold(surface.split()[0]) if surface.split() else ""
+    before = fold(text[max(0, start - 25):start])
+    if head in ("m.", "monsieur") or _MASCULINE.search(before):
+        return "m"
+    if head in ("mme", "madame") or _FEMININE.search(before):
+        return "f"
+    return ""
+
+
+def antecedent(sentence: str, leading: list[tuple[ActorRef, str]]) -> ActorRef | None:
+    """The actor a subject pronoun of `sentence` stands for: the first actor of the latest
+    sentence whose gender agrees (« elle » is never « le centre de santé »)."""
+    pronoun = _PRONOUN.search(sentence)
+    wanted = "" if pronoun is None else "f" if pronoun.group(1).lower().startswith("elle") else "m"
+    for ref, kind in reversed(leading):
+        if not wanted or not kind or kind == wanted:
+            return ref
+    return None
 
 
 def _quoted_speaker(found: Commitment | None, text: str, s: int, e: int, quoted: list) -> Commitment | None:

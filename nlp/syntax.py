@@ -239,3 +239,26 @@ def clause(doc: Doc, trigger_start: int, trigger_end: int) -> Clause | None:
     if person == "qui" and verb.dep_ in ("acl:relcl", "acl"):
         return Clause(_span(verb.head), reporter, "", None, negated, mood, tense, verb.lemma_)
     return Clause(_span(subject), reporter, person, speaker, negated, mood, tense, verb.lemma_)
+
+
+# Concessive or contrastive clauses give background (« Alors que le dossier de presse
+# annonçait…, », « Bien que la ministre ait promis… »): the main clause states the fact.
+BACKGROUND_OPENERS = {("alors", "que"), ("alors", "qu'"), ("bien", "que"), ("bien", "qu'"), ("tandis", "que"),
+                      ("tandis", "qu'"), ("même", "si"), ("même", "s'"), ("quoique", "")}
+
+
+def background_clause(doc: Doc, start: int, end: int) -> bool:
+    """True when the trigger at [start, end) sits in an adverbial clause opened by « alors
+    que », « bien que », « tandis que » or « même si » that depends on another verb."""
+    token = _trigger_token(doc, start, end)
+    node = token
+    for _ in range(12):
+        if node is None or node.head.i == node.i:
+            return False
+        if node.dep_ == "advcl":
+            first = node.left_edge
+            after = doc[first.i + 1].lower_ if first.i + 1 < len(doc) else ""
+            if (first.lower_, after) in BACKGROUND_OPENERS or (first.lower_, "") in BACKGROUND_OPENERS:
+                return True
+        node = node.head
+    return False

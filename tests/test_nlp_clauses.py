@@ -1,0 +1,86 @@
+"""Clause-level rules of issue 13: background clauses, conditional consequences, negations
+nobody utters, « sans » before a promise word, « viser à » of a text, the subject after an
+opening phrase, pronoun gender, the deadline of the trigger's own clause. Sentences are
+adapted from the real dev texts (realset.jsonl, dev part only)."""
+
+from __future__ import annotations
+
+from nlp.commitments import choose_deadline, classify, not_a_sentence
+from nlp.extract import antecedent, extract, gender
+from nlp.commitments import ActorRef
+from nlp.syntax import background_clause, parse
+from nlp_fixtures import nlp_model, ref, topic  # noqa: F401  (fixtures)
+
+DATE = "2026-02-10"
+
+
+def _one(text, nlp_model, ref, topic):
+    [found] = list(extract([(text, DATE, "t", None)], nlp_model, ref, topic))
+    return found.commitments
+
+
+def test_a_trigger_in_a_concessive_clause_is_background(nlp_model):
+    sentence = ("Alors que 26 structures d'exercice coordonné participatives sont engagées depuis 2022 dans "
+                "l'expérimentation SecPA, le gouvernement a confirmé la fin des SEC-Pa.")
+    [doc] = parse(nlp_model, [sentence])
+    start = sentence.index("engagées")
+    assert background_clause(doc, start, start + len("engagées"))
+    start = sentence.index("confirmé")
+    assert not background_clause(doc, start, start + len("confirmé"))
+
+
+def test_a_foreseen_consequence_in_the_conditional_is_not_an_announcement(nlp_model, ref, topic):
+    found = _one("Selon le collectif des SEC-Pa, la fin des SEC-Pa diminuerait l'attractivité des territoires "
+                 "et mettrait en danger la continuité des équipes.", nlp_model, ref, topic)
+    assert [c.kind for c in found if c.kind == "announcement"] == []
+    [made] = _one("Le ministère de la Santé a annoncé la fin des SEC-Pa.", nlp_model, ref, topic)
+    assert made.kind == "announcement"
+
+
+def test_a_negation_nobody_utters_refuses_nothing(nlp_model, ref, topic):
+    assert _one("Dans les SEC-Pa, les consultations ne sont pas assurées ce jeudi.", nlp_model, ref, topic) == []
+    [refused] = _one("Le Gouvernement ne prolongera pas les SEC-Pa.", nlp_model, ref, topic)
+    assert refused.kind == "refusal"
+
+
+def test_without_a_promise_word_is_no_promise():
+    found = classify("L'arrêt définitif des financements des SEC-Pa au 30 avril, sans prolongation possible.")
+    assert found is not None and found[0] == "announcement"
+    found = classify("Le ministère annonce la prolongation des SEC-Pa.")
+    assert found is not None and found[0] == "commitment"
+
+
+def test_viser_a_is_a_demand_only_for_a_text():
+    assert classify("La proposition de loi n° 2504 vise à rendre permanentes les SEC-Pa.")[0] == "demand"
+    assert classify("L'expérimentation SecPa vise à apporter un accompagnement aux structures.") is None
+
+
+def test_an_open_letter_is_a_demand_of_the_subject_after_the_opening_phrase(nlp_model, ref, topic):
+    [found] = _one("Dans une lettre ouverte adressée à Stéphanie Rist, Christophe Ferrari, président de la "
+                   "métropole de Grenoble, assure que la décision d'arrêter les SEC-Pa est un coup fatal.",
+                   nlp_model, ref, topic)
+    assert found.kind == "demand"
+    assert found.actor_id == "person:christophe-ferrari"
+
+
+def test_a_pronoun_takes_the_latest_antecedent_of_its_gender():
+    text = "Mme Marie Mesmeur attire l'attention. Le centre de santé du Blosne en dépend."
+    marie = ActorRef(4, 17, "Marie Mesmeur", "person:marie-mesmeur", "person")
+    centre = ActorRef(3, 29, "centre de santé du Blosne", "org:blosne", "organisation")
+    assert gender(text, 4, "Marie Mesmeur") == "f"
+    assert gender(text, text.index("centre"), "centre de santé du Blosne") == "m"
+    leading = [(marie, "f"), (centre, "m")]
+    assert antecedent("C'est pourquoi elle lui demande des garanties.", leading) is marie
+    assert antecedent("Il en dépend.", leading) is centre
+
+
+def test_the_deadline_of_the_trigger_clause_comes_first():
+    sentence = ("La ministre confirme que les financements seront maintenus en 2026 : dispositif prolongé "
+                "jusqu'à fin octobre puis financements France santé.")
+    found = choose_deadline(sentence, DATE, sentence.index("confirme"), "commitment")
+    assert found is not None and found.date == "2026-12-31"
+
+
+def test_a_short_question_on_its_own_line_is_a_subtitle():
+    assert not_a_sentence("Un arrêt brutal en mai ?", own_line=True)
+    assert not not_a_sentence("Un arrêt brutal en mai ?", own_line=False)
