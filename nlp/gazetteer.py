@@ -75,11 +75,14 @@ def actor_patterns(actors: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def organe_patterns(organes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Patterns for parliamentary groups, committees and ministries (`id`, `kind`, `name`,
-    optional `short_name`). Other organe kinds are left to hand-written patterns."""
+    optional `short_name`). Other organe kinds are left to hand-written patterns. A group
+    that has ended (`end` set) gets none: a former group shares its name with the group that
+    sits now (« Rassemblement National » of the 16th and of the 17th legislature), and the
+    sourced group list (`nlp.groups`) gives a shared name to the most recent one."""
     patterns = []
     for record in organes:
         label = ORGANE_KINDS.get(record.get("kind") or "")
-        if not label or not record.get("id"):
+        if not label or not record.get("id") or (record.get("kind") == "GP" and record.get("end")):
             continue
         names = [record.get("name")] + ([record.get("short_name")] if record.get("kind") == "GP" else [])
         for value in names:
@@ -140,6 +143,58 @@ def pattern_files(directory: str | Path | Traversable = PATTERN_DIR) -> list[Tra
     with `importlib.resources`), in name order."""
     folder = directory if isinstance(directory, Traversable) else Path(directory)
     return sorted((f for f in folder.iterdir() if f.name.endswith(".jsonl") and f.is_file()), key=lambda f: f.name)
+
+
+# ------------------------------------------------------------ footnote marks
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,9}")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+FOOTNOTE_NUMBERS = range(1, 100)
+FOOTNOTE_FILE = "footnotes.jsonl"
+
+
+def _acronym(pattern: Any) -> str | None:
+    """The acronym a pattern names, when it is one word in capitals: a phrase pattern
+    ("IGAS") or a one-token pattern on its exact text ([{"TEXT": "HAS"}])."""
+    if isinstance(pattern, str):
+        return pattern if _ACRONYM.fullmatch(pattern) else None
+    if isinstance(pattern, list) and len(pattern) == 1 and set(pattern[0]) <= {"TEXT", "ORTH"}:
+        value = next(iter(pattern[0].values()))
+        return value if isinstance(value, str) and _ACRONYM.fullmatch(value) else None
+    return None
+
+
+def footnote_forms(acronym: str, numbers: Iterable[int] = FOOTNOTE_NUMBERS) -> list[str]:
+    """The tokens spaCy's French tokenizer makes of `acronym` with a footnote mark stuck to
+    it, lower-cased: « IGAS[1] » is « igas[1 » + « ] », « DGOS(3) » is « dgos(3 » + « ) »,
+    at a sentence end « CNAM[3]. » stays one token, « IGAS¹ » and « HAS²³. » are one token."""
+    low = acronym.lower()
+    forms = []
+    for n in numbers:
+        sup = str(n).translate(_SUPERSCRIPTS)
+        forms += [f"{low}[{n}", f"{low}({n}", f"{low}[{n}].", f"{low}({n}).", f"{low}{sup}", f"{low}{sup}."]
+    return forms
+
+
+def footnote_patterns(patterns: Iterable[dict[str, Any]], numbers: Iterable[int] = FOOTNOTE_NUMBERS) -> list[dict[str, Any]]:
+    """Token patterns for the acronyms of `patterns` (the shipped files) followed by a
+    footnote mark (« l'IGAS[1] », « la DGOS(3) », « la HAS² »): same label and id as the
+    acronym's pattern; the closing bracket, when it is a token of its own, is in the
+    mention. An acronym shared by two ids gets none. Sorted (`sort_patterns`)."""
+    owners: dict[str, set[tuple[str, str]]] = {}
+    for p in patterns:
+        acronym = _acronym(p.get("pattern"))
+        if acronym:
+            owners.setdefault(acronym, set()).add((p["id"], p["label"]))
+    numbers = list(numbers)
+    found = []
+    for acronym, ids in sorted(owners.items()):
+        if len(ids) != 1:
+            continue
+        [(actor_id, label)] = ids
+        found.append({"id": actor_id, "label": label,
+                      "pattern": [{"LOWER": {"IN": footnote_forms(acronym, numbers)}},
+                                  {"ORTH": {"IN": ["]", ")"]}, "OP": "?"}]})
+    return sort_patterns(found)
 
 
 # ------------------------------------------------------------ generated file and reference

@@ -3,10 +3,13 @@ and the maintainer commands that regenerate the committed pattern files:
 
     python -m pipelines.cli_nlp gazetteer AN_DIR NOSDEPUTES_JSON nlp/patterns/an_generated.jsonl
     python -m pipelines.cli_nlp structures veille.toml nlp/patterns/structures.jsonl
-    python -m pipelines.cli_nlp groups-reference nlp/patterns/sources/parliamentary_groups.json \
-        nlp/patterns/parliamentary_groups.jsonl
+    python -m pipelines.cli_nlp groups-reference --organes nlp/patterns/sources/an_organes \
+        nlp/patterns/sources/parliamentary_groups.json nlp/patterns/parliamentary_groups.jsonl
+    python -m pipelines.cli_nlp groups-reference nlp/patterns/sources/senate_groups.json \
+        nlp/patterns/senate_groups.jsonl
     python -m pipelines.cli_nlp structures-reference nlp/patterns/sources/secpa_structures.json \
         nlp/patterns/secpa_structures.jsonl
+    python -m pipelines.cli_nlp footnotes nlp/patterns/footnotes.jsonl   (last: it reads the others)
 
 This module is an entrance: it reads the files (AN reference data through
 `spiders.an_parse.parse_reference`, the one AN reader; the config; the dev set) and hands
@@ -298,22 +301,49 @@ def _write_structures(structures: Iterable[Any], out: str) -> None:
 @maintenance.command("groups-reference")
 @click.argument("sources", type=click.Path(exists=True, dir_okay=False))
 @click.argument("out", type=click.Path(dir_okay=False))
-def groups_reference_command(sources: str, out: str) -> None:
-    """Régénérer les motifs des groupes parlementaires (organes GP de l'AN, liste sourcée).
+@click.option("--organes", "organes_dir", type=click.Path(exists=True, file_okay=False),
+              help="Dossier de fichiers organe AN : régénère d'abord la liste sourcée (groupes des 16e et 17e législatures).")
+def groups_reference_command(sources: str, out: str, organes_dir: str | None) -> None:
+    """Régénérer les motifs des groupes parlementaires (organes GP de l'AN, groupes du Sénat : liste sourcée).
 
-    Exemple : python -m pipelines.cli_nlp groups-reference nlp/patterns/sources/parliamentary_groups.json
-    nlp/patterns/parliamentary_groups.jsonl
+    Avec --organes, la liste sourcée est d'abord réécrite depuis les fichiers organe de l'AN
+    (lus comme par la collecte) ; les noms usuels qu'elle donne sont gardés.
+
+    Exemple : python -m pipelines.cli_nlp groups-reference --organes nlp/patterns/sources/an_organes
+    nlp/patterns/sources/parliamentary_groups.json nlp/patterns/parliamentary_groups.jsonl
     """
     from nlp.gazetteer import dumps_jsonl, pattern_files, read_jsonl
-    from nlp.groups import group_patterns
+    from nlp.groups import group_patterns, groups_from_organes
 
-    target = Path(out).resolve()
-    taken = [p["pattern"] for f in pattern_files() if Path(str(f)).resolve() != target for p in read_jsonl(f)
+    data = _read_json(Path(sources))
+    if organes_dir:
+        organes = [record for kind, record in an_records(sorted(Path(organes_dir).glob("*.json"))) if kind == "organe"]
+        data["groups"] = groups_from_organes(organes, data.get("groups", []))
+        Path(sources).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        click.echo(f"{len(data['groups'])} groupes écrits dans {sources}")
+    # The shipped file of that name is the one being regenerated (`out` may be a copy elsewhere).
+    taken = [p["pattern"] for f in pattern_files() if f.name != Path(out).name for p in read_jsonl(f)
              if isinstance(p.get("pattern"), str)]
-    patterns = group_patterns(_read_json(Path(sources)).get("groups", []), taken)
+    patterns = group_patterns(data.get("groups", []), taken)
     Path(out).write_text(dumps_jsonl(patterns), encoding="utf-8")
     click.echo(f"{len(patterns)} motifs de groupes écrits dans {out}")
 
+
+@maintenance.command("footnotes")
+@click.argument("out", type=click.Path(dir_okay=False))
+def footnotes_command(out: str) -> None:
+    """Régénérer les motifs des sigles suivis d'un appel de note (« IGAS[1] », « DGOS(3) », « HAS² »).
+
+    Les sigles viennent des autres fichiers de motifs livrés ; à relancer après chacun d'eux.
+
+    Exemple : python -m pipelines.cli_nlp footnotes nlp/patterns/footnotes.jsonl
+    """
+    from nlp.gazetteer import dumps_jsonl, footnote_patterns, pattern_files, read_jsonl
+
+    shipped = [p for f in pattern_files() if f.name != Path(out).name for p in read_jsonl(f)]
+    patterns = footnote_patterns(shipped)
+    Path(out).write_text(dumps_jsonl(patterns), encoding="utf-8")
+    click.echo(f"{len(patterns)} motifs de sigles avec appel de note écrits dans {out}")
 
 if __name__ == "__main__":
     maintenance(prog_name="python -m pipelines.cli_nlp")
