@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from spiders.dates import DAY, INSTANT, MONTH, PARIS, PRECISIONS, infer_precision, to_paris
@@ -56,7 +58,9 @@ def register_sql_functions(conn: sqlite3.Connection) -> None:
     date functions `veille_jour(iso)` (Paris calendar day) and `veille_date(iso[, precision])`
     (the French date shown to people)."""
     conn.create_function(SQL_LABEL_FUNCTION, 2, label, deterministic=True)
-    conn.create_function(SQL_DAY_FUNCTION, 1, sql_paris_day)  # not deterministic: 'now'
+    # Deterministic, so that veille_jour('now') in a bound is computed once per statement run
+    # (SQLite factors constant expressions out of the row loop), not once per row.
+    conn.create_function(SQL_DAY_FUNCTION, 1, sql_paris_day, deterministic=True)
     conn.create_function(SQL_DATE_FUNCTION, 1, sql_french_date, deterministic=True)
     conn.create_function(SQL_DATE_FUNCTION, 2, sql_french_date, deterministic=True)
 
@@ -148,8 +152,26 @@ def source_verification_label(options: Mapping[str, Any]) -> str:
 
 def sql_paris_day(value: str | None) -> str | None:
     """SQL `veille_jour(iso)`: the Paris calendar day (YYYY-MM-DD) of a stored date;
-    `veille_jour('now')` is today in Paris (the default bound of the named queries)."""
-    day = datetime.now(PARIS).date() if value == "now" else paris_day(value)
+    `veille_jour('now')` is today in Paris (the default bound of the named queries). A
+    stored date's day is remembered (the home chart asks for the same 25 000 dates at each
+    visit, twice per row)."""
+    if value == "now":  # asked once per row by the named queries' default bounds: read once a second
+        second = int(time.time())
+        if _TODAY[0] != second:
+            _TODAY[:] = [second, datetime.now(PARIS).date().isoformat()]
+        return _TODAY[1]
+    if isinstance(value, str):
+        return _paris_day_of_text(value)
+    day = paris_day(value)
+    return day.isoformat() if day else None
+
+
+_TODAY: list = [None, ""]
+
+
+@lru_cache(maxsize=1 << 18)
+def _paris_day_of_text(value: str) -> str | None:
+    day = paris_day(value)
     return day.isoformat() if day else None
 
 

@@ -256,3 +256,13 @@ def _mentions_by_document(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="062_documents_for_stories")
 def _documents_for_stories(db: sqlite_utils.Database) -> None:
     schema_perf.index_documents_for_stories(db)
+
+
+# ------------------------------------------------------------------ staff pages at 200k documents (070–079)
+@MIGRATIONS(name="070_documents_by_week_and_kind")
+def _documents_by_week_and_kind(db: sqlite_utils.Database) -> None:
+    """The home chart (relevant documents of the last 26 weeks, by week and kind) read from one
+    covering index; the (relevant, published) index, its prefix, is dropped."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_documents_relevant_published_kind"
+               " ON documents (relevant, published, kind)")
+    db.execute("DROP INDEX IF EXISTS idx_documents_relevant_published")
