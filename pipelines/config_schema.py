@@ -164,9 +164,9 @@ class ListingSource(SourceTable):
 
 
 class ArchiveSource(SourceTable):
-    """Open-data archives (`spiders.opendata`): debates and the AN reference data."""
+    """Open-data archives (`spiders.opendata`): debates, the AN and Sénat reference data."""
 
-    kind: Literal["an_debates", "an_reference"]
+    kind: Literal["an_debates", "an_reference", "senat_reference"]
     max_mb: Positive | None = None
 
 

@@ -1,4 +1,4 @@
-"""Parsing helpers for the Sénat questions: the rolling CSV (CP1252) and question pages.
+"""Parsing helpers for the Sénat: the questions CSV (CP1252), question pages, and the senators' CSV.
 
 Pure functions; a row that cannot be read raises `spiders.an_parse.BadRecord`.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from typing import Any
 
 from lxml import html as lxml_html
@@ -171,3 +172,134 @@ def parse_senat_page(html: str | bytes) -> tuple[str, str]:
     """(question text, answer text) of a senat.fr question page (`parse_senat_page_details`)."""
     details = parse_senat_page_details(html)
     return details["question_text"], details["answer_text"]
+
+
+# ------------------------------------------------------------------ Sénat senators (ODSEN_GENERAL.csv)
+# https://data.senat.fr/data/senateurs/ODSEN_GENERAL.csv: every senator of the Fifth Republic,
+# in CP1252, after « % » lines quoting the SQL query; then a `,`-separated header
+# (Matricule, Qualité, Nom usuel, Prénom usuel, État, Date naissance, Date de décès, Groupe
+# politique, Type d'app au grp politique, Commission permanente, Circonscription, Fonction
+# au Bureau du Sénat, Courrier électronique, PCS INSEE, Catégorie professionnelle,
+# Description de la profession). « Groupe politique » is the group's short label, the one
+# the questions CSV gives too (« Les Républicains », « SER », « UC »…). The file gives no
+# date of mandate or of group membership: none is made up.
+SENAT_ORGANE_ID = "SENAT"
+SENAT_ACTOR_PREFIX = "SEN"
+SENAT_GROUP_PREFIX = "SENGP-"
+# Full names of the groups sitting since 2020 (and the 2023 CRCE-K), keyed by the file's label.
+# Sources, read in stored public pages: the Sénat's « Informations sur la composition » 2021
+# (senat.fr/themas/infocompo_2021/infocompo_20212.html, « Groupe communiste républicain
+# citoyen et écologiste »); Public Sénat and 20 Minutes, October 2020 (RDPI, « Socialiste,
+# Écologiste et Républicain », « Écologiste, Solidarité et Territoires »); Wikipédia (Union
+# Centriste, RDSE, « Les Indépendants – République et Territoires »); Outremers360, October
+# 2023 (CRCE-Kanaky); La Gazette des communes (the non-inscrits' « réunion administrative »).
+# Any other label (an older group, only former senators') is kept as the name.
+SENAT_GROUP_NAMES = {
+    "CRCE": "Communiste républicain citoyen et écologiste",
+    "CRCE-K": "Communiste républicain citoyen et écologiste – Kanaky",
+    "GEST": "Écologiste – Solidarité et Territoires",
+    "Les Indépendants": "Les Indépendants – République et Territoires",
+    "Les Républicains": "Les Républicains",
+    "NI": "Réunion administrative des sénateurs ne figurant sur la liste d'aucun groupe",
+    "RDPI": "Rassemblement des démocrates, progressistes et indépendants",
+    "RDSE": "Rassemblement démocratique et social européen",
+    "SER": "Socialiste, Écologiste et Républicain",
+    "UC": "Union Centriste",
+}
+# « Type d'app au grp politique » → (role, role for a senatrice); empty means a member.
+SENAT_GROUP_ROLES = {"": ("Membre", "Membre"), "apparente": ("Apparenté", "Apparentée"),
+                     "rattache": ("Rattaché", "Rattachée")}
+SENAT_STATES = ("ACTIF", "ANCIEN")
+_MATRICULE = re.compile(r"^[0-9A-Z]{6}$")
+
+
+def senator_rows(body: bytes) -> list[dict[str, str]]:
+    """Rows of `ODSEN_GENERAL.csv` (CP1252 or UTF-8, leading « % » lines skipped, `,` or `;`)
+    as dicts keyed by the header; ValueError when the header is not the senators' one."""
+    lines = decode_senat(body).splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("%")), len(lines))
+    header = lines[start] if start < len(lines) else ""
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO("".join(lines[start:]), newline=""), delimiter=delimiter)
+    if not reader.fieldnames or "Matricule" not in reader.fieldnames or "Nom usuel" not in reader.fieldnames:
+        raise ValueError(f"en-tête inattendu : {(reader.fieldnames or [])[:5]}")
+    return [{k.strip(): " ".join((v or "").split()) for k, v in row.items() if k} for row in reader]
+
+
+def senat_group_id(label: str) -> str:
+    """The organe id of a Sénat group from its label in the file (« UC » → "SENGP-UC",
+    « Les Républicains » → "SENGP-LES-REPUBLICAINS")."""
+    ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    return SENAT_GROUP_PREFIX + re.sub(r"[^A-Z0-9]+", "-", ascii_label.upper()).strip("-")
+
+
+def senat_group_record(label: str) -> dict[str, Any]:
+    """The organe row of a Sénat political group (kind "GP"): its full name when known
+    (`SENAT_GROUP_NAMES`), else the label; the label is its `short_name`. No dates."""
+    return {
+        "id": senat_group_id(label), "kind": "GP", "name": SENAT_GROUP_NAMES.get(label, label),
+        "short_name": label, "start": None, "end": None, "legislature": None,
+        "extra": {"chamber": "SN", "abbrev": label, "named": label in SENAT_GROUP_NAMES},
+    }
+
+
+def senat_chamber_record() -> dict[str, Any]:
+    """The organe row of the Sénat itself, holder of the « Sénateur » mandates."""
+    return {"id": SENAT_ORGANE_ID, "kind": "SENAT", "name": "Sénat", "short_name": None, "start": None,
+            "end": None, "legislature": None, "extra": {"chamber": "SN"}}
+
+
+def _senat_day(row: dict[str, str], field: str, matricule: str) -> str | None:
+    try:
+        return parse_day(row.get(field))
+    except ValueError:
+        raise BadRecord(matricule, f"« {field} » illisible ({row.get(field)!r})") from None
+
+
+def parse_senator_row(row: dict[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One row of `ODSEN_GENERAL.csv` → (actor row, mandate rows): "SEN" + matricule, the
+    name « Prénom Nom », civility, state, seat, committee, last group. A senator in office
+    (ACTIF) gets a « Sénateur » mandate on the Sénat and one on his group (role Membre,
+    Apparenté or Rattaché); a former one (ANCIEN), none. Neither has dates: the file gives
+    none. Raises `BadRecord` naming the matricule and the field."""
+    matricule = row.get("Matricule") or ""
+    if not _MATRICULE.match(matricule):
+        raise BadRecord(matricule or "?", f"« Matricule » illisible ({matricule!r})")
+    first, last = row.get("Prénom usuel") or "", row.get("Nom usuel") or ""
+    if not last:
+        raise BadRecord(matricule, "« Nom usuel » absent")
+    state = (row.get("État") or "").upper()
+    if state not in SENAT_STATES:
+        raise BadRecord(matricule, f"« État » inconnu ({row.get('État')!r})")
+    group = row.get("Groupe politique") or None
+    membership = row.get("Type d'app au grp politique") or ""
+    roles = SENAT_GROUP_ROLES.get(unicodedata.normalize("NFKD", membership.lower()).encode("ascii", "ignore").decode())
+    if roles is None:
+        raise BadRecord(matricule, f"« Type d'app au grp politique » inconnu ({membership!r})")
+    civ = row.get("Qualité") or None
+    born, died = _senat_day(row, "Date naissance", matricule), _senat_day(row, "Date de décès", matricule)
+    actor_id = SENAT_ACTOR_PREFIX + matricule
+    actor = {
+        "id": actor_id, "name": f"{first} {last}".strip(), "kind": "person",
+        "extra": {"civ": civ, "prenom": first, "nom": last, "chamber": "SN", "matricule": matricule,
+                  "etat": state, "circonscription": row.get("Circonscription") or None,
+                  "commission": row.get("Commission permanente") or None, "groupe": group,
+                  "appartenance": membership or None, "bureau": row.get("Fonction au Bureau du Sénat") or None,
+                  "born": born, "died": died},
+    }
+    if state != "ACTIF":
+        return actor, []
+    female = (civ or "").lower() in ("mme", "mlle")
+    mandates = [{
+        "id": f"{actor_id}-SN", "actor_id": actor_id, "organe_id": SENAT_ORGANE_ID, "organe_kind": "SENAT",
+        "role": "Sénateur", "start": None, "end": None,
+        "extra": {"role_sex": "Sénatrice" if female else "Sénateur", "chamber": "SN",
+                  "circonscription": row.get("Circonscription") or None},
+    }]
+    if group:
+        mandates.append({
+            "id": f"{actor_id}-GP", "actor_id": actor_id, "organe_id": senat_group_id(group), "organe_kind": "GP",
+            "role": roles[0], "start": None, "end": None,
+            "extra": {"role_sex": roles[1] if female else roles[0], "chamber": "SN", "groupe": group},
+        })
+    return actor, mandates
