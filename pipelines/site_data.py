@@ -4,9 +4,14 @@ and the check that the visitor may see the site. Never imports the store (`pipel
 
 from __future__ import annotations
 
+import os
+from datetime import date
 from typing import Any
 
 from pipelines.queries import DATABASE_NAME, bind
+
+REMEMBERED_MAX = 64  # results of heavy named queries kept, until the database changes
+_REMEMBERED: dict[tuple, tuple[tuple, list[dict[str, Any]]]] = {}
 
 
 def site_database(datasette):
@@ -24,6 +29,51 @@ async def named_rows(db, name: str, tables: set[str] | None = None, **params: An
     run on a Datasette database; parameters not given are passed as ""."""
     sql, values = bind(name, tables if tables is not None else await table_names(db), params)
     return [dict(r) for r in (await db.execute(sql, values)).rows]
+
+
+def database_version(path: str | None) -> tuple | None:
+    """Something that changes whenever a transaction commits to the database file: its
+    header's change counter, size and time, and, in WAL mode, the WAL index header (its change
+    counter and last frame). None for a database without a file."""
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as main:
+            header = main.read(100)
+        stat = os.stat(path)
+    except OSError:
+        return None
+    parts: list[Any] = [header[24:28], stat.st_size, stat.st_mtime_ns]
+    for suffix in ("-wal", "-shm"):
+        try:
+            stat = os.stat(path + suffix)
+            parts += [stat.st_size, stat.st_mtime_ns]
+        except OSError:
+            parts.append(None)
+    try:
+        with open(path + "-shm", "rb") as shm:
+            parts.append(shm.read(48))
+    except OSError:
+        pass
+    return tuple(parts)
+
+
+async def remembered_rows(db, name: str, tables: set[str] | None = None, **params: Any) -> list[dict[str, Any]]:
+    """`named_rows`, remembered until the database changes (a write run) or the day changes
+    (the queries' default bounds are today's): for the heavy queries every visit of a page
+    asks the same (the home chart and counts, the actors' list)."""
+    version = database_version(getattr(db, "path", None))
+    if version is None:
+        return await named_rows(db, name, tables, **params)
+    key = (db.path, name, tuple(sorted((k, str(v)) for k, v in params.items())), date.today().isoformat())
+    found = _REMEMBERED.get(key)
+    if found is not None and found[0] == version:
+        return [dict(r) for r in found[1]]
+    rows = await named_rows(db, name, tables, **params)
+    if len(_REMEMBERED) >= REMEMBERED_MAX:
+        _REMEMBERED.pop(next(iter(_REMEMBERED)))
+    _REMEMBERED[key] = (version, [dict(r) for r in rows])
+    return rows
 
 
 async def check_view(datasette, request) -> None:

@@ -18,7 +18,7 @@ from pipelines.labels import (
     ACTOR_KIND_LABELS, CHAMBER_LABELS, KIND_LABELS, NEVER_COLLECTED, QUESTION_KIND_LABELS, QUESTION_STATUS_LABELS,
     SOURCE_STATUS_LABELS, failure_cause, label_of,
 )
-from pipelines.site_data import check_view, named_rows, site_database, table_names
+from pipelines.site_data import check_view, named_rows, remembered_rows, site_database, table_names
 
 PAGE_SIZE = 100
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -77,7 +77,7 @@ async def actors_page(request, datasette):
     kind = request.args.get("type") or ""
     kind = kind if kind in ACTOR_KIND_LABELS else ""
     name = (request.args.get("nom") or "").strip()[:80]
-    rows = await named_rows(db, "acteurs_liste", tables, type=kind, nom=name)
+    rows = await remembered_rows(db, "acteurs_liste", tables, type=kind, nom=name)
     groups: dict[str, list[dict]] = {}
     for r in rows:
         groups.setdefault(r["type_code"] or "", []).append(r)

@@ -14,7 +14,7 @@ from datasette.filters import FilterArguments
 from datasette.utils import path_with_added_args, path_with_removed_args
 
 from pipelines.labels import ACCESS_LABELS, ACTOR_KIND_LABELS, french_month
-from pipelines.site_data import table_names
+from pipelines.site_data import database_version, table_names
 from pipelines.site_markup import mark_extract, mark_snippet, mark_term
 from pipelines.site_search import actor_suggestions_sql, names_expression, search_plan
 
@@ -183,12 +183,14 @@ def filters_from_request(request, database, table, datasette):
             if plan.sql:
                 # Matched once: a short list of rowids is what every part of the page reads; a
                 # long one costs more to pass around than the match itself, which then stays SQL.
-                rows = (await db.execute(f"select * from ({plan.sql}) limit {ROWID_LIST_MAX + 1}", plan.params)).rows
-                if len(rows) <= ROWID_LIST_MAX:
+                # A long one is read by scanning the indexes (`+rowid`: the match is one set to
+                # look rowids up in), never by fetching every matching row to sort or count it.
+                found = await matched_rowids(db, plan.sql, plan.params)
+                if found is not None:
                     where.append("rowid in (select value from json_each(:veille_ids))")
-                    params["veille_ids"] = json.dumps([r[0] for r in rows])
+                    params["veille_ids"] = found
                 else:
-                    where.append(f"rowid in ({plan.sql})")
+                    where.append(f"+rowid in ({plan.sql})")
                     params.update(plan.params)
             context["veille_actors"] = await actor_suggestions(db, tables, q)
             context["veille_snippets_for"] = snippet_maker(db, plan.snippet_expression, context["veille_actors"])
@@ -205,6 +207,28 @@ def filters_from_request(request, database, table, datasette):
         return FilterArguments(where, params=params, human_descriptions=descriptions, extra_context=context)
 
     return inner
+
+
+_MATCHED: dict[str, tuple] = {}
+MATCHED_MAX = 32
+
+
+async def matched_rowids(db, sql: str, params: dict) -> str | None:
+    """The rowids matched by a search plan's SQL as a JSON list, or None when there are more
+    than ROWID_LIST_MAX; remembered until the database changes (the pages of one search,
+    its facets and its feed ask the same)."""
+    version = database_version(getattr(db, "path", None))
+    key = json.dumps([getattr(db, "path", None), sql, params], sort_keys=True, default=str)
+    found = _MATCHED.get(key)
+    if found is not None and version is not None and found[0] == version:
+        return found[1]
+    rows = (await db.execute(f"select * from ({sql}) limit {ROWID_LIST_MAX + 1}", params)).rows
+    result = json.dumps([r[0] for r in rows]) if len(rows) <= ROWID_LIST_MAX else None
+    if version is not None:
+        if len(_MATCHED) >= MATCHED_MAX:
+            _MATCHED.pop(next(iter(_MATCHED)))
+        _MATCHED[key] = (version, result)
+    return result
 
 
 async def source_labels(db, tables: set[str]) -> dict[str, str]:
