@@ -46,6 +46,12 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+def fold_part(text: str) -> str:
+    """`fold` of a one-off piece of a text (a window around a hit): the same characters,
+    without filling the sentence cache."""
+    return text.lower() if text.isascii() else text.translate(_FOLD_TABLE)
+
+
 @functools.lru_cache(maxsize=2048)
 def _fold_sentence(text: str) -> str:
     # The rules fold the same sentence several times (trigger, actor, amount, deadline).

@@ -4,6 +4,15 @@ Spellings come from the config (acronyms, long forms, weak signals, exclusions) 
 compiled into one alternation run on a folded copy of the text (same length, so offsets
 hold in the original). A document is relevant only when it has a strong mention; weak
 signals are recorded but never suffice alone.
+
+Speed: folding a whole text costs more than matching it, and most texts never name the
+topic. So each rule also gets a looser twin that runs on the raw text (RE2, one byte per
+character: `text.encode("latin-1", "replace")`, where "?" stands for any character beyond
+Latin-1). Every place where a rule can match in the folded text is covered by a hit of its
+twin, so the exact alternation only has to run on folded windows around those hits: from
+just before a hit to the first "barrier" after it (a character no rule can read through).
+Inside a window the exact matching sees the same characters as on the whole text, so the
+mentions and offsets are the same as with one scan of the folded text.
 """
 
 from __future__ import annotations
@@ -11,12 +20,18 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from nlp.text import fold, snippet
+import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
+
+from nlp.text import fold, fold_part, snippet
 
 _SEPARATOR = r"[\s\-'.]*"
 _WORD_GAP = r"[\s\-']+"
+
+# One piece of a rule: a literal run of folded characters, or a repeated class.
+_Token = tuple[str, str]  # ("lit", "sec") | ("sep", "") | ("gap", "") | ("word", "")
+_REPEATS = {"sep": _SEPARATOR, "gap": _WORD_GAP, "word": r"\w*"}
 
 
 @dataclass(frozen=True)
@@ -31,23 +46,44 @@ class Mention:
     snippet: str
 
 
+def _acronym_tokens(term: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for part in (p for p in re.split(r"[^0-9a-z]+", fold(term)) if p):
+        tokens += [("sep", ""), ("lit", part)] if tokens else [("lit", part)]
+    return tokens
+
+
+def _phrase_tokens(term: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for word in (w for w in re.split(r"[\s\-']+", fold(term)) if w):
+        if tokens:
+            tokens.append(("gap", ""))
+        if len(word) <= 4 or not word.isalpha():
+            tokens.append(("lit", word))
+        else:
+            tokens += [("lit", word[: max(4, len(word) - 2)]), ("word", "")]
+    return tokens
+
+
+def _exact(tokens: list[_Token]) -> str:
+    """The regex of a rule on folded text."""
+    return r"\b" + "".join(re.escape(v) if k == "lit" else _REPEATS[k] for k, v in tokens) + r"\b"
+
+
 def acronym_pattern(term: str) -> str:
     """Regex for an acronym on folded text: any case, optional space/hyphen between parts."""
-    parts = [re.escape(p) for p in re.split(r"[^0-9a-z]+", fold(term)) if p]
-    return r"\b" + _SEPARATOR.join(parts) + r"\b"
+    return _exact(_acronym_tokens(term))
 
 
 def phrase_pattern(term: str) -> str:
     """Regex for a multi-word expression on folded text, tolerant to plural and gender
     (long words keep their stem and accept any ending) and to spacing and apostrophes."""
-    words = [w for w in re.split(r"[\s\-']+", fold(term)) if w]
-    pieces = []
-    for word in words:
-        if len(word) <= 4 or not word.isalpha():
-            pieces.append(re.escape(word))
-        else:
-            pieces.append(re.escape(word[: max(4, len(word) - 2)]) + r"\w*")
-    return r"\b" + _WORD_GAP.join(pieces) + r"\b"
+    return _exact(_phrase_tokens(term))
+
+
+def _signal_tokens(term: str) -> list[_Token]:
+    """Weak signals: short uppercase terms are acronyms (exact word), others are phrases."""
+    return _acronym_tokens(term) if " " not in term and len(term) <= 5 else _phrase_tokens(term)
 
 
 def _body(pattern: str) -> str:
@@ -55,9 +91,100 @@ def _body(pattern: str) -> str:
     return "(?:" + pattern.removeprefix(r"\b").removesuffix(r"\b") + ")"
 
 
-def _signal_pattern(term: str) -> str:
-    """Weak signals: short uppercase terms are acronyms (exact word), others are phrases."""
-    return acronym_pattern(term) if " " not in term and len(term) <= 5 else phrase_pattern(term)
+# ------------------------------------------------------------------ the raw-text twins
+_LATIN1 = [chr(code) for code in range(256)]
+_WILDCARD = "?"  # what encode("latin-1", "replace") writes for every other character
+_ASCII_WORD = re.compile(r"[0-9A-Za-z_]")
+_RAW_OPTIONS = re2.Options()
+_RAW_OPTIONS.encoding = re2.Options.Encoding.LATIN1
+
+
+def _members(folded: str) -> list[str]:
+    """The raw characters whose fold matches the regex `folded`, "?" included."""
+    test = re.compile(folded)
+    return [c for c in _LATIN1 if test.fullmatch(fold(c))] + [_WILDCARD]
+
+
+def _byte_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(f"\\x{ord(c):02x}" for c in sorted(set(chars))) + "]"
+
+
+def _raw_char(target: str, boundary: str) -> str:
+    """Raw characters folding to `target`; `boundary` ("before"/"after") keeps the word
+    boundary the exact rule asks for where RE2's ASCII `\\b` can say it safely: next to an
+    ASCII letter or digit. Next to any other character the boundary is not checked."""
+    members = _members(re.escape(target))
+    if not boundary or not re.fullmatch(r"\w", target):
+        return _byte_class(members)
+    ascii_word = [c for c in members if _ASCII_WORD.fullmatch(c)]
+    others = [c for c in members if not _ASCII_WORD.fullmatch(c)]
+    edge = rf"\b{_byte_class(ascii_word)}" if boundary == "before" else rf"{_byte_class(ascii_word)}\b"
+    return f"(?:{edge}|{_byte_class(others)})" if ascii_word else _byte_class(others)
+
+
+_RAW_REPEATS = {
+    "sep": _byte_class(_members(r"[\s\-'.]")) + "*",
+    "gap": _byte_class(_members(r"[\s\-']")) + "+",
+    "word": _byte_class(_members(r"\w")) + "*",
+}
+
+
+def _raw(tokens: list[_Token]) -> str:
+    """The twin of a rule on raw text: it matches wherever the rule matches the folded text
+    (and at a few more places)."""
+    out = []
+    for index, (kind, value) in enumerate(tokens):
+        if kind != "lit":
+            out.append(_RAW_REPEATS[kind])
+            continue
+        for position, char in enumerate(value):
+            first = index == 0 and position == 0
+            last = index == len(tokens) - 1 and position == len(value) - 1
+            out.append(_raw_char(char, "before" if first else "after" if last else ""))
+    return "".join(out)
+
+
+class _Windows:
+    """Where an exact regex can match in a text, found on the raw text by the twins."""
+
+    def __init__(self, tokens: list[list[_Token]]):
+        self._scan = re2.compile("|".join(f"(?:{_raw(t)})" for t in tokens).encode("ascii"), _RAW_OPTIONS)
+        # A barrier is a character no piece of any rule accepts: an attempt to match never
+        # reads past it.
+        readable = re.compile(r"[\w\s\-'.]")
+        literal = {c for t in tokens for kind, value in t if kind == "lit" for c in value}
+        barriers = [c for c in _LATIN1 if not readable.fullmatch(fold(c)) and fold(c) not in literal]
+        barriers = [c for c in barriers if c != _WILDCARD or _WILDCARD not in literal]
+        self._barrier = re.compile("[" + "".join(re.escape(c) for c in barriers) + "]")
+
+    def touch(self, raw: bytes) -> bool:
+        """Whether some window exists (the common answer, no, costs one RE2 search)."""
+        return self._scan.search(raw) is not None
+
+    def spans(self, text: str, raw: bytes) -> Iterator[tuple[int, int, int]]:
+        """(start, first, end): fold `text[start:end]` and scan it from `first`; nothing
+        can match outside these windows."""
+        window: list[int] | None = None
+        for hit in self._scan.finditer(raw):
+            first, last = hit.span()
+            start = max(first - 1, 0)
+            barrier = self._barrier.search(text, max(last - 1, first))
+            end = barrier.end() if barrier else len(text)
+            if window and start < window[2]:
+                window[2] = max(window[2], end)
+                continue
+            if window:
+                yield window[0], window[1], window[2]
+            window = [start, first, end]
+        if window:
+            yield window[0], window[1], window[2]
+
+    def finditer(self, regex: re.Pattern[str], text: str, raw: bytes) -> Iterator[tuple[int, int, str, int]]:
+        """`regex.finditer(fold(text))`, as (start, end, folded window, its offset)."""
+        for start, first, end in self.spans(text, raw):
+            folded = fold_part(text[start:end])
+            for match in regex.finditer(folded, first - start):
+                yield match.start() + start, match.end() + start, folded, start
 
 
 class TopicMatcher:
@@ -73,19 +200,22 @@ class TopicMatcher:
     ):
         self.name = name
         exclusions = tuple(exclusions)
-        rules: list[tuple[str, str, str]] = []
-        rules += [(f"acronym:{t}", "strong", acronym_pattern(t)) for t in acronyms]
-        rules += [(f"long_form:{t}", "strong", phrase_pattern(t)) for t in long_forms]
-        rules += [(f"weak:{t}", "weak", _signal_pattern(t)) for t in weak_signals]
+        tokens: list[tuple[str, str, list[_Token]]] = []
+        tokens += [(f"acronym:{t}", "strong", _acronym_tokens(t)) for t in acronyms]
+        tokens += [(f"long_form:{t}", "strong", _phrase_tokens(t)) for t in long_forms]
+        tokens += [(f"weak:{t}", "weak", _signal_tokens(t)) for t in weak_signals]
+        rules = [(rule, strength, _exact(t)) for rule, strength, t in tokens]
         self.rules = rules
         # One scan with a plain alternation (fast); the rule of each (rare) hit is then
         # found by re-matching the hit alone. Named groups would make the scan 15x slower.
         self._rule_regexes = [(rule, strength, re.compile(p)) for rule, strength, p in rules]
         self._regex = re.compile(r"\b(?:" + "|".join(_body(p) for _, _, p in rules) + r")\b")
+        self._windows = _Windows([t for _, _, t in tokens]) if rules else None
         self.fingerprint = hashlib.sha1(repr((rules, sorted(exclusions))).encode()).hexdigest()[:12]
         self._exclusion = (
             re.compile("|".join(phrase_pattern(t) for t in exclusions)) if exclusions else None
         )
+        self._exclusion_windows = _Windows([_phrase_tokens(t) for t in exclusions]) if exclusions else None
 
     @classmethod
     def from_topic(cls, topic) -> "TopicMatcher":
@@ -94,20 +224,25 @@ class TopicMatcher:
 
     def find(self, text: str) -> list[Mention]:
         """Every mention in `text`, in order; strong rules win over weak ones at a position."""
-        if not text:
+        if not text or self._windows is None:
             return []
-        folded = fold(text)
-        excluded = [m.span() for m in self._exclusion.finditer(folded)] if self._exclusion else []
-        mentions = []
-        for match in self._regex.finditer(folded):
-            start, end = match.span()
-            if any(s < end and start < e for s, e in excluded):
-                continue
-            rule, strength = self._rule_of(folded, start, end)
-            mentions.append(
-                Mention(start, end, text[start:end], rule, strength, snippet(text, start, end))
-            )
-        return mentions
+        raw = text.encode("latin-1", "replace")
+        if not self._windows.touch(raw):
+            return []  # most texts: one pass of RE2 over the raw text, nothing folded
+        hits = [
+            (start, end, self._rule_of(folded, start - offset, end - offset))
+            for start, end, folded, offset in self._windows.finditer(self._regex, text, raw)
+        ]
+        if not hits:
+            return []
+        excluded = []
+        if self._exclusion is not None and self._exclusion_windows is not None:
+            excluded = [(s, e) for s, e, _, _ in self._exclusion_windows.finditer(self._exclusion, text, raw)]
+        return [
+            Mention(start, end, text[start:end], rule, strength, snippet(text, start, end))
+            for start, end, (rule, strength) in hits
+            if not any(s < end and start < e for s, e in excluded)
+        ]
 
     def _rule_of(self, folded: str, start: int, end: int) -> tuple[str, str]:
         for rule, strength, regex in self._rule_regexes:
