@@ -7,7 +7,12 @@ at a back-fill they are 98 % of the items.
 They share one `CrawlContext` per crawler, built from the crawler's settings and spider
 (config, database, topic matcher, run): the config is read once, the database opened once.
 When the store step opens, it hands the spider what earlier runs left (`CrawlState`), so
-spiders never read the database. A crawl started by `veille crawl` belongs to that run
+spiders never read the database. The crawlers of one process share one connection per
+database and write through one `WriteBatch`: items are stored a few hundred per
+transaction, committed at least every `BATCH_SECONDS` and when a spider closes, so two
+crawlers never wait on each other's lock. A raw line is written once the transaction that
+stored its item is committed (a kill loses uncommitted items from the database and the raw
+file alike; the next run stores them again). A crawl started by `veille crawl` belongs to that run
 (VEILLE_RUN_ID) and its stories are grouped once by `pipelines.crawl`; a bare
 `scrapy crawl` (or Scrapyd) opens and closes its own run and groups stories at its end.
 """
@@ -15,7 +20,9 @@ spiders never read the database. A crawl started by `veille crawl` belongs to th
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 from weakref import WeakKeyDictionary
 
@@ -32,6 +39,7 @@ from pipelines.parliament import crawl_state
 from pipelines.raw import raw_line, raw_path
 from pipelines.store import SourceTally
 from pipelines.stories import group_stories
+from pipelines.transaction import BATCH_SECONDS, BatchLost, WriteBatch
 from spiders.items import Document, fetch_record_of
 from spiders.parl_items import Amendment, DebatePassage, LegislativeDossier
 
@@ -51,25 +59,66 @@ class CrawlContext:
     matcher: TopicMatcher
     run_id: str
     own_run: bool
+    batch: WriteBatch
     tally: SourceTally = field(default_factory=SourceTally)
     raw_file: IO[str] | None = None
+    raw_pending: list[str] = field(default_factory=list)
 
     def write_raw(self, spider, item) -> None:
-        """Append one item to the run's raw JSONL file of `spider` (opened on first use)."""
+        """Append one item to the run's raw JSONL file of `spider` (opened on first use),
+        once what the store step wrote of it is committed."""
         if self.raw_file is None:
             path = raw_path(self.config.raw_dir, self.run_id or "adhoc", spider.name)
             path.parent.mkdir(parents=True, exist_ok=True)
             spider.raw_file = str(path)
             self.raw_file = open(path, "a", encoding="utf-8")
-        self.raw_file.write(raw_line(item))
-        self.raw_file.flush()
+        self.raw_pending.append(raw_line(item))
+        if not self.db.conn.in_transaction:
+            self.flush_raw()
+
+    def flush_raw(self) -> None:
+        """Write the raw lines of the items stored so far (after each commit)."""
+        if self.raw_file is not None and self.raw_pending:
+            self.raw_file.write("".join(self.raw_pending))
+            self.raw_file.flush()
+        self.raw_pending.clear()
 
     def close(self) -> None:
-        """Close the raw file and the database (when the spider has closed)."""
+        """Commit what is pending, close the raw file, and the database once no crawler
+        of the process uses it (when the spider has closed)."""
+        self.batch.commit()
+        self.flush_raw()
+        if self.flush_raw in self.batch.after_commit:
+            self.batch.after_commit.remove(self.flush_raw)
         if self.raw_file is not None:
             self.raw_file.close()
             self.raw_file = None
-        self.db.close()
+        _release(self.db)
+
+
+# One connection and one batch per database for the crawlers of a process, with its users.
+_SHARED: dict[str, tuple[sqlite_utils.Database, WriteBatch, list[int]]] = {}
+
+
+def _shared(path: Path) -> tuple[sqlite_utils.Database, WriteBatch]:
+    key = str(Path(path).resolve())
+    if key not in _SHARED:
+        db = database.open_db(path)
+        _SHARED[key] = (db, WriteBatch(db), [0])
+    db, batch, users = _SHARED[key]
+    users[0] += 1
+    return db, batch
+
+
+def _release(db: sqlite_utils.Database) -> None:
+    for key, (shared, _, users) in list(_SHARED.items()):
+        if shared is db:
+            users[0] -= 1
+            if users[0] <= 0:
+                del _SHARED[key]
+                db.close()
+            return
+    db.close()
 
 
 _CONTEXTS: WeakKeyDictionary[Any, CrawlContext] = WeakKeyDictionary()
@@ -83,8 +132,10 @@ def context_for(crawler) -> CrawlContext:
         spider = getattr(crawler, "spider", None)
         config = getattr(spider, "config", None) or load_config(crawler.settings.get("VEILLE_CONFIG") or None)
         run_id = crawler.settings.get("VEILLE_RUN_ID", "")
-        context = CrawlContext(config, database.open_db(config.database),
-                               TopicMatcher.from_topic(config.topic), run_id, own_run=not run_id)
+        db, batch = _shared(config.database)
+        context = CrawlContext(config, db, TopicMatcher.from_topic(config.topic), run_id, own_run=not run_id,
+                               batch=batch)
+        batch.after_commit.append(context.flush_raw)
         _CONTEXTS[crawler] = context
         crawler.signals.connect(context.close, signal=signals.spider_closed)
     return context
@@ -121,6 +172,7 @@ class StorePipeline:
 
     def __init__(self, crawler):
         self.crawler, self.context = crawler, context_for(crawler)
+        self._commit_call = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -142,7 +194,15 @@ class StorePipeline:
         """Store the item and count it for its source; an item that cannot be stored fails
         its source (one line with the exception's type) and is dropped, the crawl goes on."""
         try:
-            action = store_item(self.context.db, self.context.matcher, item)
+            with self.context.batch.unit():
+                action = store_item(self.context.db, self.context.matcher, item)
+        except BatchLost as exc:  # the items of the lost transaction go to the raw file, to retry
+            logger.error("écritures perdues, reprises par « veille import » du fichier brut : %s", exc)
+            self.context.flush_raw()
+            self._failed(item, exc)
+            if hasattr(item, "to_dict"):
+                self.context.write_raw(self.crawler.spider, item)
+            raise DropItem(f"élément de {getattr(item, 'source', '?')} non enregistré : {type(exc).__name__}") from None
         except Exception as exc:  # noqa: BLE001  (any storage error is the source's failure)
             self._failed(item, exc)
             if hasattr(item, "to_dict"):  # kept in the raw file, for `veille import` to retry
@@ -153,7 +213,17 @@ class StorePipeline:
             setattr(item, _ACTION_ATTRIBUTE, action)
         except AttributeError:  # an item type with slots: kept in the raw file
             pass
+        self._commit_soon()
         return item
+
+    def _commit_soon(self) -> None:
+        """While a transaction is open, commit it within `BATCH_SECONDS` even if no item
+        comes (a crawl waiting on politeness delays never holds the write lock long)."""
+        reactor = sys.modules.get("twisted.internet.reactor")  # only the running crawl's own
+        if reactor is None or not self.context.db.conn.in_transaction:
+            return
+        if self._commit_call is None or not self._commit_call.active():
+            self._commit_call = reactor.callLater(BATCH_SECONDS, self.context.batch.commit)
 
     def _failed(self, item, exc: Exception) -> None:
         spider, name = self.crawler.spider, getattr(item, "source", "?")
@@ -167,6 +237,9 @@ class StorePipeline:
     def close_spider(self):
         """Write one `run_sources` row per source of the spider; close a run of its own."""
         spider, context = self.crawler.spider, self.context
+        context.batch.commit()
+        if self._commit_call is not None and self._commit_call.active():
+            self._commit_call.cancel()
         for name, health in getattr(spider, "health", {}).items():
             result = context.tally.result(name, health.status, health.error, health.duration_s)
             database.record_source_result(context.db, context.run_id, result)
@@ -190,7 +263,10 @@ class ArchivePipeline:
         """Archive the response behind a stored document (other items pass through)."""
         if fetch_record_of(item) is not None:
             try:
-                archive_document(self.context.db, item)
+                with self.context.batch.unit():
+                    archive_document(self.context.db, item)
+            except BatchLost:
+                raise
             except Exception as exc:  # never lose the crawl for the archive
                 logger.error("archive de %s impossible : %s", getattr(item, "url", "?"), exc)
         return item

@@ -119,3 +119,63 @@ def test_write_units_nest_in_one_transaction_and_an_inner_failure_undoes_the_inn
             db.execute("INSERT INTO sources (name) VALUES ('c')")
     assert [r[0] for r in db.execute("SELECT name FROM sources ORDER BY name")] == ["a", "c"]
     db.close()
+
+
+# ------------------------------------------------------------------ the crawl's item pipelines
+class _Signals:
+    def connect(self, *args, **kwargs):
+        pass
+
+
+class _Spider:
+    name = "essai"
+    sources: list = []
+    health: dict = {}
+
+    def __init__(self, config):
+        self.config = config
+
+
+class _Crawler:
+    def __init__(self, config):
+        from scrapy.settings import Settings
+
+        self.settings = Settings({"VEILLE_RUN_ID": "run-essai"})
+        self.signals = _Signals()
+        self.spider = _Spider(config)
+
+
+def test_crawl_steps_share_one_batch_and_write_a_raw_line_once_its_item_is_committed(tmp_path):
+    from conftest import write_config
+    from pipelines import crawl_steps
+    from pipelines.config import load_config
+
+    config = load_config(write_config(tmp_path))
+    first, second = _Crawler(config), _Crawler(config)
+    steps = [(crawl_steps.StorePipeline(c), crawl_steps.RawItemsPipeline(c)) for c in (first, second)]
+    assert steps[0][0].context.db is steps[1][0].context.db  # one connection: no crawler waits on another's lock
+    for store, _ in steps:
+        store.open_spider()
+    raw_file = config.raw_dir / "run-essai" / "essai.jsonl"
+    docs = [doc for doc in _docs() if "grippe" not in doc.url]
+    for doc in docs[:3]:
+        steps[0][1].process_item(steps[0][0].process_item(doc))
+    assert steps[0][0].context.db.conn.in_transaction
+    other = sqlite3.connect(config.database)
+    assert other.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    assert not raw_file.exists() or raw_file.read_text() == ""  # nothing said stored before the commit
+    steps[0][0].context.batch.commit()
+    assert other.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    assert len(raw_file.read_text().splitlines()) == 3
+    for doc in docs[3:6]:
+        steps[1][1].process_item(steps[1][0].process_item(doc))
+    steps[0][0].close_spider()  # a spider closing commits what the other one wrote too
+    assert other.execute("SELECT count(*) FROM documents").fetchone()[0] == 6
+    steps[0][0].context.close()
+    assert not steps[1][0].context.db.conn.in_transaction
+    for doc in docs[6:8]:
+        steps[1][1].process_item(steps[1][0].process_item(doc))
+    steps[1][0].context.close()
+    other.close()
+    lines = raw_file.read_text().splitlines()
+    assert len(lines) == 8 and len(set(lines)) == 8
