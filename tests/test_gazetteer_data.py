@@ -20,7 +20,7 @@ from pipelines.cli_nlp import maintenance
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = Path(str(PATTERN_DIR)) / "sources"
 FIXTURES = ROOT / "tests" / "fixtures"
-REFERENCE = re.compile(r"^(https?://\S+|sources/|AN open data|data\.senat\.fr|groupePolitiqueRef)")
+REFERENCE = re.compile(r"^(https?://\S+|sources/|tests/fixtures/|AN open data|data\.senat\.fr|groupePolitiqueRef)")
 
 
 def _load(name: str) -> dict:
@@ -153,6 +153,17 @@ def test_senate_groups_have_sources_and_patterns(tmp_path):
     result = CliRunner().invoke(maintenance, ["groups-reference", str(SOURCES / "senate_groups.json"), str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == (PATTERN_DIR / "senate_groups.jsonl").read_text(encoding="utf-8")
+
+
+def test_senate_groups_are_the_groups_of_the_senators_in_office_in_the_senats_file():
+    """Every group label of an ACTIF senator in the real ODSEN_GENERAL.csv (but the
+    non-inscrits) is one entry of the list, read with the Sénat reader of the spiders."""
+    from spiders.senat_parse import senator_rows
+
+    rows = senator_rows((FIXTURES / "senat_reference" / "ODSEN_GENERAL.csv").read_bytes())
+    sitting = {r["Groupe politique"] for r in rows if r.get("État") == "ACTIF"} - {"NI"}
+    labels = {g["label"] for g in _load("senate_groups.json")["groups"]}
+    assert sitting == labels
 
 
 # ------------------------------------------------------------------ footnote marks
