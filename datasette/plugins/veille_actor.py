@@ -13,7 +13,7 @@ from datasette.utils.asgi import NotFound, Response
 
 from pipelines.labels import ACTOR_KIND_LABELS
 from pipelines.site_chart import monthly_chart_svg
-from pipelines.site_data import check_view, named_rows, site_database, table_names
+from pipelines.site_data import check_view, named_rows, remembered_rows, site_database, table_names
 from pipelines.labels import mandate_words
 from pipelines.site_markup import mark_extract
 
@@ -55,13 +55,13 @@ async def actor_page(request, datasette):
     actor = found[0]
     page = int(request.args.get("page", "1")) if (request.args.get("page") or "1").isdigit() else 1
     page = max(page, 1)
-    timeline = await named_rows(db, "acteur_chronologie", tables, acteur=actor_id, limite=str(PAGE_ROWS + 1),
+    timeline = await remembered_rows(db, "acteur_chronologie", tables, acteur=actor_id, limite=str(PAGE_ROWS + 1),
                                 decalage=str((page - 1) * PAGE_ROWS))
     has_next, timeline = len(timeline) > PAGE_ROWS, timeline[:PAGE_ROWS]
     citations = [r for r in timeline if r["element"] == "citation"]
     for c in citations:
         c["extract"] = mark_extract(c["avant"], c["cite"], c["apres"], "hl-actor")
-    counts = (await named_rows(db, "acteur_compte", tables, acteur=actor_id))[0]
+    counts = (await remembered_rows(db, "acteur_compte", tables, acteur=actor_id))[0]
     mandates = await named_rows(db, "acteur_mandats", tables, acteur=actor_id)
     for m in mandates:
         m["words"] = mandate_words(m["fonction"], m["organe"], m["type_organe"])

@@ -22,7 +22,7 @@ from datasette.utils.asgi import Forbidden, NotFound, Response
 
 from pipelines.queries import DATABASE_NAME
 from pipelines.serve import FEED_QUERIES, FEED_TOKEN_ENV, FEED_TOKEN_PARAM, STAFF_ACTOR, login_enabled
-from pipelines.site_data import check_view, named_rows, site_database, table_names
+from pipelines.site_data import check_view, named_rows, remembered_rows, site_database, table_names
 from pipelines.site_feeds import atom_feed, ics_calendar, ics_day
 from pipelines.site_search import search_plan
 
@@ -98,7 +98,7 @@ async def query_feed(request, datasette):
     name = request.url_vars["name"]
     await _may_view_query(datasette, request, name)
     db = site_database(datasette)
-    rows = await named_rows(db, name, await table_names(db))
+    rows = await remembered_rows(db, name, await table_names(db))  # polled by readers: same until a write
     return _atom(datasette, request, f"veille:{name}", FEED_TITLES[name], f"/{DATABASE_NAME}/{name}", rows)
 
 
@@ -136,7 +136,7 @@ async def actor_feed(request, datasette):
     found = await named_rows(db, "acteur", tables, acteur=actor_id)
     if not found:
         raise NotFound("Acteur introuvable")
-    rows = await named_rows(db, "flux_documents", tables, ids="", pertinents="", acteur=actor_id)
+    rows = await remembered_rows(db, "flux_documents", tables, ids="", pertinents="", acteur=actor_id)
     name = found[0]["nom"] or actor_id
     return _atom(datasette, request, "veille:acteur:" + actor_id, f"Veille SEC-Pa : {name}",
                  "/acteur/" + quote(actor_id, safe=""), rows, subtitle=f"Les documents qui citent {name}.")
@@ -146,7 +146,7 @@ async def calendar_feed(request, datasette):
     """/veille/calendrier_engagements.ics: one all-day event per deadline, with DTSTAMP."""
     await _may_view_query(datasette, request, "calendrier_engagements")
     db = site_database(datasette)
-    rows = await named_rows(db, "calendrier_engagements", await table_names(db))
+    rows = await remembered_rows(db, "calendrier_engagements", await table_names(db))
     events = [{"uid": r["event_uid"], "summary": r["event_name"], "day": ics_day(r["event_dtstart"]),
                "description": r["event_description"], "url": r.get("event_url")} for r in rows]
     body = ics_calendar("Veille SEC-Pa : échéances des engagements", events, now=datetime.now(timezone.utc))
