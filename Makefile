@@ -40,8 +40,12 @@ test-fast: install
 	$(BIN)/pytest -m "not slow"
 
 # `make bench BENCH_ARGS=--quick` for small corpora (the full sizes build data/bench/ once).
+# Every figure is printed as `bench: NAME veille=X UNIT baseline=Y UNIT ratio=R`; the corpora are
+# cached in data/bench/ (VEILLE_BENCH_CACHE=<folder> for another one, e.g. to time a first run).
 bench: install
-	@for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done
+	@start=$$(date +%s); for script in tests/bench/bench_*.py; do echo "== $$script"; \
+	  $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done; \
+	  echo "== make bench : $$(( $$(date +%s) - start )) s"
 
 clean:
 	rm -rf data/ .pytest_cache tests/artifacts
