@@ -138,6 +138,10 @@ def test_crawl_then_a_senator_named_in_a_text_is_his_actor(tmp_path, replay):
     assert db["organes"].get("SENGP-UC")["name"] == "Union Centriste"
     sources = run_veille(config, "sources")
     assert "senat_referentiel_senateurs" in sources.stdout
+    hits = len(replay.hits)
+    again = run_veille(config, "crawl", "--replay", replay.url, "--spider", "senat_reference")
+    assert again.returncode == 0, again.stderr
+    assert [status for _, path, status in replay.hits[hits:] if path.endswith("ODSEN_GENERAL.csv")] == [304]
 
     reference = load_reference(db)
     assert reference.person_by_name("Jean Hingray") == "SEN20048C"
