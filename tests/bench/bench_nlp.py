@@ -4,7 +4,7 @@ Prints the stage's time (extract(): rule sentencizer + entity ruler + NER + comm
 role rules) over two baselines on the same texts, and documents per second: the full
 fr_core_news_md pipeline (what "the model" costs out of the box, objective < 1.2) and the
 same spaCy components as the stage without the ruler and rule components (NER only), which
-isolates the cost of the rules (objective <= 1.2). Runs are interleaved, medians of five.
+isolates the cost of the rules (objective <= 1.2). Runs are interleaved, medians of three (`make bench` fits in 15 minutes).
 Texts: documents of ~2.3 KB built from the passages of both annotated sets, the written one
 and the real one (deterministic): every passage is about the topic, so nearly every sentence
 is a candidate of the parser pass (the worst case; the share is printed).
@@ -39,7 +39,7 @@ def corpus(n_docs: int = 200, size: int = 2300) -> list[tuple[str, str, str]]:
     return docs
 
 
-def timed(functions: dict, repeat: int = 5) -> dict:
+def timed(functions: dict, repeat: int = 3) -> dict:
     """Median wall time of `repeat` runs of each function, runs interleaved (so that a
     busy neighbour slows every configuration alike)."""
     times: dict = {name: [] for name in functions}
