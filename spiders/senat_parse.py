@@ -193,16 +193,17 @@ SENAT_GROUP_PREFIX = "SENGP-"
 # Écologiste et Républicain », « Écologiste, Solidarité et Territoires »); Wikipédia (Union
 # Centriste, RDSE, « Les Indépendants – République et Territoires »); Outremers360, October
 # 2023 (CRCE-Kanaky); La Gazette des communes (the non-inscrits' « réunion administrative »).
-# Any other label (an older group, only former senators') is kept as the name.
+# Any other label (an older group, only former senators') is kept as the name. Same names and
+# labels as the gazetteer's list, nlp/patterns/sources/senate_groups.json (ids org:<code>).
 SENAT_GROUP_NAMES = {
-    "CRCE": "Communiste républicain citoyen et écologiste",
-    "CRCE-K": "Communiste républicain citoyen et écologiste – Kanaky",
-    "GEST": "Écologiste – Solidarité et Territoires",
+    "CRCE": "Communiste Républicain Citoyen et Écologiste",
+    "CRCE-K": "Communiste Républicain Citoyen et Écologiste – Kanaky",
+    "GEST": "Écologiste - Solidarité et Territoires",
     "Les Indépendants": "Les Indépendants – République et Territoires",
     "Les Républicains": "Les Républicains",
     "NI": "Réunion administrative des sénateurs ne figurant sur la liste d'aucun groupe",
     "RDPI": "Rassemblement des démocrates, progressistes et indépendants",
-    "RDSE": "Rassemblement démocratique et social européen",
+    "RDSE": "Rassemblement Démocratique et Social Européen",
     "SER": "Socialiste, Écologiste et Républicain",
     "UC": "Union Centriste",
 }
