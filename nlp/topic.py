@@ -17,6 +17,7 @@ mentions and offsets are the same as with one scan of the folded text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -97,18 +98,21 @@ _WILDCARD = "?"  # what encode("latin-1", "replace") writes for every other char
 _ASCII_WORD = re.compile(r"[0-9A-Za-z_]")
 _RAW_OPTIONS = re2.Options()
 _RAW_OPTIONS.encoding = re2.Options.Encoding.LATIN1
+_RAW_OPTIONS.log_errors = False
 
 
-def _members(folded: str) -> list[str]:
+@functools.lru_cache(maxsize=None)
+def _members(folded: str) -> tuple[str, ...]:
     """The raw characters whose fold matches the regex `folded`, "?" included."""
     test = re.compile(folded)
-    return [c for c in _LATIN1 if test.fullmatch(fold(c))] + [_WILDCARD]
+    return (*(c for c in _LATIN1 if test.fullmatch(fold(c))), _WILDCARD)
 
 
 def _byte_class(chars: Iterable[str]) -> str:
     return "[" + "".join(f"\\x{ord(c):02x}" for c in sorted(set(chars))) + "]"
 
 
+@functools.lru_cache(maxsize=None)
 def _raw_char(target: str, boundary: str) -> str:
     """Raw characters folding to `target`; `boundary` ("before"/"after") keeps the word
     boundary the exact rule asks for where RE2's ASCII `\\b` can say it safely: next to an
@@ -148,28 +152,36 @@ class _Windows:
     """Where an exact regex can match in a text, found on the raw text by the twins."""
 
     def __init__(self, tokens: list[list[_Token]]):
-        self._scan = re2.compile("|".join(f"(?:{_raw(t)})" for t in tokens).encode("ascii"), _RAW_OPTIONS)
+        try:
+            self._scan = re2.compile("|".join(f"(?:{_raw(t)})" for t in tokens).encode("ascii"), _RAW_OPTIONS)
+        except re2.error:  # too many terms for RE2's memory: one window, the whole text
+            self._scan = None
         # A barrier is a character no piece of any rule accepts: an attempt to match never
         # reads past it.
         readable = re.compile(r"[\w\s\-'.]")
         literal = {c for t in tokens for kind, value in t if kind == "lit" for c in value}
         barriers = [c for c in _LATIN1 if not readable.fullmatch(fold(c)) and fold(c) not in literal]
-        barriers = [c for c in barriers if c != _WILDCARD or _WILDCARD not in literal]
         self._barrier = re.compile("[" + "".join(re.escape(c) for c in barriers) + "]")
 
     def touch(self, raw: bytes) -> bool:
         """Whether some window exists (the common answer, no, costs one RE2 search)."""
-        return self._scan.search(raw) is not None
+        return self._scan is None or self._scan.search(raw) is not None
 
     def spans(self, text: str, raw: bytes) -> Iterator[tuple[int, int, int]]:
         """(start, first, end): fold `text[start:end]` and scan it from `first`; nothing
         can match outside these windows."""
+        if self._scan is None:
+            yield 0, 0, len(text)
+            return
         window: list[int] | None = None
+        barrier = -1  # the last barrier found, reused while it lies ahead (no quadratic rescans)
         for hit in self._scan.finditer(raw):
             first, last = hit.span()
             start = max(first - 1, 0)
-            barrier = self._barrier.search(text, max(last - 1, first))
-            end = barrier.end() if barrier else len(text)
+            if barrier < last - 1:
+                found = self._barrier.search(text, last - 1)
+                barrier = found.start() if found else len(text)
+            end = min(barrier + 1, len(text))
             if window and start < window[2]:
                 window[2] = max(window[2], end)
                 continue

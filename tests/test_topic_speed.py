@@ -10,6 +10,7 @@ random strings built from the characters that matter.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gzip
 import hashlib
 import json
@@ -112,7 +113,8 @@ def _same(pair, texts: Iterable[str]) -> int:
 
 
 # ------------------------------------------------------------------ every real text of the fixtures
-def _fixture_texts() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def _fixture_texts() -> tuple[str, ...]:
     """Every text file under tests/fixtures (HTML, JSON, XML, JSONL, e-mails, CSV), as stored and
     as `clean_text` makes it, plus the members of the zip archives and the texts of the sets."""
     texts: list[str] = []
@@ -139,7 +141,7 @@ def _fixture_texts() -> list[str]:
                 for line in text.splitlines():
                     record = json.loads(line) if line.strip().startswith("{") else {}
                     texts += [v for v in record.values() if isinstance(v, str) and len(v) > 40]
-    return texts
+    return tuple(texts)
 
 
 def test_every_fixture_text_gives_the_same_mentions(pair):
@@ -244,3 +246,19 @@ def test_patterns_and_fingerprint_are_unchanged():
     assert fast.rules == reference.rules
     old = hashlib.sha1(repr((reference.rules, sorted(TOPIC.exclusions))).encode()).hexdigest()[:12]
     assert fast.fingerprint == old  # stored documents are not re-matched for nothing
+
+
+def test_many_hits_without_any_barrier(pair):
+    # No comma, no full stop: every window reaches the end of the text (found once, not per hit).
+    texts = ["SEC-Pa " * 20000, "droit commun et " * 10000, "B2B cœur de métier " * 5000]
+    assert _same(pair, texts) >= 20000
+
+
+def test_a_topic_too_large_for_re2_falls_back_to_the_whole_text():
+    rng = random.Random(3)
+    terms = [" ".join("mot" + "".join(rng.choice("abcdefghij") for _ in range(4)) for _ in range(40))
+             for _ in range(300)]
+    fast, reference = TopicMatcher("t", ["SEC-Pa"], terms), Reference(["SEC-Pa"], terms)
+    assert fast._windows._scan is None  # RE2 refused the pattern; the matcher still works
+    texts = [" ".join(terms[:3]) + ", SEC-Pa.", terms[7].upper(), "rien ici", ""]
+    assert _same((fast, reference), texts) == 5
