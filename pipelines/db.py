@@ -203,7 +203,21 @@ def document_unchanged(db: sqlite_utils.Database, record: dict[str, Any], aliase
 
 def _value(value: Any) -> Any:
     """A Python value as sqlite-utils would store it (JSON for dicts and lists, ISO dates)."""
-    return sqlite_utils.db.jsonify_if_needed(value)
+    return value if value is None or type(value) in _PLAIN else sqlite_utils.db.jsonify_if_needed(value)
+
+
+_PLAIN = (str, int, float, bytes, bool)
+
+
+def upsert_rows(db: sqlite_utils.Database, table: str, rows: Iterable[dict[str, Any]], pk: str) -> None:
+    """Insert rows, or update the given columns of the rows already there (keyed by `pk`),
+    as sqlite-utils' `upsert` does, with `executemany`."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    for columns, same in groups.items():
+        update = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != pk)
+        insert_rows(db, table, same, conflict=f"ON CONFLICT ([{pk}]) DO " + (f"UPDATE SET {update}" if update else "NOTHING"))
 
 
 _SQL: "weakref.WeakKeyDictionary[sqlite_utils.Database, dict[tuple, str]]" = weakref.WeakKeyDictionary()
@@ -490,16 +504,16 @@ def replace_annotations(db: sqlite_utils.Database, document_id: str, actor_menti
     with write_unit(db):
         db.execute("DELETE FROM actor_mentions WHERE document_id = ?", [document_id])
         db.execute("DELETE FROM commitments WHERE document_id = ?", [document_id])
-        db.table("actor_mentions").insert_all(
+        insert_rows(db, "actor_mentions", (
             {**m, "id": f"{document_id}:{m['start']}:{m['end']}", "document_id": document_id}
-            for m in actor_mentions)
-        db.table("commitments").insert_all(
+            for m in actor_mentions))
+        insert_rows(db, "commitments", (
             {**c, "id": f"{document_id}:c:{c['start']}:{c['end']}", "document_id": document_id}
-            for c in commitments)
-        db.table("annotations").upsert(
+            for c in commitments))
+        upsert_rows(db, "annotations", [
             {"document_id": document_id, "annotated_at": now_iso(), "model": model,
              "actor_mentions": len(actor_mentions), "commitments": len(commitments),
-             "notes": json.dumps(list(notes), ensure_ascii=False)}, pk="document_id")
+             "notes": json.dumps(list(notes), ensure_ascii=False)}], pk="document_id")
 
 
 def upsert_actors(db: sqlite_utils.Database, actors: dict[str, dict[str, Any]]) -> None:
@@ -566,20 +580,18 @@ def add_document_version(db: sqlite_utils.Database, document_id: str, fetch: dic
             return "noop"
         body = fetch["body"]
         compressed = gzip.compress(body, mtime=0)
-        db.table("archives").insert(
+        insert_rows(db, "archives", [
             {"sha256": fetch["sha256"], "body_gz": compressed, "size": len(body),
              "compressed_size": len(compressed), "content_type": fetch.get("content_type", ""),
-             "first_fetched": fetch["fetched"]},
-            ignore=True,
-        )
+             "first_fetched": fetch["fetched"]}], verb="INSERT OR IGNORE")
         version = (last["version"] + 1) if last else 1
-        db.table("document_versions").insert({
+        insert_rows(db, "document_versions", [{
             "id": f"{document_id}:v{version}", "document_id": document_id, "version": version,
             "source": source, "fetched": fetch["fetched"], "status": fetch.get("status"),
             "url": fetch.get("url", ""), "final_url": fetch.get("final_url", ""),
             "content_type": fetch.get("content_type", ""), "archive_sha256": fetch["sha256"],
             "text_hash": text_hash, "title": title, "text": text, "access": access,
-        })
+        }])
     return "insert"
 
 

@@ -266,3 +266,9 @@ def _documents_by_week_and_kind(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_documents_relevant_published_kind"
                " ON documents (relevant, published, kind)")
     db.execute("DROP INDEX IF EXISTS idx_documents_relevant_published")
+
+
+# ------------------------------------------------------------------ batched write path (issue 17, appended)
+@MIGRATIONS(name="063_google_news_by_date")
+def _google_news_by_date(db: sqlite_utils.Database) -> None:
+    schema_perf.index_google_news_by_date(db)

@@ -13,6 +13,8 @@
   alone, without reading the wide rows of the documents table.
 - `mentions(document_id, strength)`: the index the mention queries of the digest and the feeds
   need, even on a database never analysed (the 2-value `strength` index misled the planner).
+- `documents(published) WHERE url LIKE '%://news.google.com/%'`: the Google News items by date,
+  read when a new publisher's article looks for its Google News counterpart (063).
 
 Applied by `pipelines/migrations.py`.
 """
@@ -47,3 +49,11 @@ def index_mentions_by_document(db: sqlite_utils.Database) -> None:
 def index_documents_for_stories(db: sqlite_utils.Database) -> None:
     """Migration 062: relevant documents and their content hashes read from one covering index."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_documents_relevant_id_hash ON documents (relevant, id, content_hash)")
+
+
+def index_google_news_by_date(db: sqlite_utils.Database) -> None:
+    """Migration 063: the Google News items by date (a partial index), so that identifying a
+    new publisher's article (`stories.google_news_match`) reads the Google News items of its
+    96 hours, not every document of those days."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_documents_google_news_published ON documents (published)"
+               " WHERE url LIKE '%://news.google.com/%'")
