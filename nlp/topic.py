@@ -153,8 +153,10 @@ class _Windows:
 
     def __init__(self, tokens: list[list[_Token]]):
         try:
+            if not all(tokens):
+                raise re2.error("a term without letters or digits matches the empty string")
             self._scan = re2.compile("|".join(f"(?:{_raw(t)})" for t in tokens).encode("ascii"), _RAW_OPTIONS)
-        except re2.error:  # too many terms for RE2's memory: one window, the whole text
+        except re2.error:  # too many terms for RE2's memory, or an empty term: one window, the whole text
             self._scan = None
         # A barrier is a character no piece of any rule accepts: an attempt to match never
         # reads past it.

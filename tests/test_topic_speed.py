@@ -188,8 +188,8 @@ TRICKY = [
     "droit commun", "Droits communs", "droit  commun", "droit\u00a0commun", "droituriers communément",
     "œuvre cœur Œ-Cœur OE-coeur œ cœur", "C.M.U", "CMU", "c m u", "c-m-u", "B2B", "b 2 b", "B2Bs",
     "cœur de métier", "Cœurs de Métiers", "CŒUR DE MÉTIER", "cœur de métiers anciens", "coeur de metier",
-    "santé à 100 % remboursée", "Santé à 100%remboursés", "santé a 100 %, remboursée", "straße de l'Ouest", "STRASSE de l'ouest",
-    "Straße de l’Ouest", "maisons de santé pluriprofessionnelles", "Maison de Santé", "ARS", "A.R.S",
+    "santé à 100 % remboursée", "Santé à 100%remboursés", "santé a 100 %, remboursée",
+    "straße de l'Ouest", "STRASSE de l'ouest", "Straße de l’Ouest", "maisons de santé pluriprofessionnelles", "Maison de Santé", "ARS", "A.R.S",
     "Ségur", "ségurs", "SÉGUR", "ĳssel", "Ĳssel", "ijssel", "ﬁr", "Ｆｉｒ", "ＳＥＣ-Ｐａ", "🙂SEC-Pa🙂",
     "Σ SEC-Pa Ω", "СЕС-Па", "SEC-Pa\U0001f600", "\ud800SEC-Pa", "SEC\ud800Pa",
 ]
@@ -262,3 +262,12 @@ def test_a_topic_too_large_for_re2_falls_back_to_the_whole_text():
     assert fast._windows._scan is None  # RE2 refused the pattern; the matcher still works
     texts = [" ".join(terms[:3]) + ", SEC-Pa.", terms[7].upper(), "rien ici", ""]
     assert _same((fast, reference), texts) == 5
+
+
+def test_a_term_without_letters_fails_as_the_whole_scan_did():
+    # "--" folds to no part at all: its rule matches the empty string, which no rule claims.
+    fast = TopicMatcher("t", ["SEC-Pa", "--"], [])
+    assert fast._windows._scan is None  # the whole text is one window, as before
+    assert fast.find("--") == []
+    with pytest.raises(AssertionError, match="no rule for ''"):
+        fast.find("Les SEC-Pa, encore.")
