@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 
-def corpus(n_docs: int = 200, size: int = 2300) -> list[tuple[str, str, str]]:
+def corpus(n_docs: int = 120, size: int = 2300) -> list[tuple[str, str, str]]:
     """Deterministic documents made of shuffled devset sentences."""
     from nlp.evaluate import load_devset
 
