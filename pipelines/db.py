@@ -158,6 +158,11 @@ def document_is_stored(db: sqlite_utils.Database, record: dict[str, Any]) -> boo
     return existing is not None and existing["content_hash"] == document_hash(record)
 
 
+def has_document(db: sqlite_utils.Database, document_id: str) -> bool:
+    """True when a document is stored under this id (one primary-key probe)."""
+    return db.conn.execute("SELECT 1 FROM documents WHERE id = ?", [document_id]).fetchone() is not None
+
+
 def link_document(db: sqlite_utils.Database, record: dict[str, Any], aliases: Iterable[str] = ()) -> None:
     """Link a stored document to the source that brought it and to its URL and aliases
     (what is already linked is left as it is)."""

@@ -37,14 +37,22 @@ def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Docume
     "irrelevant" (not stored: no strong mention of the topic). Identifying the document
     and writing it are one transaction: a crash leaves it as it was before, or stored
     whole (row, id, aliases, sources, mentions, search index). A document stored already,
-    unchanged and linked, costs a hash comparison and two look-ups, and writes nothing."""
+    unchanged and linked, costs a hash comparison and three index look-ups, and writes
+    nothing."""
     normalized = normalize_document(doc)
-    record = {**normalized.to_dict(), "rules": matcher.fingerprint}
-    if _unchanged(db, normalized, record):
-        setattr(doc, _STORED_ATTRIBUTE, normalized)
-        return "noop"
+    record = None  # built only when needed: most items of a back-fill are off topic and new
+    if database.has_document(db, normalized.id):
+        record = _record(normalized, matcher)
+        if _unchanged(db, normalized, record):
+            setattr(doc, _STORED_ATTRIBUTE, normalized)
+            return "noop"
     with write_unit(db):
         return _store_document(db, matcher, doc, normalized, record, keep_irrelevant)
+
+
+def _record(doc: Document, matcher: TopicMatcher) -> dict:
+    """The document's row as `pipelines.db` stores and hashes it (with the rules' fingerprint)."""
+    return {**doc.to_dict(), "rules": matcher.fingerprint}
 
 
 def _link_aliases(doc: Document) -> list[str]:
@@ -63,15 +71,17 @@ def _unchanged(db: sqlite_utils.Database, doc: Document, record: dict) -> bool:
 
 
 def _store_document(db: sqlite_utils.Database, matcher: TopicMatcher, original: Document, normalized: Document,
-                    record: dict, keep_irrelevant: bool) -> str:
+                    record: dict | None, keep_irrelevant: bool) -> str:
     doc = same_document(db, normalized)
     renamed = renames(doc)
     if renamed:
         database.rename_document(db, renamed, doc.id)
     if doc is not normalized:  # stored under another id
-        record = {**doc.to_dict(), "rules": matcher.fingerprint}
+        record = None
+    if record is None and database.has_document(db, doc.id):
+        record = _record(doc, matcher)
     aliases = _link_aliases(doc)
-    if database.document_is_stored(db, record):
+    if record is not None and database.document_is_stored(db, record):
         database.link_document(db, record, aliases)
         setattr(original, _STORED_ATTRIBUTE, doc)
         return "noop"
@@ -79,6 +89,7 @@ def _store_document(db: sqlite_utils.Database, matcher: TopicMatcher, original: 
     relevant = matcher.is_relevant(mentions)
     if not relevant and not keep_irrelevant:
         return "irrelevant"
+    record = record or _record(doc, matcher)
     record["topics"] = topic_keywords(matcher) if relevant else ""
     record["relevant"] = relevant
     action = database.upsert_document(db, record, mention_rows(mentions), aliases)
