@@ -153,8 +153,8 @@ class _Windows:
 
     def __init__(self, tokens: list[list[_Token]]):
         try:
-            if not all(tokens):
-                raise re2.error("a term without letters or digits matches the empty string")
+            if not tokens or not all(tokens):
+                raise re2.error("no term, or a term without letters or digits: the empty string matches")
             self._scan = re2.compile("|".join(f"(?:{_raw(t)})" for t in tokens).encode("ascii"), _RAW_OPTIONS)
         except re2.error:  # too many terms for RE2's memory, or an empty term: one window, the whole text
             self._scan = None
@@ -224,7 +224,7 @@ class TopicMatcher:
         # found by re-matching the hit alone. Named groups would make the scan 15x slower.
         self._rule_regexes = [(rule, strength, re.compile(p)) for rule, strength, p in rules]
         self._regex = re.compile(r"\b(?:" + "|".join(_body(p) for _, _, p in rules) + r")\b")
-        self._windows = _Windows([t for _, _, t in tokens]) if rules else None
+        self._windows = _Windows([t for _, _, t in tokens])
         self.fingerprint = hashlib.sha1(repr((rules, sorted(exclusions))).encode()).hexdigest()[:12]
         self._exclusion = (
             re.compile("|".join(phrase_pattern(t) for t in exclusions)) if exclusions else None
@@ -238,7 +238,7 @@ class TopicMatcher:
 
     def find(self, text: str) -> list[Mention]:
         """Every mention in `text`, in order; strong rules win over weak ones at a position."""
-        if not text or self._windows is None:
+        if not text:
             return []
         raw = text.encode("latin-1", "replace")
         if not self._windows.touch(raw):

@@ -271,3 +271,7 @@ def test_a_term_without_letters_fails_as_the_whole_scan_did():
     assert fast.find("--") == []
     with pytest.raises(AssertionError, match="no rule for ''"):
         fast.find("Les SEC-Pa, encore.")
+    empty = TopicMatcher("t", [], [])  # no term at all: the same, as before
+    assert empty.find("!") == []
+    with pytest.raises(AssertionError, match="no rule for ''"):
+        empty.find("Les SEC-Pa, encore.")
