@@ -18,7 +18,8 @@ import sqlite_utils
 from nlp.extract import Annotations, extract
 from nlp.gazetteer import reference_patterns
 from nlp.pipeline import DEFAULT_MODEL, load_pipeline
-from nlp.roles import Reference
+from nlp.roles import Reference, row_extra
+from nlp.text import fold
 from nlp.topic import TopicMatcher
 from pipelines import db as store
 from pipelines import ledger
@@ -33,7 +34,36 @@ def load_reference(db: sqlite_utils.Database) -> Reference:
     mandates = list(db["mandates"].rows) if "mandates" in tables else []
     organes = list(db["organes"].rows) if "organes" in tables else []
     actors = [a for a in db["actors"].rows if a.get("kind") in (None, "person")] if "actors" in tables else []
+    actors, mandates = merge_chambers(actors, mandates)
     return Reference.join(mandates, organes, actors)
+
+
+def merge_chambers(actors: list[dict[str, Any]], mandates: list[dict[str, Any]]
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One person, not two homonyms, when the AN and the Sénat reference data both hold
+    them (a senator who became a minister or a deputy): a Sénat actor with the name and
+    birth date of an AN actor is dropped and their mandates move to the AN id. Without
+    this, the shared name would be ambiguous and resolve to nobody."""
+    def key(actor: dict[str, Any]) -> tuple[str, str] | None:
+        extra = row_extra(actor)
+        born = extra.get("born")
+        return (fold(" ".join((actor.get("name") or "").split())), born) if born else None
+
+    an_ids: dict[tuple[str, str], str] = {}
+    for actor in actors:
+        found = key(actor)
+        if row_extra(actor).get("chamber") != "SN" and found:
+            an_ids.setdefault(found, actor["id"])
+    same: dict[str, str] = {}
+    for actor in actors:
+        found = key(actor)
+        if row_extra(actor).get("chamber") == "SN" and found in an_ids:
+            same[actor["id"]] = an_ids[found]
+    if not same:
+        return actors, mandates
+    kept = [a for a in actors if a["id"] not in same]
+    moved = [{**m, "actor_id": same.get(m.get("actor_id") or "", m.get("actor_id"))} for m in mandates]
+    return kept, moved
 
 
 def pending(db: sqlite_utils.Database, everything: bool = False) -> list[dict[str, Any]]:

@@ -617,7 +617,8 @@ def _actor_record(a: dict[str, Any], uid: str) -> tuple[dict[str, Any], list[dic
         "id": uid, "name": f"{first} {last_name}".strip(), "kind": "person",
         "extra": {"civ": text(ident.get("civ")), "prenom": first, "nom": last_name,
                   "alpha": text(ident.get("alpha")), "trigramme": text(ident.get("trigramme")),
-                  "chamber": "AN", "hatvp": text(a.get("uri_hatvp"))},
+                  "chamber": "AN", "hatvp": text(a.get("uri_hatvp")),
+                  "born": day_of(obj(obj(a.get("etatCivil"), "etatCivil").get("infoNaissance"), "infoNaissance").get("dateNais"))},
     }
     mandates = [_mandate_record(m, uid) for m in as_list(obj(a.get("mandats"), "mandats").get("mandat"))]
     return actor, mandates
