@@ -18,7 +18,8 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
-from nlp.commitments import ActorRef, Commitment, classify, find_commitment, not_a_sentence
+from nlp.commitments import ActorRef, Commitment, choose_deadline, classify, find_commitment, not_a_sentence
+from nlp.quantities import amounts
 from nlp.quotes import speakers
 from nlp.roles import Reference, Resolution, resolve
 from nlp.syntax import has_syntax, parse
@@ -230,26 +231,29 @@ def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int) -> 
                 parsed.setdefault(k, []).append((offset, nlp(chunk)))
             except Exception as inner:  # noqa: BLE001
                 buffer[k][5].append(f"échec du modèle : {inner}")
-    trees = _parse_candidates(buffer, parsed, nlp)
+    candidates = [candidate_sentences(b[0], parsed.get(k, []), b[3]) for k, b in enumerate(buffer)]
+    trees = _parse_candidates(buffer, parsed, nlp, candidates)
     for k, (text, date, doc_id, mentions, _, notes, publisher) in enumerate(buffer):
         annotations = annotate(text, date, doc_id, parsed.get(k, []), mentions, reference, person_index(nlp),
-                               publisher, trees.get(k, {}))
+                               publisher, trees.get(k, {}), candidates[k])
         annotations.notes[:0] = notes
         for note in annotations.notes:
             log.info("document %s : %s", doc_id, note)
         yield annotations
 
 
-def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language) -> dict[int, dict[int, Doc]]:
+def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language,
+                      candidates: list[list[tuple[int, int]]]) -> dict[int, dict[int, Doc]]:
     """The parser pass over the candidate sentences of every document of the batch at once:
     document index -> sentence start -> parsed sentence (empty without syntax components)."""
     if not has_syntax(nlp):
         return {}
     wanted = []
     for k in range(len(buffer)):
+        if not candidates[k]:
+            continue
         spans = {(offset + s.start_char, offset + s.end_char): s for offset, doc in parsed.get(k, []) for s in doc.sents}
-        wanted += [(k, s, spans[(s, e)].text) for s, e in candidate_sentences(buffer[k][0], parsed.get(k, []), buffer[k][3])
-                   if needs_syntax(spans[(s, e)])]
+        wanted += [(k, s, spans[(s, e)].text) for s, e in candidates[k] if needs_syntax(spans[(s, e)])]
     try:
         docs = parse(nlp, [sentence for _, _, sentence in wanted])
     except Exception as error:  # noqa: BLE001 - the surface rules still work without syntax
@@ -264,16 +268,48 @@ def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language) -> d
 _WHO_WORDS = re.compile(r"(?i)(?<![\w-])(?:je|j'|nous|il|elle|ils|elles|qui|on)(?![\w-])|[«\"]")
 
 
+# What only the parse can read in a one-trigger sentence: a negation's scope, a
+# concessive clause, a conditional, a beneficiary subject (« a obtenu »).
+_PARSE_CUES = re.compile(r"(?<![\w-])(?:ne|n'|alors qu|bien qu|tandis qu|meme si|quoiqu)|\w(?:rait|raient)\b|"
+                         r"(?<![\w-])(?:obten|obtenu|recu|recoi|recev|decroch|arrach|benefici)")
+# A trigger that may be a participle qualifying a noun (« la décision annoncée »): a
+# participle ending without an auxiliary before it; a noun (« des sollicitations »): a determiner before it.
+_PARTICIPLE = re.compile(r"(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|ite|its|ites|ert|erte|erts|ertes|ant)$")
+_DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:le|la|les|l'|un|une|des|du|de|d'|sa|son|ses|leur|leurs|cette|ce|ces)\s*$")
+_AUXILIARY_BEFORE = re.compile(r"(?:^|\W)(?:a|ont|avait|avaient|aura|auront|est|sont|etait|etaient|sera|seront|ete|s'est|se sont)\s+(?:\w+\s+)?$")
+
+
 def needs_syntax(sentence: Any) -> bool:
-    """A parse can change the result of a candidate sentence (a spaCy span): it names an
-    actor, has a pronoun or a quotation, or holds more than one trigger."""
-    if sentence.ents or _WHO_WORDS.search(sentence.text):
+    """A parse can change the result of a candidate sentence (a spaCy span): it has a
+    pronoun or a quotation, more than one trigger, or names an actor and the surface
+    cannot settle the rest (more than one actor, an actor that is not a plain subject
+    before the trigger, a negation, a concessive clause, a conditional, a beneficiary
+    verb, or a trigger that may be a noun or a qualifying participle)."""
+    text = sentence.text
+    if _WHO_WORDS.search(text):
         return True
-    found = classify(sentence.text)
+    found = classify(text)
     if found is None:
         return False
     _, start, end = found
-    return classify(sentence.text[:start] + " " * (end - start) + sentence.text[end:]) is not None
+    if classify(text[:start] + " " * (end - start) + text[end:]) is not None:
+        return True
+    ents = [e for e in sentence.ents if e.label_ in ("PER", "ORG", "ROLE") or e.ent_id_]  # who may act
+    if not ents:
+        return False
+    folded = fold(text)
+    if len(ents) > 1 or _PARSE_CUES.search(folded):
+        return True
+    ent = ents[0]
+    first, last = ent.start_char - sentence.start_char, ent.end_char - sentence.start_char
+    if last > start or re.search(r"(?:^|\W)(?:a|au|aux|de|du|des|d'|par|pour|avec|chez|selon|sur)\s*(?:le |la |les |l')?$",
+                                 folded[max(0, first - 14):first]):
+        return True
+    words = text[start:end].lower().split()
+    before = folded[max(0, start - 30):start]
+    if _DETERMINER_BEFORE.search(before):
+        return True
+    return bool(words and _PARTICIPLE.search(words[-1])) and not _AUXILIARY_BEFORE.search(before)
 
 
 def _sentence_spans(docs: list) -> list[tuple[int, int]]:
@@ -297,10 +333,10 @@ def candidate_sentences(text: str, docs: list, mentions: list) -> list[tuple[int
 
 def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: list,
              reference: Reference, names: dict[str, str] | None = None, publisher: str | None = None,
-             trees: dict[int, Doc] | None = None) -> Annotations:
+             trees: dict[int, Doc] | None = None, candidates: list[tuple[int, int]] | None = None) -> Annotations:
     """Turn the parsed chunks of one document into annotations. `trees`: the candidate
     sentences through the parser pass, by start offset (without them the actor rules work
-    on the surface only)."""
+    on the surface only); `candidates`: the candidate sentences when already known."""
     result = Annotations(doc_id)
     topic_spans = [(m.start, m.end) for m in mentions]
     resolutions: list[Resolution] = []
@@ -317,11 +353,12 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
             if mention:
                 result.actor_mentions.append(mention)
                 resolutions.append(Resolution(mention.actor_id, mention.name, mention.kind, mention.rule))
-    candidates = set(candidate_sentences(text, docs, mentions))
+    chosen = set(candidate_sentences(text, docs, mentions) if candidates is None else candidates)
     trees = trees or {}
-    quoted = speakers(text, result.actor_mentions) if candidates else []
+    quoted = speakers(text, result.actor_mentions) if chosen else []
     leading: list[tuple[ActorRef, str]] = []  # the first actor of each sentence so far, with its gender
     speaker: ActorRef | None = None
+    listing: CommitmentRecord | None = None  # a commitment whose sentence ends with « : »
     for index, (s, e) in enumerate(sentences):
         inside = [m for m in result.actor_mentions if s <= m.start and m.end <= e]
         refs = [ActorRef(m.start - s, m.end - s, m.text, m.actor_id, m.kind) for m in inside]
@@ -331,13 +368,22 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
             if turn.actor_id:
                 leading.append((turn, ""))
             continue
-        if (s, e) in candidates:
+        if listing is not None and _BULLET.match(text[s:e]) and not text[text.rfind("\n", 0, s) + 1:s].strip():
+            # « le ministère a annoncé : » then « • l'arrêt … au 30 avril »: the items are the
+            # announcement's content, its amount and deadline, not promises of their own.
+            result.commitments[-1] = listing = _complete(listing, text[s:e], date)
+            if refs:
+                leading.append((refs[0], gender(text, inside[0].start, inside[0].text)))
+            continue
+        listing = None
+        if (s, e) in chosen:
             found = find_commitment(text[s:e], date, refs, antecedent(text[s:e], leading), publisher, trees.get(s), speaker)
             found = _quoted_speaker(found, text, s, e, quoted)
             if found:
                 result.commitments.append(CommitmentRecord(
                     found.kind, found.actor_id, found.actor_text, found.actor_rule, text[s:e].strip(),
                     found.amount_eur, found.deadline, found.deadline_precision, "open", s, e))
+                listing = result.commitments[-1] if text[s:e].rstrip().endswith(":") else None
         if refs:
             leading.append((refs[0], gender(text, inside[0].start, inside[0].text)))
     return result
@@ -369,6 +415,19 @@ def antecedent(sentence: str, leading: list[tuple[ActorRef, str]]) -> ActorRef |
         if not wanted or not kind or kind == wanted:
             return ref
     return None
+
+
+_BULLET = re.compile(r"^\s*[•\-*–·]\s")
+
+
+def _complete(record: CommitmentRecord, item: str, date: str | None) -> CommitmentRecord:
+    """`record` with the amount and deadline it lacks read from a list item that details it."""
+    money = amounts(item) if record.amount_eur is None else []
+    deadline = choose_deadline(item, date, 0, record.kind) if record.deadline is None else None
+    return dataclasses.replace(
+        record, amount_eur=money[0].value if money else record.amount_eur,
+        deadline=deadline.date if deadline else record.deadline,
+        deadline_precision=deadline.precision if deadline else record.deadline_precision)
 
 
 def _quoted_speaker(found: Commitment | None, text: str, s: int, e: int, quoted: list) -> Commitment | None:
@@ -410,6 +469,9 @@ def _on_topic(sentences: list[tuple[int, int]], strong: list[int]) -> list[bool]
     return [any(hits[max(0, i - before):i + after + 1]) for i in range(len(sentences))]
 
 
+# Words that are never part of a person's name (the model's PER on « Ségur de la Santé »).
+_NOT_NAME_WORDS = {"sante", "republique", "solidarites", "securite", "sociale", "assemblee", "nationale", "senat",
+                   "ministere", "gouvernement", "france", "experimentation", "centre", "centres", "maison", "maisons"}
 _CIVILITY = re.compile(r"^(?:m\.|mme|mmes|mlle|madame|monsieur|dr|pr)\s+", re.I)
 
 
@@ -451,6 +513,8 @@ def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Re
         words = surface.split()
         if len(words) < 2 or not all(w[:1].isupper() for w in words if len(w) > 3) or "\n" in surface:
             return None
+        if any(fold(w) in _NOT_NAME_WORDS for w in words):
+            return None  # « Ségur de la Santé »: an event or an institution, not a person
         known = reference.person_by_name(surface)
         if known:
             return ActorMention(start, end, surface, known, reference.display(known), "person", "ner+reference")

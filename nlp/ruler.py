@@ -175,7 +175,13 @@ class AnchoredEntityRuler(EntityRuler):
         if plan is None:
             return list(self.matcher(doc))
         lowers = doc.to_array(LOWER)
-        hits = numpy.flatnonzero(numpy.isin(lowers, self._anchor_ids)).tolist()
+        # The anchor ids are sorted: a binary search per token (`numpy.isin` sorts the
+        # thousands of anchor words of the footnote patterns again on every call).
+        ids = self._anchor_ids
+        if not len(ids):
+            return []
+        at = numpy.minimum(numpy.searchsorted(ids, lowers), len(ids) - 1)
+        hits = numpy.flatnonzero(ids[at] == lowers).tolist()
         if not hits:
             return []
         words = lowers.tolist()

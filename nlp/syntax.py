@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from spacy.attrs import POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -65,10 +64,10 @@ def has_syntax(nlp: Language) -> bool:
     return all(name in nlp.component_names for name in SYNTAX_COMPONENTS)
 
 
-def parse(nlp: Language, sentences: Sequence[str], batch_size: int = 64) -> list[Doc]:
+def parse(nlp: Language, sentences: Sequence[str], batch_size: int = 256) -> list[Doc]:
     """Tokenize `sentences` and run the syntax components on them only (tokenizing again
-    costs less than copying the spans of the first pass), in batches; lemmas are set only
-    on the parts of speech the rules read, once per (word, part of speech)."""
+    costs less than copying the spans of the first pass), in batches. Lemmas are not set
+    here: the rules read a handful of words, lemmatized on demand by `lemma()`."""
     docs = [nlp.make_doc(s) for s in sentences]
     for name in PARSE_COMPONENTS:
         component = nlp.get_pipe(name)
@@ -78,19 +77,28 @@ def parse(nlp: Language, sentences: Sequence[str], batch_size: int = 64) -> list
     rule = getattr(lemmatizer, "rule_lemmatize", None) if getattr(lemmatizer, "mode", "") == "rule" else None
     if rule is None:
         return [lemmatizer(doc) for doc in docs]
-    wanted = {nlp.vocab.strings[p] for p in LEMMATIZED}
-    cache: dict[tuple[int, int], str] = {}
     for doc in docs:
-        for i, pos in enumerate(doc.to_array(POS).tolist()):
-            if pos not in wanted:
-                continue
-            token = doc[i]
-            key = (token.orth, token.pos)
-            lemma = cache.get(key)
-            if lemma is None:
-                lemma = cache[key] = rule(token)[0]
-            token.lemma_ = lemma
+        doc.user_data[_LEMMATIZE] = rule
     return docs
+
+
+_LEMMATIZE = "veille_lemmatize"
+_LEMMAS: dict[tuple[int, int], str] = {}  # grows with the vocabulary read, a few thousand words
+
+
+def lemma(token: Token) -> str:
+    """The lemma of `token` when it is a verb, auxiliary, noun or adjective ("" otherwise),
+    computed on first use and cached per (word, part of speech)."""
+    rule = token.doc.user_data.get(_LEMMATIZE)
+    if rule is None:
+        return token.lemma_
+    if token.pos_ not in LEMMATIZED:
+        return ""
+    key = (token.orth, token.pos)
+    found = _LEMMAS.get(key)
+    if found is None:
+        found = _LEMMAS[key] = rule(token)[0]
+    return found
 
 
 def _span(token: Token) -> tuple[int, int]:
@@ -138,7 +146,7 @@ def _governing_subject(token: Token) -> tuple[Token | None, Token]:
 def _speaker(doc: Doc, verb: Token) -> tuple[int, int] | None:
     """The non-pronoun subject of a speech verb elsewhere in the sentence (« … », a dit Y)."""
     for token in doc:
-        if token.i == verb.i or token.lemma_ not in SPEECH_LEMMAS:
+        if token.i == verb.i or lemma(token) not in SPEECH_LEMMAS:
             continue
         for child in token.children:
             if child.dep_ in SUBJECT_DEPS and child.lower_ not in FIRST_PERSON | THIRD_PERSON:
@@ -197,7 +205,7 @@ def stray_trigger(doc: Doc, start: int, end: int) -> bool:
     if len(tokens) != 1:
         return False
     token = tokens[0]
-    if token.lemma_.lower() in NOMINAL_TRIGGERS:
+    if lemma(token).lower() in NOMINAL_TRIGGERS:
         return False
     if token.pos_ in ("NOUN", "PROPN"):  # a noun phrase: « des sollicitations », « nos informations »
         return any(c.dep_ in ("det", "case") for c in token.children)
@@ -227,8 +235,9 @@ def clause(doc: Doc, trigger_start: int, trigger_end: int) -> Clause | None:
     subject, verb = _governing_subject(token)
     mood, tense = _tense(verb)
     negated = _negated(verb) or (token.i != verb.i and _negated(token))
-    if subject is None or verb.lemma_ in BENEFICIARY_LEMMAS:
-        return Clause(None, None, "", None, negated, mood, tense, verb.lemma_)
+    verb_lemma = lemma(verb)
+    if subject is None or verb_lemma in BENEFICIARY_LEMMAS:
+        return Clause(None, None, "", None, negated, mood, tense, verb_lemma)
     reporter = None
     if verb.dep_ == "ccomp" and any(c.dep_ == "mark" and c.lower_ in ("que", "qu'") for c in verb.children):
         outer, _ = _governing_subject(verb.head)
@@ -237,8 +246,8 @@ def clause(doc: Doc, trigger_start: int, trigger_end: int) -> Clause | None:
     person = "1" if lower in FIRST_PERSON else "3" if lower in THIRD_PERSON else "qui" if lower in ("qui", "lequel", "laquelle") else ""
     speaker = _speaker(doc, verb) if person == "1" else None
     if person == "qui" and verb.dep_ in ("acl:relcl", "acl"):
-        return Clause(_span(verb.head), reporter, "", None, negated, mood, tense, verb.lemma_)
-    return Clause(_span(subject), reporter, person, speaker, negated, mood, tense, verb.lemma_)
+        return Clause(_span(verb.head), reporter, "", None, negated, mood, tense, verb_lemma)
+    return Clause(_span(subject), reporter, person, speaker, negated, mood, tense, verb_lemma)
 
 
 # Concessive or contrastive clauses give background (« Alors que le dossier de presse

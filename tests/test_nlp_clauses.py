@@ -84,3 +84,11 @@ def test_the_deadline_of_the_trigger_clause_comes_first():
 def test_a_short_question_on_its_own_line_is_a_subtitle():
     assert not_a_sentence("Un arrêt brutal en mai ?", own_line=True)
     assert not not_a_sentence("Un arrêt brutal en mai ?", own_line=False)
+
+
+def test_list_items_after_a_colon_detail_the_announcement(nlp_model, ref, topic):
+    text = ("Jeudi soir, le ministère de la Santé a annoncé aux SEC-Pa :\n"
+            "• l'arrêt définitif des financements liés à l'expérimentation SecPA au 30 avril, sans prolongation possible,\n"
+            "• un accompagnement vers le label France Santé.")
+    found = _one(text, nlp_model, ref, topic)
+    assert [(c.kind, c.deadline) for c in found] == [("announcement", "2026-04-30")]

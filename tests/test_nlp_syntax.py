@@ -99,3 +99,16 @@ def test_an_inverted_pronoun_after_a_quote_is_the_last_actor_named(nlp_model, re
     text = 'Stéphanie Rist était à Marseille. "Le financement des SEC-Pa sera maintenu en 2026", explique-t-elle.'
     [found] = _one(text, nlp_model, ref, topic)
     assert (found.actor_id, found.actor_rule) == ("PA720066", "citation_incise")
+
+
+def test_the_parser_pass_skips_sentences_the_surface_settles(nlp_model):
+    from nlp.extract import needs_syntax
+
+    def sentence(text):
+        return next(iter(nlp_model(text).sents))
+
+    assert not needs_syntax(sentence("Le ministère de la Santé a annoncé la fin des SEC-Pa."))
+    assert needs_syntax(sentence("La décision annoncée par le ministère de la Santé marque un recul."))
+    assert needs_syntax(sentence("Le ministère de la Santé ne prolongera pas les SEC-Pa."))
+    assert needs_syntax(sentence("Reçu au ministère, le collectif des SEC-Pa a obtenu la garantie d'un financement."))
+    assert needs_syntax(sentence("Elle a annoncé la fin des SEC-Pa."))
