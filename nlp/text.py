@@ -29,7 +29,9 @@ def clean_text(value: str | None) -> str:
         text = _TAG.sub(" ", text)
     # Twice: AN amendments carry double-escaped entities such as "&amp;#x00E9;".
     text = html.unescape(html.unescape(text))
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", text)
+    if "\u00ad" in text or "\u200b" in text or "\ufeff" in text:  # translate is slow (0.15 ms/KB)
+        text = text.translate(_INVISIBLE)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES.sub(" ", text)
     text = _NEWLINES.sub("\n", text)
