@@ -13,6 +13,7 @@ _TAG = re.compile(r"(?s)<[^>]{0,2000}>")
 _COMMENT = re.compile(r"(?s)<!--.*?-->")
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u202f\u2007\u2009]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+_ODD_SPACES = "\t\f\v\u00a0\u202f\u2007\u2009"  # what _SPACES folds besides runs of spaces
 _INVISIBLE = str.maketrans({"\u00ad": "", "\u200b": "", "\ufeff": ""})
 
 
@@ -33,8 +34,10 @@ def clean_text(value: str | None) -> str:
     if "\u00ad" in text or "\u200b" in text or "\ufeff" in text:  # translate is slow (0.15 ms/KB)
         text = text.translate(_INVISIBLE)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES.sub(" ", text)
-    text = _NEWLINES.sub("\n", text)
+    if "  " in text or any(c in text for c in _ODD_SPACES):  # already clean: no regex run
+        text = _SPACES.sub(" ", text)
+    if "\n" in text:
+        text = _NEWLINES.sub("\n", text)
     return text.strip()
 
 
