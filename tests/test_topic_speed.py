@@ -64,6 +64,7 @@ class Reference:
         self._exclusion = re.compile("|".join(_ref_phrase(t) for t in exclusions)) if exclusions else None
 
     def find(self, text: str) -> list[tuple]:
+        """The mentions as tuples (start, end, matched, rule, strength, snippet)."""
         if not text:
             return []
         folded = fold(text)
