@@ -121,6 +121,11 @@ _WITHOUT = re.compile(r"\bsans (?:aucune? |la |le |les |de |d')?(?:nouvelle |pos
                       r"(?:prolong|mainten|perennis|garanti|engag|reconduct|confirm|promesse)\w*")
 
 
+# A sentence-initial time or circumstance phrase (up to its comma) says when, not what
+# is ended or kept.
+_LEADING_ADJUNCT = re.compile(r"^\s*(?:a l'approche|a l'issue|a la veille|avant|apres|depuis|lors|suite a|face a|en vue)\b[^,;:]{0,100},")
+
+
 def _blank(text: str, pattern: re.Pattern) -> str:
     """`text` with the matches of `pattern` replaced by spaces (offsets kept)."""
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
@@ -147,6 +152,7 @@ def classify(sentence: str, negation: bool = True) -> tuple[str, int, int] | Non
         spans["commitment"] = positive.span()
     if not spans:
         return None
+    content = _blank(folded, _LEADING_ADJUNCT)  # « À l'approche de la fin de l'expérimentation, … »
     if sentence.rstrip(" »\"").endswith("?"):
         kind = "demand"
         spans.setdefault("demand", min(spans.values()))
@@ -154,9 +160,9 @@ def classify(sentence: str, negation: bool = True) -> tuple[str, int, int] | Non
         kind = "refusal"
     elif "demand" in spans and (not _commit_first(spans) or "?" in sentence):
         kind = "demand"
-    elif "commitment" in spans and not (END_CONTENT.search(folded) and not KEEP_CONTENT.search(folded)):
+    elif "commitment" in spans and not (END_CONTENT.search(content) and not KEEP_CONTENT.search(content)):
         kind = "commitment"
-    elif COMMIT_CONTENT.search(folded) and "announcement" in spans and not END_CONTENT.search(folded):
+    elif COMMIT_CONTENT.search(folded) and "announcement" in spans and not END_CONTENT.search(content):
         kind = "commitment"
     elif "commitment" in spans and "announcement" not in spans:
         kind = "announcement"
@@ -312,6 +318,26 @@ def _actor(sentence: str, start: int, kind: str, facts: Clause | None, actors: S
     return actor, rule
 
 
+def _clause_with_actor(sentence: str, masked: str, found: tuple[str, int, int], parsed: Doc,
+                       actors: Sequence[ActorRef], antecedent: ActorRef | None, publisher: str | None,
+                       speaker: ActorRef | None) -> tuple[tuple[str, int, int], ActorRef, str] | None:
+    """The next trigger of the sentence (after `found`, in `masked`: the sentence with the
+    triggers already set aside blanked) whose clause names an actor, or None."""
+    _, start, end = found
+    for _ in range(3):
+        masked = masked[:start] + " " * (end - start) + masked[end:]
+        other = classify(masked)
+        other = _main_trigger(masked, other, parsed) if other is not None else None
+        if other is None or other[1] < found[1]:
+            return None
+        kind, start, end = other
+        facts = clause(parsed, start, end)
+        actor, rule = _actor(sentence, start, kind, facts, actors, antecedent, publisher, speaker)
+        if actor is not None:
+            return other, actor, rule
+    return None
+
+
 def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
                     antecedent: ActorRef | None = None, publisher: str | None = None,
                     parsed: Doc | None = None, speaker: ActorRef | None = None) -> Commitment | None:
@@ -337,15 +363,30 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
     if kind == "announcement" and facts is not None and "Cnd" in facts.mood.split(","):
         return None  # « il diminuerait l'attractivité… »: a consequence foreseen, not a fact made known
     actor, rule = _actor(sentence, start, kind, facts, actors, antecedent, publisher, speaker)
+    masked = sentence
     if actor is None and kind == "refusal" and not REFUSAL.search(fold(sentence)):
         # A negation nobody utters (« les consultations ne sont pas assurées ») refuses
-        # nothing: the sentence's other trigger, if any, decides.
-        other = classify(sentence, negation=False)
-        if other is None or (parsed is not None and _main_trigger(sentence, other, parsed) is None):
+        # nothing: the sentence's next trigger that is not negated, if any, decides.
+        for _ in range(3):
+            masked = masked[:start] + " " * (end - start) + masked[end:]
+            other = classify(masked, negation=False)
+            if other is not None and parsed is not None:
+                other = _main_trigger(masked, other, parsed)
+            if other is None:
+                return None
+            kind, start, end = other
+            facts = clause(parsed, start, end) if parsed is not None else None
+            if not (facts is not None and facts.negated):
+                break
+        else:
             return None
-        kind, start, end = other if parsed is None else (_main_trigger(sentence, other, parsed) or other)
-        facts = clause(parsed, start, end) if parsed is not None else None
         actor, rule = _actor(sentence, start, kind, facts, actors, antecedent, publisher, speaker)
+    if actor is None and parsed is not None and kind in ("commitment", "announcement"):
+        # « des banderoles ont été installées…, car le gouvernement a décidé d'interrompre… »:
+        # a later clause with an actor holds the item.
+        later = _clause_with_actor(sentence, masked, (kind, start, end), parsed, actors, antecedent, publisher, speaker)
+        if later is not None:
+            (kind, start, end), actor, rule = later
     money = amounts(sentence)
     money = [m for m in money if m.start >= start] or money
     deadline = choose_deadline(sentence, date, start, kind)

@@ -92,3 +92,16 @@ def test_list_items_after_a_colon_detail_the_announcement(nlp_model, ref, topic)
             "• un accompagnement vers le label France Santé.")
     found = _one(text, nlp_model, ref, topic)
     assert [(c.kind, c.deadline) for c in found] == [("announcement", "2026-04-30")]
+
+
+def test_a_leading_time_phrase_is_not_what_is_ended():
+    found = classify("À l'approche de la fin de l'expérimentation, le passage dans le droit commun a été annoncé pour avril 2026.")
+    assert found is not None and found[0] == "commitment"
+    found = classify("Le ministère a annoncé la fin de l'expérimentation et le passage dans le droit commun.")
+    assert found is not None and found[0] == "announcement"
+
+
+def test_a_later_clause_with_an_actor_holds_the_item(nlp_model, ref, topic):
+    [found] = _one("Au centre de santé des SEC-Pa, les consultations ne sont pas assurées, des banderoles ont été "
+                   "installées, car le Gouvernement a décidé d'interrompre les financements.", nlp_model, ref, topic)
+    assert (found.kind, found.actor_id, found.actor_rule) == ("announcement", "PO873634", "syntaxe_sujet")
