@@ -1,13 +1,15 @@
-"""Counts remembered until the database changes: the facet counts and the row counts of the
-table pages, which Datasette runs again at each visit (for the documents page, four column
-facets and two counts over up to 200 000 rows, some 150 ms at each visit). They are kept per
-SQL, parameters and day, for as long as the database's version (`site_data.database_version`:
-any committed write changes it) stays the same; the rows shown are always read afresh."""
+"""Counts and slow reads remembered until the database changes: the facet counts and the row
+counts of the table pages, which Datasette runs again at each visit (for the documents page,
+four column facets and two counts over up to 200 000 rows, some 150 ms at each visit), and any
+read that took more than SLOW_MS (the page of a search matching most documents). They are
+kept per SQL, parameters and day, for as long as the database's version
+(`site_data.database_version`: any committed write changes it) stays the same."""
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import date
 
 from datasette import hookimpl
@@ -15,8 +17,9 @@ from datasette import hookimpl
 from pipelines.site_data import database_version, site_database
 
 REMEMBERED_MAX = 256
+SLOW_MS = 50
 KEY_MAX = 4000  # a query carrying a long list of rowids is not kept
-ROWS_MAX = 1000
+ROWS_MAX = 200  # rows of a remembered result, at most
 _COUNTING = re.compile(
     r"\s*select\s+(?:\S+\s+as\s+value,\s+count\(\*\)\s+as\s+count\s+from|count\(\*\)\s+from"
     r"|p\.value,\s+max\(p\.label\)\s+as\s+label,\s+count\(distinct\s+p\.document_id\)\s+as\s+count)",
@@ -29,7 +32,8 @@ def counting(sql: str) -> bool:
 
 
 def remember_counts(db) -> None:
-    """Make the counting queries of `db` (a Datasette database with a file) remembered."""
+    """Make the counting queries and the slow reads of `db` (a Datasette database with a
+    file) remembered."""
     if not getattr(db, "path", None) or getattr(db, "_veille_counts", None) is not None:
         return
     original = db.execute
@@ -37,15 +41,18 @@ def remember_counts(db) -> None:
     db._veille_counts = memory
 
     async def execute(sql, params=None, *args, **kwargs):
-        if not counting(sql):
+        if sql.lstrip()[:6].lower() != "select":
             return await original(sql, params, *args, **kwargs)
         key = json.dumps([sql, params, args, sorted(kwargs.items()), date.today().isoformat()], default=str)
         version = database_version(db.path)
         found = memory.get(key)
         if found is not None and found[0] == version:
             return found[1]
+        started = time.perf_counter()
         results = await original(sql, params, *args, **kwargs)
-        if version is not None and len(key) <= KEY_MAX and len(results.rows) <= ROWS_MAX:
+        slow = time.perf_counter() - started > SLOW_MS / 1000
+        if (version is not None and (slow or counting(sql)) and len(key) <= KEY_MAX
+                and len(results.rows) <= ROWS_MAX):
             if len(memory) >= REMEMBERED_MAX:
                 memory.pop(next(iter(memory)))
             memory[key] = (version, results)
@@ -56,7 +63,7 @@ def remember_counts(db) -> None:
 
 @hookimpl
 def startup(datasette):
-    """Remember the counts of the database the site serves."""
+    """Remember the counts and slow reads of the database the site serves."""
     db = site_database(datasette)
     if db is not None:
         remember_counts(db)
