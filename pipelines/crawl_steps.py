@@ -104,7 +104,7 @@ def _shared(path: Path) -> tuple[sqlite_utils.Database, WriteBatch]:
     key = str(Path(path).resolve())
     if key not in _SHARED:
         db = database.open_db(path)
-        _SHARED[key] = (db, WriteBatch(db), [0])
+        _SHARED[key] = (db, database.write_batch(db), [0])
     db, batch, users = _SHARED[key]
     users[0] += 1
     return db, batch

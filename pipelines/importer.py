@@ -13,7 +13,7 @@ from pipelines.raw import numbered_items
 from pipelines.dispatch import store_item
 from pipelines.store import SourceTally
 from pipelines.stories import group_stories
-from pipelines.transaction import BatchLost, WriteBatch
+from pipelines.transaction import BatchLost
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def import_files(config: Config, files: list[Path]) -> dict:
     run_id = database.start_run(db, "import")
     tally, started = SourceTally(), time.monotonic()
     errors: list[str] = []
-    with WriteBatch(db) as batch:
+    with database.write_batch(db) as batch:
         for path in files:
             try:
                 for number, item in numbered_items(path, errors):

@@ -44,8 +44,8 @@ def actor_name(db: sqlite_utils.Database, actor_id: str | None) -> str | None:
     """The display name of an actor id, when the reference data knows it."""
     if not actor_id:
         return None
-    row = next(db.query("SELECT name FROM actors WHERE id = ?", [actor_id]), None)
-    return row["name"] if row else None
+    row = db.conn.execute("SELECT name FROM actors WHERE id = ?", [actor_id]).fetchone()
+    return row[0] if row else None
 
 
 def days_waiting(published: str | None, status: str, answer_date: str | None = None,

@@ -67,13 +67,17 @@ class WriteBatch:
     `size` at a time (or every `seconds`), in one `BEGIN IMMEDIATE … COMMIT` each, instead
     of one transaction per item. Each unit is a savepoint inside it, so a unit that raises
     is rolled back alone and the batch goes on. A crash loses only the units not committed
-    yet, whole: the next run writes them again. `after_commit` callables run after each
-    commit (to record, outside the database, what is now stored)."""
+    yet, whole: the next run writes them again. `on_begin` callables run in each new
+    transaction, `before_commit` ones just before its COMMIT (in it: an index built once for
+    the whole batch, `pipelines.db.write_batch`), `after_commit` ones after it (to record,
+    outside the database, what is now stored)."""
 
     def __init__(self, db: sqlite_utils.Database, size: int = BATCH_SIZE, seconds: float = BATCH_SECONDS):
         self.db, self.size, self.seconds = db, size, seconds
         self.pending = 0
         self.opened = 0.0
+        self.on_begin: list[Callable[[], None]] = []
+        self.before_commit: list[Callable[[], None]] = []
         self.after_commit: list[Callable[[], None]] = []
 
     @contextmanager
@@ -84,6 +88,12 @@ class WriteBatch:
         if not conn.in_transaction:
             self.db.execute("BEGIN IMMEDIATE")
             self.opened, self.pending = time.monotonic(), 0
+            try:
+                for callback in self.on_begin:
+                    callback()
+            except BaseException:
+                self.db.rollback()
+                raise
         try:
             with savepoint(self.db):
                 yield self.db
@@ -97,8 +107,16 @@ class WriteBatch:
             self.commit()
 
     def commit(self) -> None:
-        """Commit the units written so far (between units only), then run `after_commit`."""
+        """Commit the units written so far (between units only), then run `after_commit`.
+        When a `before_commit` callable fails, the whole transaction is rolled back."""
         if self.db.conn.in_transaction:
+            try:
+                for callback in self.before_commit:
+                    callback()
+            except BaseException:
+                self.pending = 0
+                self.db.rollback()
+                raise
             self.db.execute("COMMIT")
         self.pending = 0
         for callback in self.after_commit:

@@ -44,7 +44,7 @@ def _store(path, matcher, size: int | None) -> list[str]:
     if size is None:
         actions = [store_document(db, matcher, doc) for doc in _docs()]
     else:
-        with WriteBatch(db, size=size) as batch:
+        with database.write_batch(db, size=size) as batch:
             for doc in _docs():
                 with batch.unit():
                     actions.append(store_document(db, matcher, doc))
@@ -53,11 +53,35 @@ def _store(path, matcher, size: int | None) -> list[str]:
     return actions
 
 
-def test_a_batched_load_stores_what_one_transaction_per_item_stores(tmp_path, matcher):
+@pytest.mark.parametrize("size", [5, 100], ids=["several-transactions", "one-transaction"])
+def test_a_batched_load_stores_what_one_transaction_per_item_stores(tmp_path, matcher, size):
+    # With one transaction, article 1 is inserted then replaced by a longer copy in the same
+    # batch, while its search index entry is still pending.
     one = _store(tmp_path / "one.db", matcher, None)
-    batched = _store(tmp_path / "batched.db", matcher, 5)
-    assert one == batched and one.count("insert") == 12 and "irrelevant" in one
-    assert snapshot(tmp_path / "one.db") == snapshot(tmp_path / "batched.db")
+    batched = _store(tmp_path / "batched.db", matcher, size)
+    assert one == batched and one.count("insert") == 12 and "update" in one and "irrelevant" in one
+    assert snapshot(tmp_path / "one.db") == snapshot(tmp_path / "batched.db")  # search index included
+    schemas = [sqlite3.connect(tmp_path / name).execute("SELECT type, name, sql FROM sqlite_master ORDER BY name")
+               .fetchall() for name in ("one.db", "batched.db")]
+    assert schemas[0] == schemas[1]  # the insert trigger of the search index is back, as it was
+
+
+def test_a_batch_rolled_back_leaves_the_search_index_and_its_trigger_as_they_were(tmp_path, matcher):
+    path = tmp_path / "v.db"
+    _store(path, matcher, None)
+    before = snapshot(path)
+    db = database.open_db(path)
+    batch = database.write_batch(db, size=100)
+    with batch.unit():
+        store_document(db, matcher, Document(source="src9", url="https://journal9.example/secpa/new",
+                                             title="Les SEC-Pa, nouvel article", summary=TEXT, published=DAY))
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'documents_ai'").fetchone()[0] == 0
+    db.rollback()  # what a crash before COMMIT gives
+    db.close()
+    assert snapshot(path) == before
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'documents_ai'").fetchone()[0] == 1
+    conn.close()
 
 
 def test_a_failing_unit_is_rolled_back_alone_and_the_batch_goes_on(tmp_path, matcher):

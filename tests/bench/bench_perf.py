@@ -33,7 +33,6 @@ from nlp.topic import TopicMatcher  # noqa: E402
 from pipelines import db as database  # noqa: E402
 from pipelines.config import load_config  # noqa: E402
 from pipelines.store import store_document, topic_keywords  # noqa: E402
-from pipelines.transaction import WriteBatch  # noqa: E402
 from spiders.articles import extract_article  # noqa: E402
 from spiders.items import Document  # noqa: E402
 
@@ -167,7 +166,7 @@ def bench_store(folder: Path) -> None:
 
     def store_all() -> float:  # the back-fill and import path: a few hundred items per transaction
         start = time.perf_counter()
-        with WriteBatch(db) as batch:
+        with database.write_batch(db) as batch:
             for doc in docs:
                 with batch.unit():
                     store_document(db, MATCHER, doc)
@@ -250,7 +249,7 @@ def bench_backfill_questions(folder: Path) -> None:
     request = spider.archive_request(source, source.url, spider.parse)
     response = Response(source.url, body=body, request=request)
     start = time.perf_counter()
-    with WriteBatch(db) as batch:
+    with database.write_batch(db) as batch:
         for item in spider.parse(response):
             with batch.unit():
                 store_item(db, MATCHER, item)
