@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
@@ -252,8 +252,12 @@ def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language,
     for k in range(len(buffer)):
         if not candidates[k]:
             continue
-        spans = {(offset + s.start_char, offset + s.end_char): s for offset, doc in parsed.get(k, []) for s in doc.sents}
-        wanted += [(k, s, spans[(s, e)].text) for s, e in candidates[k] if needs_syntax(spans[(s, e)])]
+        topic_spans = [(m.start, m.end) for m in buffer[k][3]]
+        chosen = set(candidates[k])
+        for offset, doc in parsed.get(k, []):
+            local = [(a - offset, b - offset) for a, b in topic_spans]
+            wanted += [(k, offset + s.start_char, s.text) for s in doc.sents
+                       if (offset + s.start_char, offset + s.end_char) in chosen and needs_syntax(s, local)]
     try:
         docs = parse(nlp, [sentence for _, _, sentence in wanted])
     except Exception as error:  # noqa: BLE001 - the surface rules still work without syntax
@@ -279,12 +283,26 @@ _DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:le|la|les|l'|un|une|des|du|de|d'|sa
 _AUXILIARY_BEFORE = re.compile(r"(?:^|\W)(?:a|ont|avait|avaient|aura|auront|est|sont|etait|etaient|sera|seront|ete|s'est|se sont)\s+(?:\w+\s+)?$")
 
 
-def needs_syntax(sentence: Any) -> bool:
+def may_act(ent: Any, topic_spans: Sequence[tuple[int, int]] = ()) -> bool:
+    """An entity that `_actor` may turn into an actor mention: a gazetteer entry or a role,
+    a full person name or an organisation with an organisation word, not the topic's own
+    name (« SEC-Pa » tagged ORG by the model). Offsets of `topic_spans` are the entity's doc's."""
+    if ent.ent_id_ or ent.label_ == "ROLE":
+        return True
+    if any(s < ent.end_char and ent.start_char < e for s, e in topic_spans):
+        return False
+    if ent.label_ == "PER":
+        return len(ent.text.split()) >= 2
+    return ent.label_ == "ORG" and len(ent.text) > 6 and bool(_ORG_HEADS.search(fold(ent.text)))
+
+
+def needs_syntax(sentence: Any, topic_spans: Sequence[tuple[int, int]] = ()) -> bool:
     """A parse can change the result of a candidate sentence (a spaCy span): it has a
-    pronoun or a quotation, more than one trigger, or names an actor and the surface
+    pronoun or a quotation, or names an actor or holds a second trigger, and the surface
     cannot settle the rest (more than one actor, an actor that is not a plain subject
     before the trigger, a negation, a concessive clause, a conditional, a beneficiary
-    verb, or a trigger that may be a noun or a qualifying participle)."""
+    verb, or a first trigger that may be a noun or a qualifying participle). `topic_spans`: the
+    topic mentions, in the offsets of the sentence's doc."""
     text = sentence.text
     if _WHO_WORDS.search(text):
         return True
@@ -292,19 +310,19 @@ def needs_syntax(sentence: Any) -> bool:
     if found is None:
         return False
     _, start, end = found
-    if classify(text[:start] + " " * (end - start) + text[end:]) is not None:
-        return True
-    ents = [e for e in sentence.ents if e.label_ in ("PER", "ORG", "ROLE") or e.ent_id_]  # who may act
-    if not ents:
+    two = classify(text[:start] + " " * (end - start) + text[end:]) is not None
+    ents = [e for e in sentence.ents if may_act(e, topic_spans)]
+    if not ents and not two:
         return False
     folded = fold(text)
     if len(ents) > 1 or _PARSE_CUES.search(folded):
         return True
-    ent = ents[0]
-    first, last = ent.start_char - sentence.start_char, ent.end_char - sentence.start_char
-    if last > start or re.search(r"(?:^|\W)(?:a|au|aux|de|du|des|d'|par|pour|avec|chez|selon|sur)\s*(?:le |la |les |l')?$",
-                                 folded[max(0, first - 14):first]):
-        return True
+    if ents:
+        first, last = ents[0].start_char - sentence.start_char, ents[0].end_char - sentence.start_char
+        if last > start or re.search(r"(?:^|\W)(?:a|au|aux|de|du|des|d'|par|pour|avec|chez|selon|sur)\s*(?:le |la |les |l')?$",
+                                     folded[max(0, first - 14):first]):
+            return True
+    # The first trigger may be a noun or a qualifying participle: the parse picks the next one or none.
     words = text[start:end].lower().split()
     before = folded[max(0, start - 30):start]
     if _DETERMINER_BEFORE.search(before):

@@ -38,9 +38,11 @@ def test_only_candidate_sentences_go_through_the_parser(nlp_model, ref, topic, m
 
     monkeypatch.setattr(nlp.extract, "parse", spy)
     far = " ".join(["La météo sera douce demain dans toute la région."] * 6)
-    text = f"{far} Le ministère de la Santé a confirmé le maintien des SEC-Pa. {far}"
+    text = (f"{far} Le ministère de la Santé a confirmé le maintien des SEC-Pa. "
+            f"Selon la FNCS, il a confirmé le maintien des SEC-Pa. {far}")
     _one(text, nlp_model, ref, topic)
-    assert seen == ["Le ministère de la Santé a confirmé le maintien des SEC-Pa."]
+    # The first candidate is settled on the surface (one actor, its subject, one trigger).
+    assert seen == ["Selon la FNCS, il a confirmé le maintien des SEC-Pa."]
 
 
 def test_the_subject_wins_over_the_nearest_name(nlp_model, ref, topic):
