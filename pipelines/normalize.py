@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import replace
@@ -43,6 +44,7 @@ def clean_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(_query_parts(parts.query)), ""))
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function, asked 9 times per stored document
 def canonical_url(url: str) -> str:
     """URL without tracking parameters, fragment, default port or trailing slash,
     with a lower-case scheme and host and sorted query parameters; AMP and mobile
