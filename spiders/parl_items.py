@@ -57,7 +57,7 @@ class _Item:
         """A JSON-serialisable dict with "item_type"."""
         # What `dataclasses.asdict` gives for these flat items, without its recursion
         # through every field (a third of storing an AN question at a back-fill).
-        data = {}
+        data: dict[str, Any] = {}
         for item_field in dataclasses.fields(self):
             value = getattr(self, item_field.name)
             data[item_field.name] = copy.deepcopy(value) if isinstance(value, (dict, list, tuple)) else value
