@@ -9,6 +9,7 @@ ministère a confirmé le maintien des financements" the commitment is the minis
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Sequence
@@ -133,7 +134,14 @@ def _blank(text: str, pattern: re.Pattern) -> str:
 
 def classify(sentence: str, negation: bool = True) -> tuple[str, int, int] | None:
     """The kind of the sentence and the trigger's span in it, or None. `negation`: a
-    negated promise verb is a refusal (off: only the refusal verbs are)."""
+    negated promise verb is a refusal (off: only the refusal verbs are). Remembered for
+    the last few thousand sentences: the candidate filter, the parser-pass filter and the
+    rules ask about the same sentence several times."""
+    return _classify(sentence, negation)
+
+
+@functools.lru_cache(maxsize=4096)
+def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     folded = _blank(fold(sentence), _WITHOUT)
     spans: dict[str, tuple[int, int]] = {}
     for kind, regex in _TRIGGERS:
