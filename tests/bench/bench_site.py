@@ -1,7 +1,9 @@
 """Speed of the staff site and of the digest at 200k documents (issue 17): `page_p95` (the
 worst staff page's p95 over real HTTP requests to a real `veille serve` on 127.0.0.1, beside
-the same server's static « À propos » page) and `digest` (seconds, beside the week's
-mentions query alone). Never run by the test suite (`make bench`; `--quick` for 20k).
+the same server's simplest answer, /-/versions.json; one `page_NAME` line per page, and
+`page_first_visit`, the worst first visit after the server started) and `digest` (seconds,
+beside the week's mentions query alone). Never run by the test suite (`make bench`;
+`--quick` for 20k).
 
 The corpus is the demo (the recorded sources crawled through the replay server and tagged,
 as `make demo` does: real documents of every kind with their mentions, actors cited,
