@@ -37,6 +37,9 @@ COMMIT_VERBS = _verbs(
     "revenu sur sa decision", "maintient", "accorde\\b", "veut consacrer", "doit\\b[^.;]{0,40}?\\bdeposer",
     "nous allons (?:augmenter|maintenir|financer|prolonger)",
     "compt\\w* (?:continuer|poursuivre|maintenir|soutenir|financer|prolonger)",
+    # Future funding words: « une enveloppe sera allouée », « l'ARS poursuivra son soutien ».
+    "allou(?:e|ee|ees|es|era|eront|er)\\b", "poursuivr(?:a|ont)\\b", "continuer(?:a|ont) (?:a|de) (?:financer|soutenir|accompagner|verser)",
+    "ser(?:a|ont) financ",
 )
 # Content that turns an announcement into a commitment ("annonce le maintien ...").
 COMMIT_CONTENT = re.compile(_W + r"(maintien|prolongation|perennisation|reconduction|prorogation|generalisation|"
@@ -54,6 +57,13 @@ DEMAND_VERBS = _verbs(
     "sollicit", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
     "propos", "prie", "plaident", "deman",
     "se mobilis", "il (?:faut|faudra|faudrait)\\b",
+    # Alarms, pressure and what must be done: « tirent la sonnette d'alarme », « pressent le
+    # Gouvernement », « il est urgent de », « le dispositif doit être pérennisé ».
+    "cri d'alarme", "sonnette d'alarme", "met\\w* en garde", "press(?:e|ent|ait|aient|er)\\b (?:le |la |l'|les )",
+    "il est (?:urgent|indispensable|necessaire|essentiel|imperatif|vital) d",
+    "(?:doit|doivent|devra|devront) etre (?:perennis|maintenu|prolonge|sauve|garanti|integre|reconduit|inscrit)",
+    "esper(?:e|ent|ons) que", "attend(?:ent|ons|ra|ront)? (?:des|une|un|de vraies|de reelles) (?:reponses?|garanties?|engagements?|clarifications?)",
+    "veul\\w* que", "voulons\\b",
     # Criticism addressed to the decision-maker is a demand, as « dénonce » is; so are an
     # open letter, a letter or question sent to someone, and a petition.
     "s'inquiet", "s'alarm", "s'insurg",

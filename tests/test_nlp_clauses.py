@@ -105,3 +105,16 @@ def test_a_later_clause_with_an_actor_holds_the_item(nlp_model, ref, topic):
     [found] = _one("Au centre de santé des SEC-Pa, les consultations ne sont pas assurées, des banderoles ont été "
                    "installées, car le Gouvernement a décidé d'interrompre les financements.", nlp_model, ref, topic)
     assert (found.kind, found.actor_id, found.actor_rule) == ("announcement", "PO873634", "syntaxe_sujet")
+
+
+def test_alarms_pressure_and_musts_are_demands_future_funding_words_commitments():
+    for sentence in ("Les 26 structures tirent la sonnette d'alarme sur les SEC-Pa.",
+                     "La FNCS presse le Gouvernement de pérenniser les SEC-Pa.",
+                     "Pour la FNCS, il est urgent de pérenniser les SEC-Pa.",
+                     "Le dispositif des SEC-Pa doit être pérennisé, estime la FNCS.",
+                     "Les centres attendent des garanties sur les SEC-Pa."):
+        assert classify(sentence)[0] == "demand", sentence
+    assert classify("Vingt-six centres attendaient une réponse sur les SEC-Pa.") is None
+    for sentence in ("Une enveloppe de 2 millions d'euros sera allouée aux SEC-Pa.",
+                     "L'ARS poursuivra son soutien aux SEC-Pa."):
+        assert classify(sentence)[0] == "commitment", sentence
