@@ -116,6 +116,10 @@ _DAY_WORD = re.compile(r"\b(?P<d>1er|premier|\d{1,2})\s+" + _MONTH + r"(?:\s+" +
 _MONTH_ONLY = re.compile(r"\b(?P<edge>fin |debut |mi-|courant |d'ici |avant |jusqu'en |en )?" + _MONTH + r"(?:\s+" + _YEAR + r")?\b")
 _QUARTER = re.compile(r"\b(?P<q>premier|1er|deuxieme|2e|second|troisieme|3e|quatrieme|4e|dernier)\s+trimestre(?:\s+(?:de\s+|d')?" + _YEAR + r")?\b|\bt(?P<qn>[1-4])\s+(?P<qyear>(?:19|20)\d\d)")
 _YEAR_END = re.compile(r"\b(?:fin (?:de l'annee|d'annee)|la fin de l'annee|fin de cette annee|cette annee)\b")
+# Periods read against the document's date: « d'ici la fin du mois », « le mois prochain »,
+# « l'année prochaine » (a month named after « fin du mois de » is read by _MONTH_ONLY).
+_RELATIVE_PERIOD = re.compile(r"\b(?:(?:la )?fin (?:du|de ce) (?P<unit>mois)\b(?! de| d')|(?:le |au |du )?(?P<unit2>mois) (?P<next>prochain)|"
+                              r"(?:l'|l')(?P<unit3>annee|an) prochaine?)\b")
 _YEAR_ONLY = re.compile(r"\b(?P<edge>fin |d'ici |d'ici a |avant |jusqu'en |en |pour |d'ici fin |avant fin |a l'horizon |l'annee |exercice )" + _YEAR + r"\b")
 _SEASON = re.compile(r"\b(?P<edge>avant |d'ici |d'ici a |jusqu'a |a |pour |des |fin de |courant )?(?P<det>l'|le |cet |ce |au |en |la fin de l')"
                      r"(?P<season>printemps|ete|automne|hiver)(?:\s+(?P<next>prochain)|\s+(?P<year>(?:19|20)\d\d))?\b(?!\s+dernier)")
@@ -125,7 +129,7 @@ _DEADLINE_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a parti
 _STRONG_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|fin\s*$)")
 _PAST_MARK = re.compile(r"(plfss pour|lfss pour|plf pour|securite sociale pour|finances pour|depuis|en date du|lancee?s? en|lancee?s? le|date du|du \d+ \w+ au)\s*$")
 # Every date pattern above needs a digit, a month, "trimestre" or "annee": a cheap first look.
-_MAY_DATE = re.compile(r"\d|trimestre|annee|printemps|ete\b|automne|hiver|" + "|".join(MONTHS))
+_MAY_DATE = re.compile(r"\d|trimestre|annee|\bmois\b|\ban prochain|printemps|ete\b|automne|hiver|" + "|".join(MONTHS))
 _DIGIT = re.compile(r"\d")
 _QUARTERS = {"premier": 1, "1er": 1, "deuxieme": 2, "2e": 2, "second": 2, "troisieme": 3, "3e": 3,
              "quatrieme": 4, "4e": 4, "dernier": 4}
@@ -202,7 +206,21 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
             add(m.start(), m.end(), f"{date[:4]}-12-31", "year")
     for m in _YEAR_ONLY.finditer(folded):
         add(m.start(), m.end(), f"{m['year']}-12-31", "year")
+    if date:
+        for m in _RELATIVE_PERIOD.finditer(folded):
+            add(m.start(), m.end(), _period_end(m, date), "year" if m["unit3"] else "month")
     return sorted(found, key=lambda x: x.start)
+
+
+def _period_end(m: re.Match, date: str) -> str:
+    """« fin du mois » → the last day of the document's month; « le mois prochain » → of the
+    next month; « l'année prochaine », « l'an prochain » → 31 December of the next year."""
+    year, month = int(date[:4]), int(date[5:7])
+    if m["unit3"]:
+        return f"{year + 1}-12-31"
+    if m["next"]:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return _last_day(year, month)
 
 
 def _season_end(m: re.Match, date: str | None) -> str | None:

@@ -118,3 +118,12 @@ def test_alarms_pressure_and_musts_are_demands_future_funding_words_commitments(
     for sentence in ("Une enveloppe de 2 millions d'euros sera allouée aux SEC-Pa.",
                      "L'ARS poursuivra son soutien aux SEC-Pa."):
         assert classify(sentence)[0] == "commitment", sentence
+
+
+def test_periods_read_against_the_document_date():
+    from nlp.quantities import deadlines
+
+    assert [(d.date, d.strong) for d in deadlines("Réponse d'ici la fin du mois.", DATE)] == [("2026-02-28", True)]
+    assert [d.date for d in deadlines("Le décret sera publié le mois prochain.", DATE)] == ["2026-03-31"]
+    assert [d.date for d in deadlines("Les SEC-Pa seront financées l'an prochain.", DATE)] == ["2027-12-31"]
+    assert deadlines("Elles attendent depuis des mois.", DATE) == []
