@@ -5,10 +5,11 @@ and the check that the visitor may see the site. Never imports the store (`pipel
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import datetime, timezone
 from typing import Any
 
 from pipelines.queries import DATABASE_NAME, bind
+from spiders.dates import PARIS
 
 REMEMBERED_MAX = 64  # results of heavy named queries kept, until the database changes
 _REMEMBERED: dict[tuple, tuple[tuple, list[dict[str, Any]]]] = {}
@@ -29,6 +30,13 @@ async def named_rows(db, name: str, tables: set[str] | None = None, **params: An
     run on a Datasette database; parameters not given are passed as ""."""
     sql, values = bind(name, tables if tables is not None else await table_names(db), params)
     return [dict(r) for r in (await db.execute(sql, values)).rows]
+
+
+def today_key() -> tuple[str, str]:
+    """Today as the queries' default bounds read it: SQLite's UTC day (date('now')) and the
+    Paris day (veille_jour('now')); a remembered result is for one such pair."""
+    now = datetime.now(timezone.utc)
+    return now.date().isoformat(), now.astimezone(PARIS).date().isoformat()
 
 
 def database_version(path: str | None) -> tuple | None:
@@ -65,7 +73,7 @@ async def remembered_rows(db, name: str, tables: set[str] | None = None, **param
     version = database_version(getattr(db, "path", None))
     if version is None:
         return await named_rows(db, name, tables, **params)
-    key = (db.path, name, tuple(sorted((k, str(v)) for k, v in params.items())), date.today().isoformat())
+    key = (db.path, name, tuple(sorted((k, str(v)) for k, v in params.items())), today_key())
     found = _REMEMBERED.get(key)
     if found is not None and found[0] == version:
         return [dict(r) for r in found[1]]

@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import re
 import time
-from datetime import date
 
 from datasette import hookimpl
 
-from pipelines.site_data import database_version, site_database
+from pipelines.site_data import database_version, site_database, today_key
 
 REMEMBERED_MAX = 256
 SLOW_MS = 50
@@ -43,7 +42,7 @@ def remember_counts(db) -> None:
     async def execute(sql, params=None, *args, **kwargs):
         if sql.lstrip()[:6].lower() != "select":
             return await original(sql, params, *args, **kwargs)
-        key = json.dumps([sql, params, args, sorted(kwargs.items()), date.today().isoformat()], default=str)
+        key = json.dumps([sql, params, args, sorted(kwargs.items()), today_key()], default=str)
         version = database_version(db.path)
         found = memory.get(key)
         if found is not None and found[0] == version:
