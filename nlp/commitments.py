@@ -323,6 +323,9 @@ def actor_from_clause(facts: Clause, actors: Sequence[ActorRef], antecedent: Act
 
 
 REFUSAL = re.compile(REFUSE_VERBS)
+# A letter or release named again as the subject (« ce même courrier précise… ») speaks for
+# the actor of the sentence before.
+_DOCUMENT_SUBJECT = re.compile(r"(?<![\w-])(?:ce|cette) (?:meme )?(?:courrier|lettre|message|communique|document|note|circulaire)\b")
 
 
 def _actor(sentence: str, start: int, kind: str, facts: Clause | None, actors: Sequence[ActorRef],
@@ -399,6 +402,8 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
         else:
             return None
         actor, rule = _actor(sentence, start, kind, facts, actors, antecedent, publisher, speaker)
+    if actor is None and antecedent is not None and _DOCUMENT_SUBJECT.search(fold(sentence)[:start]):
+        actor, rule = antecedent, "antecedent_document"  # « ce même courrier précise que… »: its author
     if actor is None and parsed is not None and kind in ("commitment", "announcement"):
         # « des banderoles ont été installées…, car le gouvernement a décidé d'interrompre… »:
         # a later clause with an actor holds the item.

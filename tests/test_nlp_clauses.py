@@ -127,3 +127,11 @@ def test_periods_read_against_the_document_date():
     assert [d.date for d in deadlines("Le décret sera publié le mois prochain.", DATE)] == ["2026-03-31"]
     assert [d.date for d in deadlines("Les SEC-Pa seront financées l'an prochain.", DATE)] == ["2027-12-31"]
     assert deadlines("Elles attendent depuis des mois.", DATE) == []
+
+
+def test_a_letter_named_again_speaks_for_its_author(nlp_model, ref, topic):
+    text = ("Dans un courrier adressé aux SEC-Pa, la ministre de la Santé a confirmé le maintien des SEC-Pa. "
+            "Toutefois, ce même courrier précise que la pérennisation des SEC-Pa devra reposer sur une loi.")
+    found = _one(text, nlp_model, ref, topic)
+    assert [c.actor_rule for c in found][-1] == "antecedent_document"
+    assert found[-1].actor_id == found[0].actor_id and found[0].actor_id is not None
