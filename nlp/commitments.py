@@ -323,6 +323,7 @@ def actor_from_clause(facts: Clause, actors: Sequence[ActorRef], antecedent: Act
 
 
 REFUSAL = re.compile(REFUSE_VERBS)
+_CONCESSIVE_START = re.compile(r"^\W*(?:alors qu|bien qu|tandis qu|meme si|quoiqu)")
 # A letter or release named again as the subject (« ce même courrier précise… ») speaks for
 # the actor of the sentence before.
 _DOCUMENT_SUBJECT = re.compile(r"(?<![\w-])(?:ce|cette) (?:meme )?(?:courrier|lettre|message|communique|document|note|circulaire)\b")
@@ -381,6 +382,9 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
     if (kind == "commitment" and facts is not None and facts.negated
             and not POSITIVE_NEGATION.search(fold(sentence))):
         kind = "refusal"  # « le Gouvernement ne prolongera pas… »: the negation is in the verb's scope
+    if (kind in ("commitment", "announcement") and facts is not None and "Imp" in facts.tense.split(",")
+            and _CONCESSIVE_START.match(fold(sentence))):
+        return None  # « Alors que le dossier de presse annonçait que… »: the background of the sentence
     if kind == "announcement" and facts is not None and "Cnd" in facts.mood.split(","):
         return None  # « il diminuerait l'attractivité… »: a consequence foreseen, not a fact made known
     actor, rule = _actor(sentence, start, kind, facts, actors, antecedent, publisher, speaker)

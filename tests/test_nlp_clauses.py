@@ -135,3 +135,11 @@ def test_a_letter_named_again_speaks_for_its_author(nlp_model, ref, topic):
     found = _one(text, nlp_model, ref, topic)
     assert [c.actor_rule for c in found][-1] == "antecedent_document"
     assert found[-1].actor_id == found[0].actor_id and found[0].actor_id is not None
+
+
+def test_an_imperfect_after_a_concessive_opening_is_background(nlp_model, ref, topic):
+    found = _one("Alors que le dossier de presse du ministère de la Santé annonçait que des moyens seraient alloués "
+                 "aux SEC-Pa jusqu'en 2025, les structures restent sans réponse.", nlp_model, ref, topic)
+    assert [c.kind for c in found if c.kind in ("commitment", "announcement")] == []
+    [made] = _one("Le ministère de la Santé annonçait alors la fin des SEC-Pa.", nlp_model, ref, topic)
+    assert made.kind == "announcement"
