@@ -116,8 +116,18 @@ def _inside_relative(token: Token, head: Token) -> bool:
     return False
 
 
+def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
+    """The tokens overlapping the characters [start, end) (found by spaCy's character
+    index, not by walking the sentence)."""
+    if not len(doc):
+        return []
+    length = doc[-1].idx + len(doc[-1].text)  # `doc.text` would join every token again
+    span = doc.char_span(start, min(end, length), alignment_mode="expand") if start < length else None
+    return list(span) if span is not None else []
+
+
 def _trigger_token(doc: Doc, start: int, end: int) -> Token | None:
-    tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    tokens = _tokens(doc, start, end)
     if not tokens:
         return None
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX")]
@@ -181,8 +191,9 @@ def detached_participle(doc: Doc, start: int, end: int) -> bool:
         return False
     if any(c.dep_ in SUBJECT_DEPS for c in token.children) and token.dep_ == "ROOT":
         return False
-    before = doc.text[:token.idx].strip()
-    after = doc.text[token.idx + len(token.text):]
+    text = doc.text
+    before = text[:token.idx].strip()
+    after = text[token.idx + len(token.text):]
     return token.dep_ in ("acl", "advcl", "amod", "ROOT", "conj") and (
         not before or before.endswith(",") or "," in after[:80])
 
@@ -201,7 +212,7 @@ def stray_trigger(doc: Doc, start: int, end: int) -> bool:
     match on a noun or adjective that is not a nominal trigger (« acteurs », « sollicitations »,
     « le texte proposé »), or a participle that only qualifies a noun (« la décision
     annoncée par le ministère marque… »)."""
-    tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    tokens = _tokens(doc, start, end)
     if len(tokens) != 1:
         return False
     token = tokens[0]
