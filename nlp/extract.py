@@ -269,7 +269,10 @@ def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language,
     return trees
 
 
-_WHO_WORDS = re.compile(r"(?i)(?<![\w-])(?:je|j'|nous|il|elle|ils|elles|qui|on)(?![\w-])|[«\"]")
+# Pronouns whose person the parse reads (« je / nous »: the publisher or the speaker; « il /
+# elle »: the antecedent); « qui » matters only next to an actor (see needs_syntax).
+_WHO_WORDS = re.compile(r"(?i)(?<![\w-])(?:je|j'|nous|il|elle|ils|elles)(?![\w-])")
+_QUI = re.compile(r"(?i)(?<![\w-])qui(?![\w-])")
 
 
 # What only the parse can read in a one-trigger sentence: a negation's scope, a
@@ -315,7 +318,7 @@ def needs_syntax(sentence: Any, topic_spans: Sequence[tuple[int, int]] = ()) -> 
     if not ents and not two:
         return False
     folded = fold(text)
-    if len(ents) > 1 or _PARSE_CUES.search(folded):
+    if len(ents) > 1 or _PARSE_CUES.search(folded) or (ents and _QUI.search(text)):
         return True
     if ents:
         first, last = ents[0].start_char - sentence.start_char, ents[0].end_char - sentence.start_char
