@@ -40,7 +40,8 @@ FEED_TOKEN_ENV = "VEILLE_FEED_TOKEN"
 FEED_TOKEN_PARAM = "jeton"
 STAFF_ACTOR = {"id": "equipe", "name": "Équipe"}
 FEED_ACTOR = {"id": "lecteur-de-flux", "veille_feed": True}
-FEED_QUERIES = {"flux_mentions": "atom", "flux_engagements": "atom", "calendrier_engagements": "ics"}
+FEED_QUERIES = {"flux_mentions": "atom", "flux_engagements": "atom", "calendrier_engagements": "ics",
+                "calendrier_agenda": "ics"}
 # The feeds a reader with the token may open: the named feeds, any search, any actor.
 _FEED_PATH = re.compile(r"/[^/]+/(%s)|/[^/]+/documents\.atom|/acteur/[^/]+\.atom"
                         % "|".join(rf"{re.escape(q)}\.{e}" for q, e in FEED_QUERIES.items()))
@@ -129,7 +130,7 @@ def login_enabled() -> bool:
 
 def feed_token_accepted(path: str, supplied: str | None) -> bool:
     """True when `path` is one of the subscribable feeds (/<base>/flux_mentions.atom,
-    …/flux_engagements.atom, …/calendrier_engagements.ics, a search /<base>/documents.atom,
+    …/flux_engagements.atom, …/calendrier_engagements.ics, …/calendrier_agenda.ics, a search /<base>/documents.atom,
     an actor /acteur/<id>.atom) and `supplied` is $VEILLE_FEED_TOKEN."""
     expected = os.environ.get(FEED_TOKEN_ENV, "").strip()
     if not expected or not supplied or not _FEED_PATH.fullmatch(path):

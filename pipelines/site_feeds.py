@@ -125,25 +125,51 @@ def ics_day(value: str | None) -> date | None:
         return None
 
 
+def ics_instant(value: str | None) -> datetime | None:
+    """An ISO instant with its offset ("2026-02-17T15:00:00+01:00", "…Z") as an aware
+    datetime; None when absent, unreadable or without an offset (never guessed)."""
+    try:
+        parsed = datetime.fromisoformat((value or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _event_times(e: dict[str, Any]) -> list[str] | None:
+    """DTSTART/DTEND lines: timed (UTC) when the event has a `start` instant (one hour
+    when it has no later `end`), else all-day on its `day`; None when it has neither."""
+    start = e.get("start")
+    if isinstance(start, datetime) and start.tzinfo:
+        end = e.get("end")
+        if not (isinstance(end, datetime) and end.tzinfo and end > start):
+            end = start + timedelta(hours=1)
+        utc = "%Y%m%dT%H%M%SZ"
+        return [f"DTSTART:{start.astimezone(timezone.utc):{utc}}", f"DTEND:{end.astimezone(timezone.utc):{utc}}"]
+    day = e.get("day")
+    if isinstance(day, date):
+        return [f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}"]
+    return None
+
+
 def ics_calendar(name: str, events: Iterable[dict[str, Any]], now: datetime | None = None,
                  domain: str = "veille") -> str:
-    """A VCALENDAR of all-day events. Each event: {uid, summary, day (date), description,
-    url}; events with the same day and summary are given once."""
+    """A VCALENDAR. Each event: {uid, summary, description, url} with either `start` (and
+    optional `end`), aware datetimes, for a timed event, or `day` (a date) for an all-day
+    one; events with the same time and summary are given once."""
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//veille//Veille SEC-Pa//FR", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_escape(name)}", "X-WR-TIMEZONE:Europe/Paris"]
     seen: set[tuple[str, str]] = set()
     for e in events:
-        day = e.get("day")
-        if not isinstance(day, date):
+        times = _event_times(e)
+        if times is None:
             continue
-        key = (day.isoformat(), " ".join((e.get("summary") or "").lower().split()))
+        key = (times[0], " ".join((e.get("summary") or "").lower().split()))
         if key in seen:
             continue
         seen.add(key)
         uid = re.sub(r"[^A-Za-z0-9._:-]", "-", str(e.get("uid") or key))
-        lines += ["BEGIN:VEVENT", f"UID:{uid}@{domain}", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+        lines += ["BEGIN:VEVENT", f"UID:{uid}@{domain}", f"DTSTAMP:{stamp}", *times,
                   f"SUMMARY:{ics_escape(e.get('summary'))}", "TRANSP:TRANSPARENT"]
         if e.get("description"):
             lines.append(f"DESCRIPTION:{ics_escape(e['description'])}")

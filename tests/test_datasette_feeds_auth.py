@@ -99,7 +99,8 @@ def test_staff_see_the_addresses_to_subscribe_to_and_nobody_else(site):
     about = fetch(site, "/-/a-propos", cookies=_staff_cookie(site)).text
     urls = re.findall(r"<code>(http://[^<]+)</code>", about)
     assert urls == [f"http://localhost/veille/{name}?jeton={TOKEN}" for name in
-                    ("flux_mentions.atom", "flux_engagements.atom", "calendrier_engagements.ics")]
+                    ("flux_mentions.atom", "flux_engagements.atom", "calendrier_engagements.ics",
+                     "calendrier_agenda.ics")]
     for url in urls:  # the address shown is the one that works, without the login cookie
         assert fetch(site, url.removeprefix("http://localhost")).status_code == 200
 

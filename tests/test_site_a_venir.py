@@ -123,3 +123,31 @@ def test_stage_codes_in_words():
         "depot", "commission", "rapport", "seance", "decision", "cmp", "promulgation", "autre", "autre"]
     assert (stage_chamber("SN2-DEPOT"), stage_chamber("ANLUNI-DEPOT"), stage_chamber("XX")) == (
         "Sénat", "Assemblée nationale", "")
+
+
+def test_the_agenda_calendar_has_each_coming_meeting_at_its_time(site):
+    page = fetch(site, "/veille/calendrier_agenda.ics")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/calendar")
+    body = page.text
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.rstrip().endswith("END:VCALENDAR")
+    events = body.split("BEGIN:VEVENT")[1:]
+    assert len(events) == 1  # the cancelled meeting is left out
+    event = events[0]
+    assert f"DTSTART:{SOON:%Y%m%d}T073000Z\r\n" in event and f"DTEND:{SOON:%Y%m%d}T083000Z\r\n" in event
+    assert "UID:veille-agenda-RUANR5L17S2026IDC999001@" in event and "DTSTAMP:" in event
+    assert "Examen de la proposition de loi n° 2504 (SEC-Pa)" in event.replace("\r\n ", "")
+    assert "Calendrier de l'ordre du jour (ICS)" in fetch(site, "/").text
+
+
+def test_a_timed_event_is_written_in_utc_whatever_the_season():
+    from pipelines.site_feeds import ics_calendar, ics_instant
+
+    summer, winter = ics_instant("2026-07-01T15:00:00+02:00"), ics_instant("2026-01-15T15:00:00+01:00")
+    body = ics_calendar("essai", [{"uid": "a", "summary": "été", "start": summer},
+                                  {"uid": "b", "summary": "hiver", "start": winter,
+                                   "end": ics_instant("2026-01-15T17:30:00+01:00")},
+                                  {"uid": "c", "summary": "sans heure", "start": ics_instant("2026-01-15T15:00:00"),
+                                   "day": date(2026, 1, 15)}])
+    assert "DTSTART:20260701T130000Z\r\nDTEND:20260701T140000Z" in body
+    assert "DTSTART:20260115T140000Z\r\nDTEND:20260115T163000Z" in body
+    assert "DTSTART;VALUE=DATE:20260115" in body  # an instant without offset is never guessed: all-day

@@ -23,12 +23,13 @@ from datasette.utils.asgi import Forbidden, NotFound, Response
 from pipelines.queries import DATABASE_NAME
 from pipelines.serve import FEED_QUERIES, FEED_TOKEN_ENV, FEED_TOKEN_PARAM, STAFF_ACTOR, login_enabled
 from pipelines.site_data import check_view, named_rows, remembered_rows, site_database, table_names
-from pipelines.site_feeds import atom_feed, ics_calendar, ics_day
+from pipelines.site_feeds import atom_feed, ics_calendar, ics_day, ics_instant
 from pipelines.site_search import search_plan
 
 FEED_LABELS = {"flux_mentions": "Documents qui citent les SEC-Pa (Atom)",
                "flux_engagements": "Engagements, annonces, demandes et refus (Atom)",
-               "calendrier_engagements": "Échéances des engagements (agenda ICS)"}
+               "calendrier_engagements": "Échéances des engagements (agenda ICS)",
+               "calendrier_agenda": "Ordre du jour du Parlement sur le sujet (agenda ICS)"}
 FEED_TITLES = {"flux_mentions": "Veille SEC-Pa : nouveaux documents",
                "flux_engagements": "Veille SEC-Pa : engagements relevés"}
 ATOM_TYPE = "application/xml; charset=utf-8"  # what browsers style with the XSL; feed readers read it as Atom
@@ -154,6 +155,20 @@ async def calendar_feed(request, datasette):
     return Response(body, content_type=content_type)
 
 
+async def agenda_calendar(request, datasette):
+    """/veille/calendrier_agenda.ics: one timed event per coming réunion on the topic or a
+    followed bill (séances and commissions), at its time in UTC, with DTSTAMP."""
+    await _may_view_query(datasette, request, "calendrier_agenda")
+    db = site_database(datasette)
+    rows = await remembered_rows(db, "calendrier_agenda", await table_names(db))
+    events = [{"uid": r["event_uid"], "summary": r["event_name"], "start": ics_instant(r["event_start"]),
+               "end": ics_instant(r["event_end"]), "day": ics_day(r["event_day"]),
+               "description": r["event_description"], "url": r.get("event_url")} for r in rows]
+    body = ics_calendar("Veille SEC-Pa : ordre du jour du Parlement", events, now=datetime.now(timezone.utc))
+    content_type = "text/plain; charset=utf-8" if request.args.get("_plain") else "text/calendar; charset=utf-8"
+    return Response(body, content_type=content_type)
+
+
 @hookimpl
 def register_routes():
     """The about page and the feeds (before Datasette's renderers for the same addresses)."""
@@ -162,6 +177,7 @@ def register_routes():
         (r"^/-/a-propos$", about_page),
         (rf"^/{db}/(?P<name>flux_mentions|flux_engagements)\.atom$", query_feed),
         (rf"^/{db}/calendrier_engagements\.ics$", calendar_feed),
+        (rf"^/{db}/calendrier_agenda\.ics$", agenda_calendar),
         (rf"^/{db}/documents\.atom$", search_feed),
         (r"^/acteur/(?P<id>[^/]+)\.atom$", actor_feed),
     ]
