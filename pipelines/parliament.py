@@ -63,11 +63,41 @@ def days_waiting(published: str | None, status: str, answer_date: str | None = N
     return (end - date.fromisoformat(published[:10])).days
 
 
+_CIVILITY = re.compile(r"^(?:m\.|mme|mlle|mr\.?)\s+", re.I)
+
+
+def _name_key(name: str | None) -> str:
+    """A person's name compared: a leading civility (« M. », « Mme ») dropped, folded
+    (case, accents), and every run of other characters than letters and digits one space
+    (« Jean-Marc » = « jean marc »)."""
+    return " ".join(re.findall(r"\w+", fold(_CIVILITY.sub("", (name or "").strip()))))
+
+
+def senator_id(db: sqlite_utils.Database, name: str | None) -> str | None:
+    """The actor id of the one senator (actor with `extra.chamber` "SN", from the Sénat's
+    reference data) named `name`, « [Civilité] Prénom Nom » as a Sénat question gives it,
+    compared by `_name_key`; None when no senator or several (homonyms: never a guess)."""
+    wanted = _name_key(name)
+    if not wanted:
+        return None
+    sql = "SELECT a.id, a.name FROM actors a WHERE json_extract(a.extra, '$.chamber') = 'SN'"
+    params: list[str] = []
+    if "actors_fts" in db.table_names():  # the name's words narrow the candidates
+        sql = ("SELECT a.id, a.name FROM actors a JOIN actors_fts f ON f.rowid = a.rowid"
+               " WHERE actors_fts MATCH ? AND json_extract(a.extra, '$.chamber') = 'SN'")
+        params = [" ".join(f'"{word}"' for word in wanted.split())]
+    found = {row[0] for row in db.conn.execute(sql, params) if _name_key(row[1]) == wanted}
+    return found.pop() if len(found) == 1 else None
+
+
 # ------------------------------------------------------------------ storers
 def store_question(db: sqlite_utils.Database, matcher: TopicMatcher, item: ParliamentQuestion) -> str:
     """Store a question's metadata row and its relevant texts; return the action on the
-    documents ("irrelevant" when neither the question nor its answer is on topic)."""
+    documents ("irrelevant" when neither the question nor its answer is on topic). A Sénat
+    question without `author_id` gets the id of the one senator of its author's name
+    (`senator_id`), when the reference data holds exactly one; else it stays empty."""
     question, answer = item.documents()
+    author_id = item.author_id or (senator_id(db, item.author_name) if item.chamber == "Sénat" else None)
     question.author = question.author or actor_name(db, item.author_id) or ""
     q_action = store_document(db, matcher, question)
     relevant = q_action != "irrelevant"
@@ -75,7 +105,7 @@ def store_question(db: sqlite_utils.Database, matcher: TopicMatcher, item: Parli
     if a_action not in (None, "irrelevant") and not relevant:
         q_action, relevant = store_document(db, matcher, question, keep_irrelevant=True), True
     row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "uid")}
-    row.update(id=item.uid, document_id=item.uid if relevant else None,
+    row.update(id=item.uid, author_id=author_id, document_id=item.uid if relevant else None,
                answer_deadline=item.answer_deadline or answer_deadline(item.kind, item.published),
                answer_document_id=item.answer_id if a_action not in (None, "irrelevant") else None,
                days_to_answer=None if item.status in OPEN_STATUSES else days_waiting(

@@ -44,7 +44,12 @@ def senat_status(label: str) -> str:
 
 
 def parse_senat_row(row: dict[str, str], source: str) -> dict[str, Any]:
-    """One CSV row → a question record (the text comes later from the question page)."""
+    """One CSV row → a question record (the text comes later from the question page).
+
+    The author's name is kept as the CSV gives it, « Civilité Prénom Nom » (« Mme Vivette
+    Lopez »); `author_id` stays empty (the store step links it to a senator, reading the
+    reference data). `group_id` is the organe id of the « Groupe » label, made by
+    `senat_group_id` as for the senators' file (« SER » → "SENGP-SER")."""
     reference = row.get("Référence") or ""
     if not reference:
         raise BadRecord("?", "ligne sans référence")
@@ -58,14 +63,15 @@ def parse_senat_row(row: dict[str, str], source: str) -> dict[str, Any]:
     ministry_answering = row.get("Ministère de réponse") or row.get("Ministère de transmission") or row.get("Ministère de dépôt")
     url = (row.get("URL Question") or "").replace("http://", "https://", 1)
     themes = [t.strip() for t in (row.get("Thème(s)") or "").split(",") if t.strip()]
+    group = row.get("Groupe") or None
     label = {"QE": "Question écrite", "QG": "Question d'actualité au Gouvernement",
              "QOSD": "Question orale sans débat"}.get(kind, f"Question {kind}")
     return {
         "uid": reference, "source": source, "chamber": "Sénat", "legislature": None, "kind": kind,
         "number": number, "url": url, "rubrique": themes[0] if themes else None, "tete_analyse": None,
         "analyses": [row["Titre"]] if row.get("Titre") else [], "author_id": None,
-        "author_name": author, "group_id": None, "group_abbr": row.get("Groupe") or None,
-        "group_name": row.get("Groupe") or None, "ministry_asked_id": None,
+        "author_name": author, "group_id": senat_group_id(group) if group else None, "group_abbr": group,
+        "group_name": group, "ministry_asked_id": None,
         "ministry_asked": row.get("Ministère de dépôt") or None, "ministry_answering_id": None,
         "ministry_answering": ministry_answering or None, "published": published,
         "answer_date": answered, "answer_ministry": row.get("Ministère de réponse") or None,

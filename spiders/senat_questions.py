@@ -8,6 +8,11 @@ https://www.senat.fr/questions/base/2026/qSEQ260207591.html (the CSV gives http:
 rewritten to https). Questions d'actualité: https://data.senat.fr/data/questions/qg.csv
 (same reader; its columns were not seen). Cadence: daily.
 
+Authors: the CSV's name is kept as given (« Mme Vivette Lopez »), and `group_id` is the
+organe of its « Groupe » label (`senat_group_id`, as for the senators' file: "SENGP-SER");
+the spider reads no database, so `author_id` is filled by the store step
+(`pipelines.parliament.senator_id`: the one senator of that name, else empty).
+
 A page that cannot be fetched leaves the question stored from the CSV alone (and its page
 is asked again at the next run).
 """

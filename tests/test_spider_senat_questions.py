@@ -105,3 +105,108 @@ def test_crawl_on_the_replay(tmp_path, replay):
     db = open_db(tmp_path / "veille.db")
     assert [r["id"] for r in db.query("SELECT id FROM documents")] == ["SEQ260207591"]
     assert db["questions"].count == 5
+
+
+# ------------------------------------------------------------------ authors linked to senators
+ODSEN = FIXTURES / "senat_reference" / "ODSEN_GENERAL.csv"
+
+
+def _senators(db):
+    """The real ODSEN_GENERAL.csv (October 2021) stored as the reference step stores it."""
+    from pipelines import db as database
+    from spiders.senat_parse import parse_senator_row, senat_group_record, senator_rows
+
+    groups = set()
+    for row in senator_rows(ODSEN.read_bytes()):
+        actor, mandates = parse_senator_row(row)
+        database.upsert_record(db, "actors", actor)
+        for mandate in mandates:
+            database.upsert_record(db, "mandates", mandate)
+            groups.update([mandate["extra"]["groupe"]] if mandate["organe_kind"] == "GP" else [])
+    for label in groups:
+        database.upsert_record(db, "organes", senat_group_record(label))
+
+
+def _csv_items(rows=None):
+    """The questions of the replay CSV (4 real rows + QE 07591) as the spider yields them,
+    without their pages."""
+    from spiders.an_parse import stable_hash
+    from spiders.parl_items import ParliamentQuestion
+
+    rows = rows if rows is not None else senat_rows(fixture_bytes("senat_questions", "questions-depuis-un-an.csv"))
+    return [ParliamentQuestion(**parse_senat_row(row, "senat_questions"), source_hash=stable_hash(row)) for row in rows]
+
+
+def test_group_id_is_the_senators_group_organe_and_the_name_stays_as_given():
+    from spiders.senat_parse import senat_group_id
+
+    rows = senat_rows(fixture_bytes("senat_questions", "questions-depuis-un-an.csv"))
+    records = [parse_senat_row(row, "senat_questions") for row in rows]
+    assert [r["group_id"] for r in records] == [
+        "SENGP-LES-REPUBLICAINS", "SENGP-SER", "SENGP-LES-REPUBLICAINS", "SENGP-UC", "SENGP-GEST"]
+    assert all(r["group_id"] == senat_group_id(row["Groupe"]) for r, row in zip(records, rows))
+    assert [r["author_name"] for r in records] == [
+        "Mme Vivette Lopez", "Mme Nicole Bonnefoy", "Mme Pauline Martin", "M. Jean Hingray", "Mme Anne Souyris"]
+    assert all(r["author_id"] is None for r in records)  # the parse reads no reference data
+    no_group = parse_senat_row({**rows[0], "Groupe": ""}, "senat_questions")
+    assert no_group["group_id"] is None and no_group["group_abbr"] is None
+
+
+def test_authors_in_the_senators_file_get_their_sen_id(db):
+    _senators(db)
+    store_all(db, _csv_items())
+    linked = {r["id"]: (r["author_id"], r["group_id"]) for r in db.query("SELECT id, author_id, group_id FROM questions")}
+    # 3 of the 5 rows (3 of the 4 real ones): the 2021 file has no Pauline Martin nor Anne Souyris.
+    assert linked == {
+        "SEQ250705636": ("SEN14059S", "SENGP-LES-REPUBLICAINS"),  # Mme Vivette Lopez
+        "SEQ250705637": ("SEN08060W", "SENGP-SER"),  # Mme Nicole Bonnefoy
+        "SEQ250705638": (None, "SENGP-LES-REPUBLICAINS"),  # Mme Pauline Martin: not in the file
+        "SEQ250705639": ("SEN20048C", "SENGP-UC"),  # M. Jean Hingray
+        "SEQ260207591": (None, "SENGP-GEST"),  # Mme Anne Souyris: elected in 2023
+    }
+    shown = {r["id"]: (r["author"], r["group"]) for r in db.query('SELECT id, author, "group" FROM question_lifecycle')}
+    assert shown["SEQ250705636"] == ("Vivette Lopez", "Les Républicains")  # the senator's name
+    assert shown["SEQ250705638"] == ("Mme Pauline Martin", "Les Républicains")  # the CSV's
+    groups = {r["id"] for r in db.query("SELECT id FROM organes WHERE id LIKE 'SENGP-%'")}
+    assert {"SENGP-LES-REPUBLICAINS", "SENGP-SER", "SENGP-UC", "SENGP-GEST"} <= groups
+
+
+def test_name_is_compared_folded_and_unknown_names_stay_empty(db):
+    _senators(db)
+    rows = senat_rows(fixture_bytes("senat_questions", "questions-depuis-un-an.csv"))
+    variants = [{**rows[0], "Référence": "SEQX1", "Nom": "LÓPEZ", "Prénom": "vivette"},
+                {**rows[0], "Référence": "SEQX2", "Nom": "Lopez", "Prénom": "Vivianne"},
+                {**rows[0], "Référence": "SEQX3", "Nom": "Lopez Vivette", "Prénom": "", "Civilité": ""}]
+    store_all(db, _csv_items(variants))
+    assert {r["id"]: r["author_id"] for r in db.query("SELECT id, author_id FROM questions")} == {
+        "SEQX1": "SEN14059S", "SEQX2": None, "SEQX3": None}
+
+
+def test_homonyms_and_other_chambers_are_never_guessed(db):
+    from pipelines import db as database
+
+    _senators(db)
+    # Two senators « Jean Boyer » in the real file (matricules 01052R and 83018R).
+    assert {r["id"] for r in db.query("SELECT id FROM actors WHERE name = 'Jean Boyer'")} == {"SEN01052R", "SEN83018R"}
+    database.upsert_record(db, "actors", {"id": "PA999999", "name": "Pauline Martin", "kind": "person",
+                                          "extra": {"chamber": "AN"}})
+    rows = senat_rows(fixture_bytes("senat_questions", "questions-depuis-un-an.csv"))
+    store_all(db, _csv_items([{**rows[3], "Référence": "SEQX4", "Nom": "Boyer", "Prénom": "Jean"}, rows[2]]))
+    assert {r["id"]: r["author_id"] for r in db.query("SELECT id, author_id FROM questions")} == {
+        "SEQX4": None, "SEQ250705638": None}
+
+
+def test_an_author_id_is_kept_and_an_questions_are_not_looked_up(db):
+    _senators(db)
+    rows = senat_rows(fixture_bytes("senat_questions", "questions-depuis-un-an.csv"))
+    given, an = _csv_items(rows[:2])
+    given.author_id = "SEN08060W"
+    an.chamber = "AN"
+    store_all(db, [given, an])
+    assert {r["id"]: r["author_id"] for r in db.query("SELECT id, author_id FROM questions")} == {
+        "SEQ250705636": "SEN08060W", "SEQ250705637": None}
+
+
+def test_without_reference_data_authors_stay_empty(db):
+    store_all(db, _csv_items())
+    assert [r["author_id"] for r in db.query("SELECT author_id FROM questions")] == [None] * 5
