@@ -12,6 +12,7 @@ with an offset (`dateSort`) or 17 digits YYYYMMDDHHMMSSmmm (Syceron).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -21,7 +22,6 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from lxml import etree
@@ -52,6 +52,8 @@ def is_nil(value: Any) -> bool:
 
 def text(value: Any) -> str | None:
     """A scalar as a string: nil → None, `{"#text": v}` → v, numbers → str."""
+    if type(value) is str:  # the common case, first (str() of a str is itself)
+        return value or None
     if is_nil(value):
         return None
     if isinstance(value, dict):
@@ -85,14 +87,21 @@ def last(value: Any) -> Any:
 
 
 # ------------------------------------------------------------------ dates
+# The same few hundred dates come back in every record of an archive (publication days,
+# sittings): each string is read once. `parse_day` and `parse_instant` are pure functions of
+# the string (datetimes are immutable); an unreadable date raises again each time.
+_day = functools.lru_cache(maxsize=8192)(parse_day)
+_instant = functools.lru_cache(maxsize=8192)(parse_instant)
+
+
 def day_of(value: Any) -> str | None:
     """An AN date field (string, `{"#text": …}` or nil) as ISO YYYY-MM-DD."""
-    return parse_day(text(value))
+    return _day(text(value))
 
 
 def instant_of(value: Any) -> datetime | None:
     """An AN date-time field (string, `{"#text": …}` or nil) as an aware UTC datetime."""
-    return parse_instant(text(value))
+    return _instant(text(value))
 
 
 def stable_hash(data: Any) -> str:
@@ -128,7 +137,16 @@ def safe_member_name(name: str) -> bool:
     """False for names that could escape a folder (absolute, `..`, backslashes, drive)."""
     if not name or name.startswith(("/", "\\")) or "\\" in name or ":" in name.split("/")[0]:
         return False
-    return ".." not in PurePosixPath(name).parts
+    return ".." not in name.split("/")  # PurePosixPath(name).parts without building a path
+
+
+def _stem(name: str) -> str:
+    """`PurePosixPath(name).stem` without building a path (its last part, "" and "."
+    parts dropped, less its last suffix)."""
+    parts = [part for part in name.split("/") if part and part != "."]
+    last = parts[-1] if parts else ""
+    dot = last.rfind(".")
+    return last[:dot] if 0 < dot < len(last) - 1 else last
 
 
 def _too_big(name: str, declared: int, limit: int, counted: int | None = None) -> str:
@@ -148,7 +166,7 @@ def iter_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, st
         for info in archive.infolist():
             if info.is_dir():
                 continue
-            uid = PurePosixPath(info.filename.replace("\\", "/")).stem
+            uid = _stem(info.filename.replace("\\", "/"))
             if not safe_member_name(info.filename):
                 skipped.append((uid or info.filename, f"nom de fichier dangereux dans l'archive ({info.filename!r})"))
                 continue
@@ -183,7 +201,7 @@ def salvage_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str,
     while body[offset:offset + 4] == b"PK\x03\x04" and offset + _LOCAL_HEADER.size <= len(body):
         (_, _, flags, method, _, _, _, size, _, name_len, extra_len) = _LOCAL_HEADER.unpack_from(body, offset)
         name = body[offset + 30: offset + 30 + name_len].decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        uid = PurePosixPath(name.replace("\\", "/")).stem or name
+        uid = _stem(name.replace("\\", "/")) or name
         start = offset + 30 + name_len + extra_len
         if flags & 0x08:
             skipped.append((uid, "archive tronquée : tailles inconnues (descripteur de données), lecture arrêtée"))
@@ -712,7 +730,7 @@ def _reunion_record(r: dict[str, Any], uid: str, source: str, follow: frozenset[
     ident = obj(r.get("identifiants"), "identifiants")
     place = obj(r.get("lieu"), "lieu")
     life = obj(r.get("cycleDeVie"), "cycleDeVie")
-    local_day = parse_day(text(ident.get("DateSeance"))) or _paris_day(start)
+    local_day = _day(text(ident.get("DateSeance"))) or _paris_day(start)
     sitting = clean_text(text(ident.get("quantieme")))
     label = {"seance": "Séance publique", "commission": "Réunion de commission",
              "initiative": "Réunion"}.get(kind, "Réunion")

@@ -10,11 +10,15 @@ Regenerate the snapshot (only when a change of output is intended):
 
 from __future__ import annotations
 
+import html
 import json
+import random
+import re
 import sys
+import unicodedata
 from datetime import datetime
-from pathlib import Path
-from typing import Any, Callable
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -22,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from nlp import text as nlp_text  # noqa: E402
 from spiders import an_parse  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -142,6 +147,97 @@ def test_repeated_parse_is_stable() -> None:
     first = compute_one("an_questions/QANR5L17QE5268.json")
     compute_one("an_questions/QANR5L16QG1.json")
     assert compute_one("an_questions/QANR5L17QE5268.json") == first
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_member_names_read_as_pathlib_reads_them(seed: int) -> None:
+    """`_stem` and `safe_member_name` give what they gave through `PurePosixPath`."""
+    rng = random.Random(seed)
+    names = ["json/QANR5L17QE1.json", "a/b/", "x.tar.gz", ".json", "a/.", "a/..", "//a//b.", "./a", "", "/"]
+    for _ in range(20_000):
+        names.append("".join(rng.choice("ab./\\:") for _ in range(rng.randint(0, 12))))
+    for name in names:
+        assert an_parse._stem(name) == PurePosixPath(name).stem, repr(name)
+        if name:
+            reference = not (name.startswith(("/", "\\")) or "\\" in name or ":" in name.split("/")[0]
+                             or ".." in PurePosixPath(name).parts)
+            assert an_parse.safe_member_name(name) == reference, repr(name)
+
+
+def test_dates_read_as_before() -> None:
+    """The cached date readers give what `parse_day` and `parse_instant` give, errors included."""
+    from spiders.dates import parse_day, parse_instant
+
+    for raw in ["2024-01-05", "2024-01-05+01:00", "2025-11-17T23:30:00.000+01:00", "05/02/2026", "20260205143000123",
+                "2024-02-30", "nope", " 2024-01-05 ", None, ""]:
+        for cached, reference in ((an_parse._day, parse_day), (an_parse._instant, parse_instant)):
+            for _ in range(2):
+                try:
+                    expected: Any = reference(raw)
+                except ValueError as exc:
+                    expected = ("error", str(exc))
+                try:
+                    got: Any = cached(raw)
+                except ValueError as exc:
+                    got = ("error", str(exc))
+                assert got == expected, raw
+
+
+# ------------------------------------------------------------------ clean_text as it was
+def reference_clean_text(value: str | None) -> str:
+    """`nlp.text.clean_text` before issue 17 (its space and newline regexes run in full)."""
+    if not value:
+        return ""
+    text = value
+    if "<" in text:
+        text = nlp_text._COMMENT.sub(" ", text)
+        text = nlp_text._DROP_ELEMENTS.sub(" ", text)
+        text = nlp_text._BLOCK_TAGS.sub("\n", text)
+        text = nlp_text._TAG.sub(" ", text)
+    text = html.unescape(html.unescape(text))
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(nlp_text._INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[ \t\f\v\u00a0\u202f\u2007\u2009]+", " ", text)
+    text = re.sub(r"\s*\n\s*", "\n", text)
+    return text.strip()
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_clean_text_same_on_every_fixture_string() -> None:
+    count = 0
+    for path in fixture_files():
+        if path.suffix != ".json":
+            continue
+        for value in _strings(json.loads(path.read_bytes().decode("utf-8-sig"))):
+            assert nlp_text.clean_text(value) == reference_clean_text(value), (path.name, value[:80])
+            count += 1
+    assert count > 10_000
+
+
+# Every character the blank-space steps treat apart: Unicode white space, odd spaces, line
+# breaks, invisible characters, markup, entities.
+_ALPHABET = (" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\u00a0\u1680\u2000\u2007\u2009\u200a\u2028\u2029\u202f"
+             "\u205f\u3000\u00ad\u200b\ufeffaé<>/p&;#x0E9amp")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_clean_text_same_on_random_strings(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(5000):
+        value = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 30)))
+        for candidate in (value, value.replace("<", ""), f"a{value}b", f"<br>{value}<p>x"):
+            assert nlp_text.clean_text(candidate) == reference_clean_text(candidate), repr(candidate)
 
 
 if __name__ == "__main__":
