@@ -26,6 +26,7 @@ from nlp.text import fold
 from nlp.topic import TopicMatcher
 from pipelines import db as database
 from pipelines.store import store_document
+from pipelines.transaction import write_unit
 from spiders.items import CrawlState
 from spiders.parl_items import (
     AgendaItem, Amendment, DatasetVersion, DebatePassage, LegislativeDossier, ParliamentQuestion, ReferenceRecord,
@@ -90,6 +91,25 @@ def senator_id(db: sqlite_utils.Database, name: str | None) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def link_senat_authors(db: sqlite_utils.Database) -> int:
+    """Give Sénat questions stored before the senators' reference data (or before a
+    senator's row) the author id `store_question` would give them now; return how many
+    were linked. One transaction; questions that still match nobody, or several senators,
+    stay empty."""
+    tables = set(db.table_names())
+    if not {"questions", "actors"} <= tables:
+        return 0
+    unlinked = db.execute("SELECT id, author_name FROM questions WHERE chamber = 'Sénat'"
+                          " AND coalesce(author_id, '') = '' AND coalesce(author_name, '') != ''").fetchall()
+    if not unlinked:
+        return 0
+    links = [(actor, question) for question, name in unlinked if (actor := senator_id(db, name))]
+    if links:
+        with write_unit(db):
+            db.conn.executemany("UPDATE questions SET author_id = ? WHERE id = ?", links)
+    return len(links)
+
+
 # ------------------------------------------------------------------ storers
 def store_question(db: sqlite_utils.Database, matcher: TopicMatcher, item: ParliamentQuestion) -> str:
     """Store a question's metadata row and its relevant texts; return the action on the
@@ -98,7 +118,7 @@ def store_question(db: sqlite_utils.Database, matcher: TopicMatcher, item: Parli
     (`senator_id`), when the reference data holds exactly one; else it stays empty."""
     question, answer = item.documents()
     author_id = item.author_id or (senator_id(db, item.author_name) if item.chamber == "Sénat" else None)
-    question.author = question.author or actor_name(db, item.author_id) or ""
+    question.author = question.author or actor_name(db, author_id) or ""
     q_action = store_document(db, matcher, question)
     relevant = q_action != "irrelevant"
     a_action = store_document(db, matcher, answer, keep_irrelevant=relevant) if answer else None

@@ -23,6 +23,7 @@ from nlp.text import fold
 from nlp.topic import TopicMatcher
 from pipelines import db as store
 from pipelines import ledger
+from pipelines.parliament import link_senat_authors
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,9 @@ def _rows(annotations: Annotations) -> tuple[list[dict], list[dict]]:
 
 def tag(db: sqlite_utils.Database, topic: TopicMatcher, everything: bool = False, model: str = DEFAULT_MODEL,
         progress: Callable[[int, int], None] | None = None, nlp=None) -> dict[str, int]:
-    """Annotate pending documents; return counts (documents, actor_mentions, commitments)."""
+    """Annotate pending documents; return counts (documents, actor_mentions, commitments).
+    First, Sénat questions stored before their author's reference data get their author."""
+    link_senat_authors(db)
     documents = pending(db, everything)
     counts = {"documents": 0, "actor_mentions": 0, "commitments": 0}
     if not documents:

@@ -210,3 +210,15 @@ def test_an_author_id_is_kept_and_an_questions_are_not_looked_up(db):
 def test_without_reference_data_authors_stay_empty(db):
     store_all(db, _csv_items())
     assert [r["author_id"] for r in db.query("SELECT author_id FROM questions")] == [None] * 5
+
+
+def test_questions_stored_before_the_senators_are_linked_by_the_next_tag(db):
+    from pipelines.parliament import link_senat_authors
+
+    store_all(db, _csv_items())
+    assert link_senat_authors(db) == 0  # no senators yet: nothing to link, nothing written
+    _senators(db)
+    assert link_senat_authors(db) == 3
+    linked = {r["id"]: r["author_id"] for r in db.query("SELECT id, author_id FROM questions")}
+    assert linked["SEQ250705636"] == "SEN14059S" and linked["SEQ250705638"] is None
+    assert link_senat_authors(db) == 0  # the others still match nobody: a second pass changes nothing
