@@ -12,7 +12,6 @@ with an offset (`dateSort`) or 17 digits YYYYMMDDHHMMSSmmm (Syceron).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
@@ -87,21 +86,14 @@ def last(value: Any) -> Any:
 
 
 # ------------------------------------------------------------------ dates
-# The same few hundred dates come back in every record of an archive (publication days,
-# sittings): each string is read once. `parse_day` and `parse_instant` are pure functions of
-# the string (datetimes are immutable); an unreadable date raises again each time.
-_day = functools.lru_cache(maxsize=8192)(parse_day)
-_instant = functools.lru_cache(maxsize=8192)(parse_instant)
-
-
 def day_of(value: Any) -> str | None:
     """An AN date field (string, `{"#text": …}` or nil) as ISO YYYY-MM-DD."""
-    return _day(text(value))
+    return parse_day(text(value))
 
 
 def instant_of(value: Any) -> datetime | None:
     """An AN date-time field (string, `{"#text": …}` or nil) as an aware UTC datetime."""
-    return _instant(text(value))
+    return parse_instant(text(value))
 
 
 def stable_hash(data: Any) -> str:
@@ -730,7 +722,7 @@ def _reunion_record(r: dict[str, Any], uid: str, source: str, follow: frozenset[
     ident = obj(r.get("identifiants"), "identifiants")
     place = obj(r.get("lieu"), "lieu")
     life = obj(r.get("cycleDeVie"), "cycleDeVie")
-    local_day = _day(text(ident.get("DateSeance"))) or _paris_day(start)
+    local_day = parse_day(text(ident.get("DateSeance"))) or _paris_day(start)
     sitting = clean_text(text(ident.get("quantieme")))
     label = {"seance": "Séance publique", "commission": "Réunion de commission",
              "initiative": "Réunion"}.get(kind, "Réunion")

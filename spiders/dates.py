@@ -20,6 +20,7 @@ of its first day with the precision "month".
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -220,9 +221,25 @@ def _moment(parsed: datetime) -> SourceDate:
 
 
 # ------------------------------------------------------------------ parliamentary dates
+# A back-fill reads the same few hundred dates again in every record (publication days,
+# sittings): each string is read once. Both readers are pure functions of the string (their
+# datetimes are immutable); an unreadable date raises again each time (errors are not kept).
+_CACHE_SIZE = 8192
+
+
 def parse_day(raw: str | None) -> str | None:
     """A date as ISO YYYY-MM-DD from ISO, ISO datetime, DD/MM/YYYY or Syceron forms;
     None when empty, ValueError when unreadable. An instant gives its Paris day."""
+    return _cached_day(raw) if type(raw) is str else _parse_day(raw)
+
+
+def parse_instant(raw: str | None) -> datetime | None:
+    """An aware UTC datetime from ISO, DD/MM/YYYY or Syceron forms; a bare date is taken
+    as midnight Paris time (the `Document` then records it as a day: `infer_precision`)."""
+    return _cached_instant(raw) if type(raw) is str else _parse_instant(raw)
+
+
+def _parse_day(raw: str | None) -> str | None:
     if not raw or not raw.strip():
         return None
     raw = raw.strip()
@@ -235,9 +252,7 @@ def parse_day(raw: str | None) -> str | None:
     return found.day.isoformat()
 
 
-def parse_instant(raw: str | None) -> datetime | None:
-    """An aware UTC datetime from ISO, DD/MM/YYYY or Syceron forms; a bare date is taken
-    as midnight Paris time (the `Document` then records it as a day: `infer_precision`)."""
+def _parse_instant(raw: str | None) -> datetime | None:
     if not raw or not raw.strip():
         return None
     raw = raw.strip()
@@ -252,3 +267,7 @@ def parse_instant(raw: str | None) -> datetime | None:
     if local.tzinfo is None:
         local = local.replace(tzinfo=PARIS)
     return local.astimezone(timezone.utc)
+
+
+_cached_day = functools.lru_cache(maxsize=_CACHE_SIZE)(_parse_day)
+_cached_instant = functools.lru_cache(maxsize=_CACHE_SIZE)(_parse_instant)

@@ -166,11 +166,11 @@ def test_member_names_read_as_pathlib_reads_them(seed: int) -> None:
 
 def test_dates_read_as_before() -> None:
     """The cached date readers give what `parse_day` and `parse_instant` give, errors included."""
-    from spiders.dates import parse_day, parse_instant
+    from spiders import dates
 
     for raw in ["2024-01-05", "2024-01-05+01:00", "2025-11-17T23:30:00.000+01:00", "05/02/2026", "20260205143000123",
                 "2024-02-30", "nope", " 2024-01-05 ", None, ""]:
-        for cached, reference in ((an_parse._day, parse_day), (an_parse._instant, parse_instant)):
+        for cached, reference in ((dates.parse_day, dates._parse_day), (dates.parse_instant, dates._parse_instant)):
             for _ in range(2):
                 try:
                     expected: Any = reference(raw)
