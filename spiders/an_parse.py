@@ -44,6 +44,11 @@ class BadRecord(ValueError):
 # ------------------------------------------------------------------ generic JSON access
 def is_nil(value: Any) -> bool:
     """True for JSON null, empty strings and `{"@xsi:nil": "true"}` objects."""
+    kind = type(value)
+    if kind is dict:  # the common cases first, by exact type (what json.loads gives)
+        return value.get("@xsi:nil") == "true"
+    if kind is str:
+        return not value
     if value is None or value == "":
         return True
     return isinstance(value, dict) and value.get("@xsi:nil") == "true"
@@ -65,6 +70,8 @@ def text(value: Any) -> str | None:
 
 def as_list(value: Any) -> list[Any]:
     """A "0..n" element as a list (nil → [], single dict or string → [it])."""
+    if type(value) is list:
+        return value
     if is_nil(value):
         return []
     return value if isinstance(value, list) else [value]
@@ -72,6 +79,8 @@ def as_list(value: Any) -> list[Any]:
 
 def obj(value: Any, where: str) -> dict[str, Any]:
     """A nested object, or {} when nil; anything else is a shape error."""
+    if type(value) is dict:
+        return {} if value.get("@xsi:nil") == "true" else value
     if is_nil(value):
         return {}
     if not isinstance(value, dict):
