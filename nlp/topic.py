@@ -28,7 +28,10 @@ import re2  # type: ignore[import-untyped]  # google-re2 ships no type informati
 from nlp.text import fold, fold_part, snippet
 
 _SEPARATOR = r"[\s\-'.]*"
-_WORD_GAP = r"[\s\-']+"
+# Between the words of a long form: spaces, hyphens, apostrophes, and quotation marks, since
+# a press text may quote the last word (« centres de santé « participatifs » »).
+_GAP_CHARS = "\\s\\-'«»“”\"„‹›"
+_WORD_GAP = f"[{_GAP_CHARS}]+"
 
 # One piece of a rule: a literal run of folded characters, or a repeated class.
 _Token = tuple[str, str]  # ("lit", "sec") | ("sep", "") | ("gap", "") | ("word", "")
@@ -128,7 +131,7 @@ def _raw_char(target: str, boundary: str) -> str:
 
 _RAW_REPEATS = {
     "sep": _byte_class(_members(r"[\s\-'.]")) + "*",
-    "gap": _byte_class(_members(r"[\s\-']")) + "+",
+    "gap": _byte_class(_members(f"[{_GAP_CHARS}]")) + "+",
     "word": _byte_class(_members(r"\w")) + "*",
 }
 
@@ -160,7 +163,7 @@ class _Windows:
             self._scan = None
         # A barrier is a character no piece of any rule accepts: an attempt to match never
         # reads past it.
-        readable = re.compile(r"[\w\s\-'.]")
+        readable = re.compile(f"[\\w.{_GAP_CHARS}]")
         literal = {c for t in tokens for kind, value in t if kind == "lit" for c in value}
         barriers = [c for c in _LATIN1 if not readable.fullmatch(fold(c)) and fold(c) not in literal]
         self._barrier = re.compile("[" + "".join(re.escape(c) for c in barriers) + "]")

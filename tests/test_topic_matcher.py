@@ -112,3 +112,14 @@ def test_real_near_miss_questions_do_not_match(matcher, name):
     text = clean_text(json.dumps(texts, ensure_ascii=False))
     assert len(text) > 500
     assert not matcher.is_relevant(matcher.find(text))
+
+
+def test_a_quoted_last_word_keeps_the_long_form(matcher):
+    # Real dev text p50 of tests/fixtures/nlp/realset.jsonl (2021): the word is put in quotes.
+    text = next(json.loads(line)["text"] for line in (FIXTURES / "nlp" / "realset.jsonl").open(encoding="utf-8")
+                if json.loads(line)["id"] == "p50")
+    mentions = matcher.find(text)
+    quoted = [m for m in mentions if "participatifs »" in text[m.start:m.end + 2]]
+    assert quoted and quoted[0].rule == "long_form:centre de santé participatif"
+    assert text[quoted[0].start:quoted[0].end] == "centres de santé « participatifs"
+    assert not matcher.find("Le centre de santé. Participatif, il ne l'est pas.")  # a full stop still breaks it

@@ -41,7 +41,7 @@ def _ref_phrase(term: str) -> str:
             pieces.append(re.escape(word))
         else:
             pieces.append(re.escape(word[: max(4, len(word) - 2)]) + r"\w*")
-    return r"\b" + r"[\s\-']+".join(pieces) + r"\b"
+    return r"\b" + "[\\s\\-'«»“”\"„‹›]+".join(pieces) + r"\b"  # the rules' word gap, quotes included
 
 
 def _ref_signal(term: str) -> str:
