@@ -12,7 +12,6 @@ import io
 import json
 import re
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "bench")]
 
-from bench_perf import CONFIG, FIXTURES, MATCHER, QUICK, line, timed  # noqa: E402
+from bench_perf import CONFIG, FIXTURES, MATCHER, QUICK, line, run_benches, timed  # noqa: E402
 
 from pipelines import db as database  # noqa: E402
 
@@ -87,14 +86,7 @@ BENCHES = [bench_backfill_amendments]
 
 def main() -> None:
     """Run the benches named on the command line (default: all)."""
-    chosen = [a for a in sys.argv[1:] if not a.startswith("--")]
-    for bench in BENCHES:
-        if chosen and bench.__name__.removeprefix("bench_") not in chosen:
-            continue
-        with tempfile.TemporaryDirectory() as folder:
-            started = time.perf_counter()
-            bench(Path(folder))
-            print(f"   ({bench.__name__} {time.perf_counter() - started:.0f} s)", flush=True)
+    run_benches(BENCHES)
 
 
 if __name__ == "__main__":

@@ -263,15 +263,21 @@ def bench_backfill_questions(folder: Path) -> None:
 BENCHES = [bench_store, bench_prefilter, bench_backfill_questions]
 
 
-def main() -> None:
+def run_benches(benches) -> None:
+    """Run the benches named on the command line (default: all), each in its own temporary
+    folder, with its wall time; every bench script's `main`."""
     chosen = [a for a in sys.argv[1:] if not a.startswith("--")]
-    for bench in BENCHES:
+    for bench in benches:
         if chosen and bench.__name__.removeprefix("bench_") not in chosen:
             continue
         with tempfile.TemporaryDirectory() as folder:
             started = time.perf_counter()
             bench(Path(folder))
             print(f"   ({bench.__name__} {time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def main() -> None:
+    run_benches(BENCHES)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "bench")]
 
-from bench_perf import CACHE, CONFIG, QUICK, cached_db, line, press_text, timed, work_copy  # noqa: E402
+from bench_perf import CACHE, CONFIG, QUICK, cached_db, line, press_text, run_benches, timed, work_copy  # noqa: E402
 
 from pipelines import db as database  # noqa: E402
 
@@ -325,14 +325,7 @@ BENCHES = [bench_page_p95, bench_digest]
 
 def main() -> None:
     """Run the benches named on the command line (default: all)."""
-    chosen = [a for a in sys.argv[1:] if not a.startswith("--")]
-    for bench in BENCHES:
-        if chosen and bench.__name__.removeprefix("bench_") not in chosen:
-            continue
-        with tempfile.TemporaryDirectory() as folder:
-            started = time.perf_counter()
-            bench(Path(folder))
-            print(f"   ({bench.__name__} {time.perf_counter() - started:.0f} s)", flush=True)
+    run_benches(BENCHES)
 
 
 if __name__ == "__main__":

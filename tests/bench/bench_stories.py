@@ -19,7 +19,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from multiprocessing import Pool
@@ -30,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "bench")]
 
-from bench_perf import CACHE, QUICK, bulk_db, cached_db, line, press_rows, timed, work_copy  # noqa: E402
+from bench_perf import CACHE, QUICK, bulk_db, cached_db, line, press_rows, run_benches, timed, work_copy  # noqa: E402
 
 from pipelines import db as database  # noqa: E402
 from pipelines import stories as grouping  # noqa: E402
@@ -193,14 +192,7 @@ BENCHES = [bench_stories, bench_nightly_noop]
 
 def main() -> None:
     """Run the benches named on the command line (default: all)."""
-    chosen = [a for a in sys.argv[1:] if not a.startswith("--")]
-    for bench in BENCHES:
-        if chosen and bench.__name__.removeprefix("bench_") not in chosen:
-            continue
-        with tempfile.TemporaryDirectory() as folder:
-            started = time.perf_counter()
-            bench(Path(folder))
-            print(f"   ({bench.__name__} {time.perf_counter() - started:.0f} s)", flush=True)
+    run_benches(BENCHES)
 
 
 if __name__ == "__main__":
