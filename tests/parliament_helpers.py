@@ -62,3 +62,21 @@ def hand_in_state(spider, db) -> None:
     from pipelines.parliament import crawl_state
 
     spider.previous = crawl_state(db, [s.name for s in spider.sources])
+
+
+def store_senators(db) -> None:
+    """The real ODSEN_GENERAL.csv (October 2021, tests/fixtures/senat_reference) stored as the
+    reference step stores it: senators, their mandates, the Sénat and its groups."""
+    from pipelines import db as database
+    from spiders.senat_parse import parse_senator_row, senat_chamber_record, senat_group_record, senator_rows
+
+    groups = set()
+    for row in senator_rows((FIXTURES / "senat_reference" / "ODSEN_GENERAL.csv").read_bytes()):
+        actor, mandates = parse_senator_row(row)
+        database.upsert_record(db, "actors", actor)
+        for mandate in mandates:
+            database.upsert_record(db, "mandates", mandate)
+            groups.update([mandate["extra"]["groupe"]] if mandate["organe_kind"] == "GP" else [])
+    database.upsert_record(db, "organes", senat_chamber_record())
+    for label in groups:
+        database.upsert_record(db, "organes", senat_group_record(label))

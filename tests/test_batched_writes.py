@@ -146,36 +146,14 @@ def test_write_units_nest_in_one_transaction_and_an_inner_failure_undoes_the_inn
 
 
 # ------------------------------------------------------------------ the crawl's item pipelines
-class _Signals:
-    def connect(self, *args, **kwargs):
-        pass
-
-
-class _Spider:
-    name = "essai"
-    sources: list = []
-    health: dict = {}
-
-    def __init__(self, config):
-        self.config = config
-
-
-class _Crawler:
-    def __init__(self, config):
-        from scrapy.settings import Settings
-
-        self.settings = Settings({"VEILLE_RUN_ID": "run-essai"})
-        self.signals = _Signals()
-        self.spider = _Spider(config)
-
-
 def test_crawl_steps_share_one_batch_and_write_a_raw_line_once_its_item_is_committed(tmp_path):
     from conftest import write_config
+    from crawl_helpers import StandInCrawler
     from pipelines import crawl_steps
     from pipelines.config import load_config
 
     config = load_config(write_config(tmp_path))
-    first, second = _Crawler(config), _Crawler(config)
+    first, second = StandInCrawler(config), StandInCrawler(config)
     steps = [(crawl_steps.StorePipeline(c), crawl_steps.RawItemsPipeline(c)) for c in (first, second)]
     assert steps[0][0].context.db is steps[1][0].context.db  # one connection: no crawler waits on another's lock
     for store, _ in steps:

@@ -12,6 +12,7 @@ import pytest
 from scrapy.settings import Settings
 
 from conftest import run_veille, write_config
+from crawl_helpers import StandInCrawler
 from pipelines import crawl_steps
 from pipelines.config import load_config
 from spiders.an_questions import AnQuestionsSpider
@@ -35,30 +36,9 @@ def test_archive_requests_bypass_the_http_cache_and_carry_the_stored_validators(
     assert first.meta["dont_cache"] is True and b"If-None-Match" not in first.headers
 
 
-class _Signals:
-    def connect(self, *args, **kwargs):
-        pass
-
-
-class _Spider:
-    name = "essai"
-    sources: list = []
-    health: dict = {}
-
-    def __init__(self, config):
-        self.config = config
-
-
-class _Crawler:
-    def __init__(self, config):
-        self.settings = Settings({"VEILLE_RUN_ID": "run-essai"})
-        self.signals = _Signals()
-        self.spider = _Spider(config)
-
-
 def test_the_raw_file_keeps_what_was_stored_not_the_off_topic_items(tmp_path, monkeypatch):
     config = load_config(write_config(tmp_path))
-    crawler = _Crawler(config)
+    crawler = StandInCrawler(config)
     store, raw = crawl_steps.StorePipeline(crawler), crawl_steps.RawItemsPipeline(crawler)
     store.open_spider()
     day = datetime(2026, 2, 7, 6, 30, tzinfo=timezone.utc)

@@ -5,7 +5,7 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 
 from conftest import FIXTURES, run_veille, write_config
-from parliament_helpers import fixture_bytes, hand_in_state, response, store_all
+from parliament_helpers import fixture_bytes, hand_in_state, response, store_all, store_senators
 from spiders.senat_parse import parse_senat_row, senat_rows
 from spiders.senat_questions import SenatQuestionsSpider
 
@@ -108,25 +108,6 @@ def test_crawl_on_the_replay(tmp_path, replay):
 
 
 # ------------------------------------------------------------------ authors linked to senators
-ODSEN = FIXTURES / "senat_reference" / "ODSEN_GENERAL.csv"
-
-
-def _senators(db):
-    """The real ODSEN_GENERAL.csv (October 2021) stored as the reference step stores it."""
-    from pipelines import db as database
-    from spiders.senat_parse import parse_senator_row, senat_group_record, senator_rows
-
-    groups = set()
-    for row in senator_rows(ODSEN.read_bytes()):
-        actor, mandates = parse_senator_row(row)
-        database.upsert_record(db, "actors", actor)
-        for mandate in mandates:
-            database.upsert_record(db, "mandates", mandate)
-            groups.update([mandate["extra"]["groupe"]] if mandate["organe_kind"] == "GP" else [])
-    for label in groups:
-        database.upsert_record(db, "organes", senat_group_record(label))
-
-
 def _csv_items(rows=None):
     """The questions of the replay CSV (4 real rows + QE 07591) as the spider yields them,
     without their pages."""
@@ -153,7 +134,7 @@ def test_group_id_is_the_senators_group_organe_and_the_name_stays_as_given():
 
 
 def test_authors_in_the_senators_file_get_their_sen_id(db):
-    _senators(db)
+    store_senators(db)
     store_all(db, _csv_items())
     linked = {r["id"]: (r["author_id"], r["group_id"]) for r in db.query("SELECT id, author_id, group_id FROM questions")}
     # 3 of the 5 rows (3 of the 4 real ones): the 2021 file has no Pauline Martin nor Anne Souyris.
@@ -172,7 +153,7 @@ def test_authors_in_the_senators_file_get_their_sen_id(db):
 
 
 def test_name_is_compared_folded_and_unknown_names_stay_empty(db):
-    _senators(db)
+    store_senators(db)
     rows = senat_rows(fixture_bytes("senat_questions", "questions-depuis-un-an.csv"))
     variants = [{**rows[0], "Référence": "SEQX1", "Nom": "LÓPEZ", "Prénom": "vivette"},
                 {**rows[0], "Référence": "SEQX2", "Nom": "Lopez", "Prénom": "Vivianne"},
@@ -185,7 +166,7 @@ def test_name_is_compared_folded_and_unknown_names_stay_empty(db):
 def test_homonyms_and_other_chambers_are_never_guessed(db):
     from pipelines import db as database
 
-    _senators(db)
+    store_senators(db)
     # Two senators « Jean Boyer » in the real file (matricules 01052R and 83018R).
     assert {r["id"] for r in db.query("SELECT id FROM actors WHERE name = 'Jean Boyer'")} == {"SEN01052R", "SEN83018R"}
     database.upsert_record(db, "actors", {"id": "PA999999", "name": "Pauline Martin", "kind": "person",
@@ -197,7 +178,7 @@ def test_homonyms_and_other_chambers_are_never_guessed(db):
 
 
 def test_an_author_id_is_kept_and_an_questions_are_not_looked_up(db):
-    _senators(db)
+    store_senators(db)
     rows = senat_rows(fixture_bytes("senat_questions", "questions-depuis-un-an.csv"))
     given, an = _csv_items(rows[:2])
     given.author_id = "SEN08060W"
@@ -217,7 +198,7 @@ def test_questions_stored_before_the_senators_are_linked_by_the_next_tag(db):
 
     store_all(db, _csv_items())
     assert link_senat_authors(db) == 0  # no senators yet: nothing to link, nothing written
-    _senators(db)
+    store_senators(db)
     assert link_senat_authors(db) == 3
     linked = {r["id"]: r["author_id"] for r in db.query("SELECT id, author_id FROM questions")}
     assert linked["SEQ250705636"] == "SEN14059S" and linked["SEQ250705638"] is None

@@ -15,13 +15,12 @@ from pipelines import db as database
 from pipelines.config import load_config
 from pipelines.tag import load_reference, merge_chambers
 from spiders.an_parse import parse_reference
-from spiders.senat_parse import parse_senator_row, senat_chamber_record, senat_group_record, senator_rows
 
 from conftest import write_config
+from parliament_helpers import store_senators
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BOTH = FIXTURES / "an_reference" / "real_both_chambers"
-ODSEN = FIXTURES / "senat_reference" / "ODSEN_GENERAL.csv"
 
 
 def _reference_db(tmp_path: Path) -> sqlite_utils.Database:
@@ -29,16 +28,7 @@ def _reference_db(tmp_path: Path) -> sqlite_utils.Database:
     for path in sorted(BOTH.glob("*.json")):
         for kind, record in parse_reference(json.loads(path.read_bytes()), path.stem):
             database.upsert_record(db, {"actor": "actors", "mandate": "mandates", "organe": "organes"}[kind], record)
-    groups = set()
-    for row in senator_rows(ODSEN.read_bytes()):
-        actor, mandates = parse_senator_row(row)
-        database.upsert_record(db, "actors", actor)
-        for mandate in mandates:
-            database.upsert_record(db, "mandates", mandate)
-            groups.update([mandate["extra"]["groupe"]] if mandate["organe_kind"] == "GP" else [])
-    database.upsert_record(db, "organes", senat_chamber_record())
-    for label in groups:
-        database.upsert_record(db, "organes", senat_group_record(label))
+    store_senators(db)
     return db
 
 
