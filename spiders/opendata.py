@@ -75,19 +75,9 @@ class OpenDataSpider(VeilleSpider):
     def archive_members(self, source: Source, response, suffixes: tuple[str, ...]) -> Iterator[Member] | None:
         """The members of the archive in `response`, or None when it is the version
         already read (or unreadable, which is recorded as a failure)."""
-        if response.status == 304:
-            logger.info("source %s : archive inchangée (HTTP 304), rien à télécharger", source.name)
-            return None
-        older = self.older_than_read(response)
-        if older:
-            self.fail(source, older, status="warning")
+        if not self.to_read(source, response):
             return None
         body = response.body
-        digest = hashlib.sha256(body).hexdigest()
-        response.meta["archive_sha256"] = digest
-        if self.previous.dataset(response.url).get("sha256") == digest:
-            logger.info("source %s : archive inchangée (%s), rien à relire", source.name, response.url)
-            return None
         if not body.startswith(b"PK"):
             self.fail(source, f"pas une archive zip ({len(body)} octets, début {body[:20]!r})")
             return None
@@ -105,6 +95,24 @@ class OpenDataSpider(VeilleSpider):
             response.meta["archive_incomplete"] = True
             members = salvage_zip(body, suffixes, skipped, limit)
         return self._reporting(source, members, skipped)
+
+    def to_read(self, source: Source, response) -> bool:
+        """Whether the file in `response` must be read: not a 304, not older than the version
+        last read (refused with a warning), not the same bytes (its SHA-256, kept in
+        `response.meta["archive_sha256"]` for the version item)."""
+        if response.status == 304:
+            logger.info("source %s : fichier inchangé (HTTP 304), rien à télécharger", source.name)
+            return False
+        older = self.older_than_read(response)
+        if older:
+            self.fail(source, older, status="warning")
+            return False
+        digest = hashlib.sha256(response.body).hexdigest()
+        response.meta["archive_sha256"] = digest
+        if self.previous.dataset(response.url).get("sha256") == digest:
+            logger.info("source %s : fichier inchangé (%s), rien à relire", source.name, response.url)
+            return False
+        return True
 
     def older_than_read(self, response) -> str | None:
         """Why this archive is refused when its Last-Modified is earlier than the version last

@@ -16,15 +16,10 @@ open-data archives; a row that cannot be read is skipped with its matricule and 
 
 from __future__ import annotations
 
-import hashlib
-import logging
-
 from spiders.an_parse import BadRecord
 from spiders.opendata import OpenDataSpider
 from spiders.parl_items import ReferenceRecord
 from spiders.senat_parse import parse_senator_row, senat_chamber_record, senat_group_record, senator_rows
-
-logger = logging.getLogger(__name__)
 
 
 class SenatReferenceSpider(OpenDataSpider):
@@ -42,17 +37,7 @@ class SenatReferenceSpider(OpenDataSpider):
         """The organes, then one actor (and his mandates) per readable row, then the version
         read; nothing when the file is the version already read."""
         source = self.answered(response)
-        if response.status == 304:
-            logger.info("source %s : fichier inchangé (HTTP 304), rien à télécharger", source.name)
-            return
-        older = self.older_than_read(response)
-        if older:
-            self.fail(source, older, status="warning")
-            return
-        digest = hashlib.sha256(response.body).hexdigest()
-        response.meta["archive_sha256"] = digest
-        if self.previous.dataset(response.url).get("sha256") == digest:
-            logger.info("source %s : fichier inchangé (%s), rien à relire", source.name, response.url)
+        if not self.to_read(source, response):
             return
         try:
             rows = senator_rows(response.body)
