@@ -196,14 +196,10 @@ class StorePipeline:
         try:
             with self.context.batch.unit():
                 action = store_item(self.context.db, self.context.matcher, item)
-        except BatchLost as exc:  # the items of the lost transaction go to the raw file, to retry
-            logger.error("écritures perdues, reprises par « veille import » du fichier brut : %s", exc)
-            self.context.flush_raw()
-            self._failed(item, exc)
-            if hasattr(item, "to_dict"):
-                self.context.write_raw(self.crawler.spider, item)
-            raise DropItem(f"élément de {getattr(item, 'source', '?')} non enregistré : {type(exc).__name__}") from None
         except Exception as exc:  # noqa: BLE001  (any storage error is the source's failure)
+            if isinstance(exc, BatchLost):  # the items of the lost transaction go to the raw file, to retry
+                logger.error("écritures perdues, reprises par « veille import » du fichier brut : %s", exc)
+                self.context.flush_raw()
             self._failed(item, exc)
             if hasattr(item, "to_dict"):  # kept in the raw file, for `veille import` to retry
                 self.context.write_raw(self.crawler.spider, item)
