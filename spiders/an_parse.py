@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import mmap
 import re
 import struct
 import zipfile
@@ -155,15 +156,16 @@ def _too_big(name: str, declared: int, limit: int, counted: int | None = None) -
     return f"membre {name} trop gros ({what}, limite {limit // MB} Mo) : archive piégée ou endommagée, non lu"
 
 
-def iter_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, str]],
+def iter_zip(body: bytes | str, suffixes: tuple[str, ...], skipped: list[tuple[str, str]],
              max_member_bytes: int = MAX_MEMBER_BYTES) -> Iterator[Member]:
-    """Stream the members of an archive held in memory, never writing to disk.
+    """Stream the members of an archive held in memory (bytes) or in a file (its path), one
+    at a time, never writing to disk.
 
     Raises `zipfile.BadZipFile` when the archive itself is unreadable (truncated...). A
     member with an unsafe name is appended to `skipped` as (uid, cause); a member bigger
     than `max_member_bytes` (declared, or counted while decompressing) or unreadable is
     yielded without data, with its `problem`; the others go on."""
-    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+    with zipfile.ZipFile(io.BytesIO(body) if isinstance(body, bytes) else body) as archive:
         for info in archive.infolist():
             if info.is_dir():
                 continue
@@ -192,7 +194,7 @@ def iter_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, st
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 
 
-def salvage_zip(body: bytes, suffixes: tuple[str, ...], skipped: list[tuple[str, str]],
+def salvage_zip(body: bytes | mmap.mmap, suffixes: tuple[str, ...], skipped: list[tuple[str, str]],
                 max_member_bytes: int = MAX_MEMBER_BYTES) -> Iterator[Member]:
     """Read the members of a truncated archive (no central directory) from their local
     headers, in order, until the data runs out; the member cut short is reported in

@@ -1,5 +1,6 @@
-"""Base spider for parliamentary open data: archives read only when they changed, members
-streamed from memory, bad records skipped with a reason naming their uid.
+"""Base spider for parliamentary open data: archives read only when they changed, downloaded
+to a file and read from it one member at a time, bad records skipped with a reason naming
+their uid.
 
 Change detection has two layers. Archive requests bypass Scrapy's HTTP cache (which would
 keep a second copy of every archive and rewrite it on each 304) and carry the ETag /
@@ -9,6 +10,12 @@ written. When the server ignores the validators, the archive's SHA-256 is compar
 version last read: when it is the same, nothing is parsed and no item is emitted. The
 versions already read come from `self.previous` (handed in by the store step): spiders never
 open the database.
+
+An archive is never held in memory: `spiders.streaming.ArchiveDownloadHandler` writes it to a
+temporary file of `archive-downloads/` beside the database while hashing it, and the spider
+opens the zip from that file and reads its members one at a time (the file is removed once
+read, or when reading fails). A response built in memory (tests, `veille import` tools) is
+read from its body the same way.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import mmap
+import os
 import zipfile
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -25,6 +34,7 @@ from pipelines.config import Source
 from spiders.an_parse import MAX_MEMBER_BYTES, BadRecord, Member, iter_zip, salvage_zip
 from spiders.base import VeilleSpider, unexpected_cause
 from spiders.parl_items import DatasetVersion
+from spiders.streaming import ARCHIVE_DIR, ARCHIVE_FILE, ARCHIVE_SHA256, ARCHIVE_SIZE
 
 logger = logging.getLogger(__name__)
 MB = 1024 * 1024
@@ -45,20 +55,27 @@ class OpenDataSpider(VeilleSpider):
         if member_max_mb:
             self.member_max_bytes = int(float(member_max_mb) * MB)
 
-    def archive_request(self, source: Source, url: str, callback, **meta):
+    def archive_request(self, source: Source, url: str, callback, to_file: bool = True, **meta):
         """A request for a (possibly large) archive: size limit from the source's
         `max_mb` option (600 MB by default), no size warning, never through the HTTP cache,
-        revalidated with the validators of the version last read (a 304 reaches the spider)."""
+        revalidated with the validators of the version last read (a 304 reaches the spider);
+        with `to_file`, downloaded to a temporary file instead of memory."""
         request = self.source_request(source, url, callback=callback, **meta)
         request.meta["download_maxsize"] = int(source.options.get("max_mb", 600)) * MB
         request.meta["download_warnsize"] = 0
         request.meta["dont_cache"] = True
+        if to_file:
+            request.meta[ARCHIVE_DIR] = str(self.archive_dir())
         known = self.previous.dataset(url)
         validators = (("If-None-Match", known.get("etag")), ("If-Modified-Since", known.get("last_modified")))
         if any(value for _, value in validators):
             request.headers.update({k: v for k, v in validators if v})
             request.meta["handle_httpstatus_list"] = [304]
         return request
+
+    def archive_dir(self):
+        """Where archives are downloaded while they are read: beside the database."""
+        return self.config.database.parent / "archive-downloads"
 
     def skip(self, source: Source, uid: str, cause: str) -> None:
         """Skip one record: log its uid and cause; the source's health shows the count."""
@@ -73,19 +90,25 @@ class OpenDataSpider(VeilleSpider):
             health.error = f"{len(skipped)} élément(s) ignoré(s) : {examples}{more}"
 
     def archive_members(self, source: Source, response, suffixes: tuple[str, ...]) -> Iterator[Member] | None:
-        """The members of the archive in `response`, or None when it is the version
-        already read (or unreadable, which is recorded as a failure)."""
+        """The members of the archive in `response` (its file, or its body), read one at a
+        time, or None when it is the version already read (or unreadable, which is recorded
+        as a failure)."""
         if not self.to_read(source, response):
             return None
-        body = response.body
-        if not body.startswith(b"PK"):
-            self.fail(source, f"pas une archive zip ({len(body)} octets, début {body[:20]!r})")
+        path = response.meta.get(ARCHIVE_FILE)
+        if path:
+            with open(path, "rb") as handle:
+                start, size = handle.read(20), os.fstat(handle.fileno()).st_size
+        else:
+            start, size = response.body[:20], len(response.body)
+        if not start.startswith(b"PK"):
+            self.fail(source, f"pas une archive zip ({size} octets, début {start!r})")
             return None
         skipped: list[tuple[str, str]] = []
         limit = self.member_max_bytes
         try:
-            zipfile.ZipFile(io.BytesIO(body)).close()
-            members = iter_zip(body, suffixes, skipped, limit)
+            zipfile.ZipFile(path or io.BytesIO(response.body)).close()
+            members = iter_zip(path or response.body, suffixes, skipped, limit)
         except zipfile.BadZipFile as exc:
             logger.warning("source %s : archive endommagée (%s), lecture membre par membre", source.name, exc)
             skipped.append((response.url.rsplit("/", 1)[-1], f"archive zip endommagée ({exc}), membres lisibles récupérés,"
@@ -93,7 +116,7 @@ class OpenDataSpider(VeilleSpider):
             # Not the whole archive: never recorded as read, so it is read again (and
             # reported again) until it can be read whole.
             response.meta["archive_incomplete"] = True
-            members = salvage_zip(body, suffixes, skipped, limit)
+            members = _salvaged(path, suffixes, skipped, limit) if path else salvage_zip(response.body, suffixes, skipped, limit)
         return self._reporting(source, members, skipped)
 
     def to_read(self, source: Source, response) -> bool:
@@ -107,8 +130,9 @@ class OpenDataSpider(VeilleSpider):
         if older:
             self.fail(source, older, status="warning")
             return False
-        digest = hashlib.sha256(response.body).hexdigest()
-        response.meta["archive_sha256"] = digest
+        if not response.meta.get(ARCHIVE_FILE):  # a file was hashed while it was downloaded
+            response.meta[ARCHIVE_SHA256] = hashlib.sha256(response.body).hexdigest()
+        digest = response.meta[ARCHIVE_SHA256]
         if self.previous.dataset(response.url).get("sha256") == digest:
             logger.info("source %s : fichier inchangé (%s), rien à relire", source.name, response.url)
             return False
@@ -146,6 +170,13 @@ class OpenDataSpider(VeilleSpider):
         when the archive was read whole (not truncated, no member unreadable, no failure),
         so a partial read is retried at the next crawl."""
         source = self.answered(response)
+        try:
+            yield from self._read_members(source, response, suffixes, items_of)
+        finally:
+            remove_archive_file(response)
+
+    def _read_members(self, source: Source, response, suffixes: tuple[str, ...],
+                      items_of: Callable[[Source, Member], list[Any]]) -> Iterator[Any]:
         members = self.archive_members(source, response, suffixes)
         if members is None:
             return
@@ -178,10 +209,30 @@ class OpenDataSpider(VeilleSpider):
         """The item recording that this archive version was read in full."""
         headers: dict[str, Any] = {k.decode().lower(): v[-1].decode("latin-1") for k, v in response.headers.items()}
         return DatasetVersion(
-            source=source.name, url=response.url, sha256=response.meta["archive_sha256"],
-            size=len(response.body), etag=headers.get("etag"), last_modified=headers.get("last-modified"),
+            source=source.name, url=response.url, sha256=response.meta[ARCHIVE_SHA256],
+            size=response.meta.get(ARCHIVE_SIZE, len(response.body)), etag=headers.get("etag"), last_modified=headers.get("last-modified"),
             members=members, skipped=len(self.skipped.get(source.name, [])),
         )
+
+
+def remove_archive_file(response) -> None:
+    """Remove the file an archive was downloaded to, once read (or when reading stopped)."""
+    path = response.meta.get(ARCHIVE_FILE)
+    if path:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+
+
+def _salvaged(path: str, suffixes: tuple[str, ...], skipped: list[tuple[str, str]], limit: int) -> Iterator[Member]:
+    """The readable members of a damaged archive file, from its local headers, through a
+    read-only memory map (the file's pages, not a copy of it)."""
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            yield from salvage_zip(mapped, suffixes, skipped, limit)
 
 
 def _http_date(value: str | None) -> datetime | None:

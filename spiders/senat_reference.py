@@ -31,7 +31,7 @@ class SenatReferenceSpider(OpenDataSpider):
     async def start(self):
         """One request per configured CSV (revalidated, never through the HTTP cache)."""
         for source in self.sources:
-            yield self.archive_request(source, source.url, self.parse)
+            yield self.archive_request(source, source.url, self.parse, to_file=False)  # a small CSV, read in memory
 
     def parse(self, response):
         """The organes, then one actor (and his mandates) per readable row, then the version

@@ -43,6 +43,13 @@ HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 404, 403, 429]
 VEILLE_REPLAY = os.environ.get("VEILLE_REPLAY", "")
 VEILLE_RUN_ID = os.environ.get("VEILLE_RUN_ID", "")
 
+# Archives (requests of `OpenDataSpider.archive_request`) are streamed to a file, hashed on
+# the way, never held in memory; every other request goes to Scrapy's HTTP/1.1 handler.
+DOWNLOAD_HANDLERS = {
+    "http": "spiders.streaming.ArchiveDownloadHandler",
+    "https": "spiders.streaming.ArchiveDownloadHandler",
+}
+
 DOWNLOADER_MIDDLEWARES = {
     "spiders.replay.ReplayMiddleware": 950,
 }
