@@ -149,6 +149,8 @@ def download_to_file(url: str, headers: dict[str, str], folder: Path, timeout: f
                         raise DownloadCancelledError(_too_big(url, size, maxsize))
                     digest.update(chunk)
                     out.write(chunk)
+            if declared and declared.isdigit() and size < int(declared):  # urllib ends a cut body quietly
+                raise http.client.IncompleteRead(b"", int(declared) - size)
         except BaseException as exc:
             path.unlink(missing_ok=True)
             if isinstance(exc, (DownloadCancelledError, KeyboardInterrupt, SystemExit)):
