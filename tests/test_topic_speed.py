@@ -157,7 +157,7 @@ def test_every_fixture_text_gives_the_same_mentions(pair):
 def test_the_real_set_is_on_topic_and_identical(pair):
     lines = (FIXTURES / "nlp" / "realset.jsonl").read_text(encoding="utf-8").splitlines()
     texts = [json.loads(line)["text"] for line in lines]
-    assert len(texts) == 52
+    assert len(texts) >= 52  # the real set only grows
     fast, _ = pair
     found = _same(pair, texts)
     if fast.rules[0][0] == "acronym:SEC-Pa":
