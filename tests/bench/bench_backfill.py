@@ -8,7 +8,7 @@
   the project's replay server (the real download path: Scrapy, the archive download handler,
   the store), beside the peak RSS of a subprocess that only reads and parses the same zip from
   its file member by member. Run at two sizes (6 000 and 24 000 amendments; `--quick`: 1 000
-  and 4 000): the goal is memory flat whatever the zip size (< 500 MB). With
+  and 4 000; VEILLE_BENCH_AMENDMENTS=6000,96000 for others): the goal is memory flat whatever the zip size (< 500 MB). With
   VEILLE_BENCH_CODE=<checkout> the crawl runs that checkout's code (a before/after comparison).
 
 The zips are built from the real amendments of tests/fixtures/an_amendments/real_sample/ cloned
@@ -34,7 +34,9 @@ from bench_perf import CACHE, CONFIG, FIXTURES, MATCHER, QUICK, line, run_benche
 from pipelines import db as database  # noqa: E402
 
 COUNT = 1000 if QUICK else 6000  # 20 000 take two minutes; the ratio is the same
-MEMORY_COUNTS = (1000, 4000) if QUICK else (6000, 24000)
+# VEILLE_BENCH_AMENDMENTS=6000,96000 for other sizes (the smallest and the largest are compared).
+MEMORY_COUNTS = tuple(int(n) for n in os.environ.get("VEILLE_BENCH_AMENDMENTS", "").split(",") if n.strip()) \
+    or ((1000, 4000) if QUICK else (6000, 24000))
 SAMPLE = FIXTURES / "an_amendments" / "real_sample"  # none on the topic
 TOPIC_EVERY = 250  # one clone in 250 is one of the real amendments of the fixture archive (4 of 5 on the topic)
 ARCHIVE_SOURCE = "an_amendements_archive"
