@@ -16,7 +16,7 @@ from typing import Sequence
 
 from spacy.tokens import Doc
 
-from nlp.quantities import Deadline, amounts, deadlines, pick_deadline, relative_deadlines
+from nlp.quantities import Deadline, choose_amount, deadlines, demand_deadlines, pick_deadline, relative_deadlines
 from nlp.syntax import Clause, background_clause, clause, detached_participle, negated_content, stray_trigger
 from nlp.text import fold
 
@@ -264,8 +264,8 @@ def choose_deadline(sentence: str, date: str | None, trigger: int, kind: str) ->
     folded = fold(sentence)
     found = [d for d in deadlines(sentence, date) + relative_deadlines(sentence, date)
              if not _FORMER.search(folded[max(0, d.start - 45):d.start])]
-    if kind == "demand":  # what is asked for by a date says so (« d'ici », « avant », « fin … »)
-        found = [d for d in found if d.strong and d.start >= trigger]
+    if kind == "demand":  # what is asked for by a date says so (« d'ici », « avant », « au 1er janvier »)
+        found = demand_deadlines(found, sentence, trigger)
     after = sorted((d for d in found if d.start >= trigger), key=lambda d: d.start)
     # The trigger's own clause first (« seront maintenus en 2026 : dispositif prolongé
     # jusqu'à fin octobre… »: what follows the colon details the promise).
@@ -414,8 +414,8 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
         later = _clause_with_actor(sentence, masked, (kind, start, end), parsed, actors, antecedent, publisher, speaker)
         if later is not None:
             (kind, start, end), actor, rule = later
-    money = amounts(sentence)
-    money = [m for m in money if m.start >= start] or money
+    amount = choose_amount(sentence, start)  # the object of the promise (nlp/quantities.py)
+    money = [amount] if amount else []
     deadline = choose_deadline(sentence, date, start, kind)
     if actor is None and kind in ("commitment", "announcement") and not money and not deadline:
         return None  # "on nous promet un avenir": nobody to hold to it, nothing to track

@@ -4,6 +4,28 @@
 `deadlines(text, date)` finds "jusqu'au 31/12/2026", "avant fin juin" (read against the
 document's date), "au 1er novembre 2026", "d'ici la fin de l'année", and returns ISO dates
 with their precision (day, month, quarter, year). Past dates are never deadlines.
+
+Rules for what is not written as a date (issue 13; phrase table in
+`tests/fixtures/nlp/quantities_phrases.jsonl`):
+- « mi-mars » → 15 March; « mi-2026 » → 30 June 2026; « Noël » → 25 December; « la rentrée »
+  → 30 September; « courant 2026 », « dès 2026 », « à horizon 2035 » → 31 December of the year;
+  « premier / second semestre » → 30 June / 31 December; « fin du trimestre / du semestre »
+  → the end of the document's quarter or half-year.
+- Durations are the document's date moved forward: « dans cinq ans », « d'ici trois mois »,
+  « pour un an », « pendant deux ans », « dans moins de 18 mois ».
+- Vague times (« dans les prochains jours / mois », « prochainement », « à terme », « d'ici la
+  fin du quinquennat ») are no deadline.
+- A date that frames a past event is no deadline: one opening its clause before a verb in a
+  past tense (« Fin septembre, … avaient été modifiés », « En octobre, le gouvernement avait
+  promis »), one right after a verb in a past tense (« a ouvert au printemps », « a annoncé
+  le 29 janvier »), one of a meeting or a letter (« une table ronde est programmée
+  mi-novembre »). « à partir de », « à compter de », « dès le » mark a start date, chosen only
+  when the sentence has no end date.
+- Amounts: a range (« entre 10 et 15 millions », « de 3 000 à 10 000 euros ») gives its upper
+  bound; « de X à Y » after a verb of change (« passer de 23,3 à 18 milliards ») gives Y; an
+  amount « par structure / par an » is kept as written (per unit); the amount of a promise is
+  the first one after its trigger in the trigger's clause that is not a point of comparison
+  (« bien en dessous des 500 000 euros », « contre 100 000 € auparavant », « sur les 8 milliards »).
 """
 
 from __future__ import annotations
@@ -29,10 +51,12 @@ _SCALES = {"milliard": 1e9, "milliards": 1e9, "md": 1e9, "mds": 1e9, "md€": 1e
 # "2 millions de Français": a scale followed by "de" + a noun that is not euros (nor a word
 # for money: "1,5 milliard de dépenses") is a count.
 _COUNT_AFTER = re.compile(r"\s*(?:de |d')(?!euros|depenses|credits|financements?|dotation|budget|fonds|subventions?|aides?)\w")
+_MONEY_WORDS = re.compile(r"euro|€|depense|financ|budget|credit|enveloppe|dotation|fonds|subvention|montant|cout|verse|alloue|"
+                          r"debloque|promi|garanti|engag|accord|dette|investi|decaiss|rallonge|somme|recette|economie|prelevement|tresorerie")
 _NUMBER_WORD = (r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
                 r"vingts?|trente|quarante|cinquante|soixante|cents?|et)")
 _WORD_AMOUNT = re.compile(r"(?<![\w-])(?P<words>" + _NUMBER_WORD + r"(?:[- ]" + _NUMBER_WORD + r")*)\s+"
-                          r"(?P<scale>milliards?|millions?|mille)\s+(?:d'euros|de euros|euros?|€)")
+                          r"(?P<scale>milliards?|millions?|mille)(?P<half>\s+et\s+demie?)?\s+(?:d'euros|de euros|euros?|€)")
 
 
 @dataclass(frozen=True)
@@ -56,12 +80,13 @@ class Deadline:
     text: str
     marked: bool  # introduced by jusqu'au, d'ici, avant, au plus tard, or by "le", "au", "pour"
     strong: bool = False  # introduced by an unambiguous deadline word (not "le", "au", "pour")
+    begins: bool = False  # a start date (« à partir du », « à compter du », « dès le »), not an end
 
 
 def _to_float(num: str) -> float:
     num = re.sub(r"[ \u00a0\u202f]", "", num)
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
-        num = num.replace(".", "")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", num):
+        num = num.replace(".", "")  # « 21.930,54 », « 50.000 »: points group thousands
     return float(num.replace(",", "."))
 
 
@@ -79,7 +104,7 @@ def _word_amounts(text: str, folded: str) -> list[Amount]:
         except ValueError:
             continue
         if number:
-            value = float(number) * _SCALES[match.group("scale")]
+            value = (float(number) + (0.5 if match.group("half") else 0.0)) * _SCALES[match.group("scale")]
             start = match.start() + match.group(0).index(words[0]) if words[0] in match.group(0) else match.start()
             found.append(Amount(round(value, 2), start, match.end(), text[start:match.end()]))
     return found
@@ -99,8 +124,7 @@ def amounts(text: str) -> list[Amount]:
             if scale in ("m", "k", "mille") or _COUNT_AFTER.match(folded, match.end()):
                 continue
             # "2,3 millions" alone counts only when the sentence speaks of money.
-            if not re.search(r"euro|€|depense|financ|budget|credit|enveloppe|dotation|fonds|subvention|montant|cout|verse|alloue|debloque|promi|garanti|engag|accord",
-                             folded):
+            if not _MONEY_WORDS.search(folded):
                 continue
         if match.start() > 0 and folded[match.start() - 1].isalnum():
             continue
@@ -110,28 +134,65 @@ def amounts(text: str) -> list[Amount]:
     return sorted(found, key=lambda a: a.start)
 
 
+# A figure given as a point of comparison, not as the object: « bien en dessous des 500 000
+# euros », « contre 100 000 € auparavant », « sur les 8 milliards dont il est doté ».
+_COMPARISON_BEFORE = re.compile(r"(?:en dessous|au-dessous|au-dessus|loin|au lieu|par rapport|compare\w*|contre|plutot que|"
+                                r"sur les|sur un total|sur)\b[^,;:()]{0,12}$")
+_RANGE_GAP = re.compile(r"\s*(?:a|et|-|ou)\s*")
+
+
+def choose_amount(sentence: str, trigger: int = 0) -> Amount | None:
+    """The amount of the promise whose trigger starts at `trigger`: the first amount after
+    the trigger in its clause (up to « ; »), else after it, else the first of the sentence;
+    a point of comparison gives way to the object (« 50 000 euros … bien en dessous des
+    500 000 euros »), and the low end of a range to its high end (« de 23,3 milliards à 18
+    milliards » → 18 milliards)."""
+    found = amounts(sentence)
+    if not found:
+        return None
+    folded = fold(sentence)
+    kept = [a for i, a in enumerate(found)
+            if not (i + 1 < len(found) and _RANGE_GAP.fullmatch(folded[a.end:found[i + 1].start]))
+            and not _COMPARISON_BEFORE.search(folded[max(0, a.start - 30):a.start])]
+    found = kept or found
+    after = [a for a in found if a.start >= trigger]
+    stop = folded.find(";", trigger)
+    own = [a for a in after if stop < 0 or a.start < stop]
+    return (own or after or found)[0]
+
+
 _MARKER = r"(?P<marker>jusqu'(?:au|a|en|a la)|d'ici(?: a| au| la| le| fin)?|avant(?: le| la)?|au plus tard(?: le| au| en| fin)?|a compter du|a partir du|des le|pour|au|le|en|fin|d'ici a)?\s*"
 _DAY_NUM = re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)\b")
-_DAY_WORD = re.compile(r"\b(?P<d>1er|premier|\d{1,2})\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?\b")
+# « 1er », « 1 er » and « 1<sup>er</sup> » (markup residue), « 1re », « premier ».
+_FIRST = r"1\s?(?:<sup>)?(?:er|re)\b(?:</sup>)?|premier"
+_DAY_WORD = re.compile(r"\b(?P<d>" + _FIRST + r"|\d{1,2})\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?\b")
 _MONTH_ONLY = re.compile(r"\b(?P<edge>fin |debut |mi-|courant |d'ici |avant |jusqu'en |en )?" + _MONTH + r"(?:\s+" + _YEAR + r")?\b")
-_QUARTER = re.compile(r"\b(?P<q>premier|1er|deuxieme|2e|second|troisieme|3e|quatrieme|4e|dernier)\s+trimestre(?:\s+(?:de\s+|d')?" + _YEAR + r")?\b|\bt(?P<qn>[1-4])\s+(?P<qyear>(?:19|20)\d\d)")
+_QUARTER = re.compile(r"\b(?P<q>premier|1\s?er|deuxieme|2e|second|troisieme|3e|quatrieme|4e|dernier)\s+trimestre(?:\s+(?:de\s+|d')?" + _YEAR + r")?\b|\bt(?P<qn>[1-4])\s+(?P<qyear>(?:19|20)\d\d)")
 _YEAR_END = re.compile(r"\b(?:fin (?:de l'annee|d'annee)|la fin de l'annee|fin de cette annee|cette annee)\b")
 # Periods read against the document's date: « d'ici la fin du mois », « le mois prochain »,
 # « l'année prochaine » (a month named after « fin du mois de » is read by _MONTH_ONLY).
 _RELATIVE_PERIOD = re.compile(r"\b(?:(?:la )?fin (?:du|de ce) (?P<unit>mois)\b(?! de| d')|(?:le |au |du )?(?P<unit2>mois) (?P<next>prochain)|"
                               r"(?:l'|l')(?P<unit3>annee|an) prochaine?)\b")
-_YEAR_ONLY = re.compile(r"\b(?P<edge>fin |d'ici |d'ici a |avant |jusqu'en |en |pour |d'ici fin |avant fin |a l'horizon |l'annee |exercice )" + _YEAR + r"\b")
+_YEAR_ONLY = re.compile(r"\b(?P<edge>fin |d'ici |d'ici a |avant |jusqu'en |en |pour |d'ici fin |avant fin |a l'horizon |a horizon |horizon |"
+                        r"l'annee |exercice |courant |des |au cours de l'annee |d'ici la fin |avant la fin |jusqu'a la fin )" + _YEAR + r"\b")
+_SEMESTER = re.compile(r"\b(?P<s>premier|1\s?er|second|deuxieme|2e|2nd)\s+semestre(?:\s+(?:de\s+|d')?" + _YEAR + r")?\b|\bs(?P<sn>[12])\s+(?P<syear>(?:19|20)\d\d)\b")
+# « d'ici la fin du trimestre / du semestre »: the end of the document's quarter or half-year.
+_PERIOD_END = re.compile(r"\bfin (?:du|de ce) (?P<unit>trimestre|semestre)\b(?! de| d'| \d)")
+_MID_YEAR = re.compile(r"\bmi-" + _YEAR + r"\b")
+_NOEL = re.compile(r"\bnoel(?:\s+" + _YEAR + r")?\b(?!\s+dernier)")
+_RENTREE = re.compile(r"\b(?:la |cette |a la |de la |d'ici la |avant la |pour la |des la |des cette )rentree(?:\s+(?:de\s+)?" + _YEAR + r"|\s+(?P<next>prochaine))?\b(?!\s+derniere)")
 _SEASON = re.compile(r"\b(?P<edge>avant |d'ici |d'ici a |jusqu'a |a |pour |des |fin de |courant )?(?P<det>l'|le |cet |ce |au |en |la fin de l')"
                      r"(?P<season>printemps|ete|automne|hiver)(?:\s+(?P<next>prochain)|\s+(?P<year>(?:19|20)\d\d))?\b(?!\s+dernier)")
 # A season ends on its solstice or equinox (winter: in March of the next year).
 _SEASON_END = {"printemps": (6, 20), "ete": (9, 22), "automne": (12, 21), "hiver": (3, 20)}
 _DEADLINE_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|\bau\s*$|fin\s*$|pour\s*$|\ble\s*$)")
+_START_MARK = re.compile(r"(?:a compter|a partir|des le|des la|des l'|des)\s*(?:du|de|d'|le|la|l')?\s*$")
 _STRONG_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|fin\s*$)")
 _PAST_MARK = re.compile(r"(plfss pour|lfss pour|plf pour|securite sociale pour|finances pour|depuis|en date du|lancee?s? en|lancee?s? le|date du|du \d+ \w+ au)\s*$")
 # Every date pattern above needs a digit, a month, "trimestre" or "annee": a cheap first look.
-_MAY_DATE = re.compile(r"\d|trimestre|annee|\bmois\b|\ban prochain|printemps|ete\b|automne|hiver|" + "|".join(MONTHS))
+_MAY_DATE = re.compile(r"\d|trimestre|semestre|annee|\bmois\b|\ban prochain|printemps|ete\b|automne|hiver|noel|rentree|" + "|".join(MONTHS))
 _DIGIT = re.compile(r"\d")
-_QUARTERS = {"premier": 1, "1er": 1, "deuxieme": 2, "2e": 2, "second": 2, "troisieme": 3, "3e": 3,
+_QUARTERS = {"premier": 1, "1er": 1, "1 er": 1, "deuxieme": 2, "2e": 2, "second": 2, "troisieme": 3, "3e": 3,
              "quatrieme": 4, "4e": 4, "dernier": 4}
 
 
@@ -146,8 +207,50 @@ def _infer_year(month: int, day: int, date: str | None) -> int | None:
     return year if (month, day) >= (doc_month, doc_day) else year + 1
 
 
+# The verb of a clause, told apart by tense: a past form (passé composé, plus-que-parfait,
+# imperfect), or a future, conditional or modal one.
+_PAST_VERB = re.compile(r"\b(?:(?:a|ont|avait|avaient|avons|avez|avions|aviez|eut|est|sont|etait|etaient|s'est|se sont|s'etait|s'etaient)"
+                        r"(?:\s+(?:ete|deja|bien|tous|toutes|donc|alors|aussi|ainsi|enfin|finalement|notamment|pourtant|d'abord))*"
+                        r"\s+[a-z]{2,}(?:e|ee|es|ees|i|ie|is|ies|u|ue|us|ues|ert|erte|erts|it|ite|its|int|uit)|[a-z]{3,}(?:ait|aient))\b")
+_FUTURE_VERB = re.compile(r"\b(?:[a-z]{2,}(?:era|eront|ira|iront|dra|dront|ra|ront|rait|raient)|va|vont|doit|doivent|peut|peuvent|"
+                          r"faut|souhaite|souhaitent|veut|veulent|demande|demandent|compte|comptent)\b")
+_CLAUSE_OPENING = re.compile(r"(?:^|[.;:!?]\s*|\n)(?:[\W_]*(?:et|mais|puis|or|ainsi|deja|des|c'est|c'etait)\s+)?[\W_]*$")
+# A verb of rescheduling keeps the date it governs: « a été reporté au 1er janvier 2027 ».
+_RESCHEDULE = re.compile(r"(?:report|repouss|prolong|decal|fix|avance|porte|etendu|programm|prevu|maintenu|garanti|differ|annonce pour)\w*\s*$")
+# The date of a meeting, a visit or a letter is an event, not a deadline.
+_EVENT_NOUN = re.compile(r"\b(?:reunions?|rencontres?|table ronde|rendez-vous|entretiens?|auditions?|seances?|conferences?|colloques?|"
+                         r"manifestations?|rassemblements?|greves?|visites?|deplacements?|courriers?|lettres?|debats?|comites? de suivi)"
+                         r"\b[^.,;:«»\"()]{0,60}$")
+
+
+def _past_event(folded: str, start: int, end: int, strong: bool) -> bool:
+    """A date that frames a past event: it opens its clause and the clause's first verb is in
+    a past tense (« Fin septembre, … avaient été modifiés »), or it follows a verb in a past
+    tense (« a ouvert au printemps 2024 », « nous avons, dès cette rentrée, décaissé »), or it
+    is the date of a meeting or a letter (« une table ronde est programmée mi-novembre »)."""
+    before = folded[max(0, start - 90):start]
+    if strong and re.search(r"(?:jusqu'|d'ici|avant|au plus tard)\s*(?:la |le |l')?$", before):
+        return False
+    marker = re.search(r"(?:\b(?:le|l'|en|au|a|des|cette|ce|cet|vers)\s+)*$", before)
+    head = before[:marker.start()] if marker else before
+    if _CLAUSE_OPENING.search(head) and folded[end:end + 2].lstrip().startswith(","):
+        rest = folded[end:end + 160]
+        rest = re.sub(r"^\W*(?:ce sont|c'est|ce fut)\b", "", rest)
+        past, future = _PAST_VERB.search(rest), _FUTURE_VERB.search(rest)
+        if past and (future is None or past.start() < future.start()):
+            return True
+    head = head.rstrip(" ,")
+    verb = _PAST_VERB.search(head[-40:])
+    if verb and head[-40:][verb.end():].strip(" ,") == "" and not _RESCHEDULE.search(head):
+        return True
+    if verb is None and re.search(r"\b(?:avons|avez|a|ont|avait|avaient)\s*,?$", head) and re.match(r"\s*,?\s*[a-z]+(?:e|ee|es|i|is|u|us|ert|it)\b", folded[end:end + 20]):
+        return True  # « nous avons, dès cette rentrée, décaissé »
+    return not strong and bool(_EVENT_NOUN.search(head))
+
+
 def deadlines(text: str, date: str | None = None) -> list[Deadline]:
-    """Every future date of `text` (relative to `date`, ISO), normalised, in text order."""
+    """Every future date of `text` (relative to `date`, ISO), normalised, in text order;
+    dates of past events and vague times are left out (see the module's rules)."""
     folded = fold(text)
     if not _MAY_DATE.search(folded):
         return []
@@ -164,14 +267,17 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         if date and iso < date[:10]:
             taken.append((start, end))
             return
-        strong = bool(_STRONG_MARK.search(before)) or folded[start:end].startswith(("fin", "d'ici", "avant", "jusqu"))
+        strong = bool(_STRONG_MARK.search(before)) or folded[start:end].startswith(("fin", "d'ici", "avant", "jusqu", "a l'horizon", "a horizon"))
         marked = strong or bool(_DEADLINE_MARK.search(before))
         taken.append((start, end))
         if not year_given and not strong and date and iso[:4] > date[:4]:
             return  # "a confirmé le 18 février": a year-less date already passed is an event, not a deadline
         if not strong and date and iso == date[:10]:
             return  # "Paris, le 29 janvier 2026": the dateline of the document itself
-        found.append(Deadline(iso, precision, start, end, text[start:end], marked, strong))
+        if _past_event(folded, start, end, strong):
+            return
+        begins = bool(_START_MARK.search(before)) or folded[start:end].startswith("des ")
+        found.append(Deadline(iso, precision, start, end, text[start:end], marked, strong, begins))
 
     y: int | None  # the year of each match; None when neither given nor inferable
     for m in _DAY_NUM.finditer(folded):
@@ -179,28 +285,46 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         if 1 <= mo <= 12 and 1 <= d <= calendar.monthrange(y, mo)[1]:
             add(m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}", "day")
     for m in _DAY_WORD.finditer(folded):
-        d = 1 if m["d"] in ("1er", "premier") else int(m["d"])
+        d = int(m["d"]) if m["d"].isdigit() else 1
         mo = MONTHS[m["month"]]
         y = int(m["year"]) if m["year"] else _infer_year(mo, d, date)
         if y and 1 <= d <= calendar.monthrange(y, mo)[1]:
             add(m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}", "day", bool(m["year"]))
     for m in _QUARTER.finditer(folded):
-        q = int(m["qn"]) if m["qn"] else _QUARTERS[m["q"]]
+        q = int(m["qn"]) if m["qn"] else _QUARTERS[re.sub(r"\s+", "", m["q"])]
         year = m["year"] or m["qyear"]
         y = int(year) if year else (int(date[:4]) if date else None)
         if y:
             add(m.start(), m.end(), _last_day(y, q * 3), "quarter")
+    for m in _SEMESTER.finditer(folded):
+        half = int(m["sn"]) if m["sn"] else (1 if m["s"].startswith(("p", "1")) else 2)
+        year = m["year"] or m["syear"]
+        y = int(year) if year else (int(date[:4]) if date else None)
+        if y:
+            add(m.start(), m.end(), _last_day(y, half * 6), "semester")
+    for m in _MID_YEAR.finditer(folded):
+        add(m.start(), m.end(), f"{m['year']}-06-30", "semester")
     for m in _MONTH_ONLY.finditer(folded):
         if m["month"] == "mai" and not (m["edge"] or m["year"]):
             continue  # "mai" alone is too often something else
         mo = MONTHS[m["month"]]
-        y = int(m["year"]) if m["year"] else _infer_year(mo, calendar.monthrange(2001, mo)[1], date)
+        mid = m["edge"] == "mi-"
+        last = 15 if mid else calendar.monthrange(2001, mo)[1]
+        y = int(m["year"]) if m["year"] else _infer_year(mo, last, date)
         if y:
-            add(m.start(), m.end(), _last_day(y, mo), "month", bool(m["year"]))
+            add(m.start(), m.end(), f"{y:04d}-{mo:02d}-15" if mid else _last_day(y, mo), "day" if mid else "month", bool(m["year"]))
     for m in _SEASON.finditer(folded):
         iso = _season_end(m, date)
         if iso:
             add(m.start(), m.end(), iso, "season", bool(m["year"]))
+    for m in _NOEL.finditer(folded):
+        y = int(m["year"]) if m["year"] else _infer_year(12, 25, date)
+        if y:
+            add(m.start(), m.end(), f"{y:04d}-12-25", "day", bool(m["year"]))
+    for m in _RENTREE.finditer(folded):
+        y = int(m["year"]) if m["year"] else _infer_year(9, 30, date)
+        if y:
+            add(m.start(), m.end(), f"{y:04d}-09-30", "month", bool(m["year"]))
     for m in _YEAR_END.finditer(folded):
         if date:
             add(m.start(), m.end(), f"{date[:4]}-12-31", "year")
@@ -209,6 +333,10 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
     if date:
         for m in _RELATIVE_PERIOD.finditer(folded):
             add(m.start(), m.end(), _period_end(m, date), "year" if m["unit3"] else "month")
+        for m in _PERIOD_END.finditer(folded):
+            months = 3 if m["unit"] == "trimestre" else 6
+            month = -(-int(date[5:7]) // months) * months
+            add(m.start(), m.end(), _last_day(int(date[:4]), month), "quarter" if months == 3 else "semester")
     return sorted(found, key=lambda x: x.start)
 
 
@@ -243,7 +371,12 @@ def _season_end(m: re.Match, date: str | None) -> str | None:
 
 _COUNT_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
                 "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "dix-huit": 18, "vingt": 20, "trente": 30}
-_RELATIVE = re.compile(r"\b(?:dans un delai d[e']\s*|d'ici\s+(?:a\s+)?|dans\s+|sous\s+)(?P<n>\d{1,2}|" + "|".join(_COUNT_WORDS) +
+# « pour un an », « pendant deux ans », « pour une durée de trois ans », « dans moins de 18 mois »:
+# a duration from the document's date (a duration in the past, « avait été prolongé pour un
+# an », is dropped by the tense rule of `relative_deadlines`).
+_PAST_DURATION = re.compile(r"\b(?:a|ont|avait|avaient|avons|avez|eut|etait|etaient)\s+(?:ete\s+)?[a-z]{2,}(?:e|ee|es|ees|i|is|u|us)\b|[a-z]{3,}(?:ait|aient)\b")
+_RELATIVE = re.compile(r"\b(?:dans un delai d[e']\s*|d'ici\s+(?:a\s+)?|dans\s+(?:moins\s+d[e']\s*)?|sous\s+|"
+                       r"(?:pour|pendant|durant)\s+(?:une duree d[e']\s*)?|d'une duree d[e']\s*)(?P<n>\d{1,2}|" + "|".join(_COUNT_WORDS) +
                        r")\s+(?P<unit>jours?|semaines?|mois|ans?|annees?)\b")
 
 
@@ -258,6 +391,8 @@ def relative_deadlines(text: str, date: str | None) -> list[Deadline]:
     found = []
     base = datetime.date.fromisoformat(date[:10])
     for m in _RELATIVE.finditer(folded):
+        if m.group(0).startswith(("pour", "pendant", "durant", "d'une")) and _PAST_DURATION.search(folded[max(0, m.start() - 40):m.start()]):
+            continue  # « avait été prolongée pour un an »: a duration already run
         n = int(m["n"]) if m["n"].isdigit() else _COUNT_WORDS[m["n"]]
         unit = m["unit"]
         if unit.startswith(("jour", "semaine")):
@@ -275,9 +410,40 @@ def relative_deadlines(text: str, date: str | None) -> list[Deadline]:
 
 def pick_deadline(candidates: list[Deadline]) -> Deadline | None:
     """The deadline of a sentence: the first one introduced by an unambiguous deadline word
-    ("jusqu'au", "d'ici", "avant"...), else the first marked one, else the first one."""
+    ("jusqu'au", "d'ici", "avant"...), else the first marked one, else the first one; an end
+    date before a start date (« à partir du 1er mai et jusqu'à fin 2026 » → 2026-12-31)."""
     if not candidates:
         return None
-    strong = [c for c in candidates if c.strong]
-    marked = [c for c in candidates if c.marked]
-    return (strong or marked or candidates)[0]
+    ends = [c for c in candidates if not c.begins]
+    for pool in (ends, candidates):
+        strong = [c for c in pool if c.strong]
+        marked = [c for c in pool if c.marked]
+        if strong or marked:
+            return (strong or marked)[0]
+    return (ends or candidates)[0]
+
+
+# A demand's own due date: an unambiguous deadline word, or a day, quarter or half-year
+# (« au 1er janvier 2027 »), or a year introduced by « pour l'année », « dès », « à horizon ».
+_DEMAND_YEAR = re.compile(r"(?:pour l'annee|des|horizon|courant|d'ici|en)\s*$")
+# « plusieurs SEC-Pa qui pourraient fermer avant l'été »: a consequence foreseen in a relative
+# clause is not the date asked for.
+_FORESEEN = re.compile(r"\b(?:qui|que|dont)\b[^,;:]{0,30}\b\w+(?:rait|raient)\b[^,;:]*$")
+# « dénonce la décision d'arrêter l'expérimentation au 30 avril »: the date of what is
+# criticised (an end, a cut, a scheduled step) is not the date asked for.
+_CRITICISED = re.compile(r"\b(?:arret\w*|fin|suppression|supprim\w*|interromp\w*|interruption|cessation|baisse|decision|prevue?s?)\b")
+
+
+def demand_deadlines(candidates: list[Deadline], sentence: str, trigger: int) -> list[Deadline]:
+    """The dates after a demand's trigger that can be what is asked for (see `_DEMAND_YEAR`),
+    without the dates of a consequence foreseen in a relative clause."""
+    folded = fold(sentence)
+    kept = []
+    for d in candidates:
+        if d.start < trigger or _FORESEEN.search(folded[trigger:d.start]) or _CRITICISED.search(folded[trigger:d.start]):
+            continue
+        before = folded[max(0, d.start - 15):d.start]
+        if d.strong or (d.marked and d.precision in ("day", "quarter", "semester")) or _DEMAND_YEAR.search(before) \
+                or (d.precision == "year" and folded[d.start:d.end].startswith(("des ", "courant ", "a horizon", "a l'horizon", "l'annee "))):
+            kept.append(d)
+    return kept
