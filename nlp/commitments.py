@@ -40,6 +40,8 @@ COMMIT_VERBS = _verbs(
     # Future funding words: « une enveloppe sera allouée », « l'ARS poursuivra son soutien ».
     "allou(?:e|ee|ees|es|era|eront|er)\\b", "poursuivr(?:a|ont)\\b", "continuer(?:a|ont) (?:a|de) (?:financer|soutenir|accompagner|verser)",
     "ser(?:a|ont) financ",
+    # A plan in the passive without an agent is a commitment with a null actor (guide).
+    "(?:est|sont|sera|seront) (?:desormais |bien |aussi )?(?:envisage|programme|planifie)e?s?\\b", "doi(?:t|vent) se tenir",
 )
 # Content that turns an announcement into a commitment ("annonce le maintien ...").
 COMMIT_CONTENT = re.compile(_W + r"(maintien|prolongation|perennisation|reconduction|prorogation|generalisation|"
@@ -49,13 +51,22 @@ ANNOUNCE_VERBS = _verbs(
     "annonc", "(?<!la )(?<!le )present", "lanc", "vot(?:e|er|era|ent)\\b", "install", "ouvr", "ouvert", "indiqu", "precis", "fait savoir", "inform",
     "publi(?:e|er|era|eront|es|ent)\\b", "decid", "arret", "mettr\\w* fin", "mis fin", "met fin", "prevoit", "prevoi", "communiqu", "declar",
     "explique", "affirm", "souligne", "repondu", "repond", "notifi", "signal",
+    # A payment made is a fact made known: « l'ARS a versé 37 000 € », « a signé un chèque ».
+    "(?:a|ont) (?:\\w+ )?verse\\b", "(?:a|ont) signe (?:\\w+ )?(?:un cheque|une convention|un avenant|un contrat|un accord)",
 )
+# Speech verbs announce only what is decided: a date, an amount, a future, a decision word.
+SPEECH_TRIGGER = re.compile(_W + r"(?:explique|affirm|souligne|indiqu|precis|declar|repond|signal|communiqu|inform)")
+DECISION_CONTENT = re.compile(_W + r"(?:\w+(?:ra|ront|rait|raient)\b|fin\b|arret|suppression|financ|dotation|enveloppe|budget|credits?\b|"
+                              r"euros?\b|millions?\b|€|label|decret|arrete|calendrier|evaluation|rapport|groupe de travail|comite|"
+                              r"appel a projets|cahier des charges|transition|decision|droit commun|prolong|mainten|perennis|generalis|\d{4}\b)")
 DEMAND_VERBS = _verbs(
-    "demand", "reclam", "exig", "appel(?:le|lent|ler|lait|lons|e)\\b", "plaid", "souhait", "invit", "interpell",
+    "demand", "reclam", "exig", "appel(?:le|lent|ler|lait|lons|e)\\b", "plaid", "souhait", "invit",
+    # Verb forms only: « leurs interpellations », « des sollicitations » are nouns.
+    "interpell(?:e|ent|er|ait|aient|ons|ez|ant|ee|ees|es)\\b",
     "interroge\\b", "interrogent", "interroger", "alert(?:e|ent|er|ait|aient|ons)\\b(?! sur la fin)", "attire l'attention",
     "denonc", "questionnant", "apport\\w* (?:notre |leur |son )?soutien",
-    "sollicit", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
-    "propos", "prie", "plaident", "deman",
+    "sollicit(?:e|ent|er|ait|aient|ons|ez|ant)\\b", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
+    "propos(?:e|ent|ons|ait|aient|era|eront|ee)\\b(?! de (?:decouvrir|rencontrer|suivre|participer))", "propositions? de (?:loi|resolution)", "prie", "plaident",
     "se mobilis", "il (?:faut|faudra|faudrait)\\b",
     # Alarms, pressure and what must be done: « tirent la sonnette d'alarme », « pressent le
     # Gouvernement », « il est urgent de », « le dispositif doit être pérennisé ».
@@ -68,13 +79,29 @@ DEMAND_VERBS = _verbs(
     # open letter, a letter or question sent to someone, and a petition.
     "s'inquiet", "s'alarm", "s'insurg",
     "lettre ouverte", "adress\\w* (?:une |un )(?:lettre|courrier|question|tribune)", "(?:lanc|sign)\\w* (?:une |la |cette )?petition",
+    # The language's other ways of asking (issue 13): the nominal « appel à », plural and
+    # infinitive forms of « attirer l'attention », criticism verbs (as « dénoncer »), writing to
+    # or referring a matter to the decision-maker, insisting, and the written question's
+    # « souhaiterait savoir / aimerait connaître ».
+    "appels? (?:a|au|aux)\\b(?! (?:projets?|candidatures?|manifestations? d'interet|communications?)\\b)", "attir\\w* (?:son |leur |votre |l')attention", "fustig", "s'indign",
+    "contest(?:e|ent|er|ait|aient|ons)\\b", "protest(?:e|ent|er|ait|aient|ons)\\b", "s'elev\\w* contre", "revendication",
+    "questionn(?:e|ent|er|ait)\\b", "insist\\w* (?:sur|pour)\\b",
+    "ecri\\w* (?:a|au|aux) (?:la |le |l'|les )?(?:ministre|gouvernement|premier|ministere|president|prefet|ars|directeur|directrice)",
+    "saisi(?:t|r|ssent|ssons)? (?:le |la |l'|les )(?:ministre|gouvernement|premier|ministere|president|defenseur|prefet)",
+    "(?:exprim|fai|fon)\\w* (?:part )?(?:de )?(?:leur |sa |son |notre )(?:vive |profonde |grande )?(?:inquietude|colere|incomprehension|desarroi)",
+    "(?:aimer|desir|voudr)\\w* (?:savoir|connaitre)", "(?:defend|soutien)\\w* (?:le |la |leur |son |sa )(?:maintien|perennisation|prolongation|demande)",
+    "(?:entend|compte|envisage|prevoit)-t?-?(?:il|elle)\\b", "quel(?:le)?s? (?:sont |est )?(?:les |la |le )?(?:mesures|dispositions|moyens|intentions|garanties|suites?)\\b",
 )
 # « viser à » asks for something only when a text (amendment, bill, petition) does it.
 _PURPOSE = re.compile(r"\bvis(?:e|ent|ant) a\b")
 _TEXT_NOUN = re.compile(r"\b(?:amendements?|propositions?|lois?|textes?|petitions?|motions?|resolutions?)\b")
 REFUSE_VERBS = _verbs(
-    "refus", "rejet", "ecart", "oppos", "avis defavorable", "exclu", "recal", "rejete", "renonc(?:e|er|era|ait|ent)\\b",
-    "(?:je suis|nous sommes|suis|sommes) (?:donc |plutot )?defavorable", "ferme la porte", "supprime\\b",
+    "refus", "rejet", "ecart", "oppos", "avis defavorable", "exclu(?:t|re|ra|ront)?\\b", "recal", "rejete", "renonc(?:e|er|era|ait|ent)\\b",
+    "(?:je suis|nous sommes|suis|sommes|serai|serons|sera|seront|est|sont|reste|restons|demeure) (?:donc |plutot |tres |egalement |aussi )?defavorable",
+    "ferme la porte", "supprime\\b",
+    # In a debate, asking for an amendment's withdrawal refuses it (« je vous demanderai de
+    # bien vouloir retirer cet amendement », « demande de retrait »).
+    "retir\\w* (?:cet|son|leur|votre|vos|les|ces|ses|mon|notre) (?:\\w+ )?amendements?", "(?:demande|demandons|demanderai) (?:de |le )?retrait",
 )
 # An announced end of funding is an announcement, not a commitment (unless something is kept).
 END_CONTENT = re.compile(_W + r"(?:mettre fin|met fin|mis fin|mettait fin|la fin (?:de|du|des) (?:l'experimentation|financement|dispositif)|"
@@ -150,9 +177,38 @@ def classify(sentence: str, negation: bool = True) -> tuple[str, int, int] | Non
     return _classify(sentence, negation)
 
 
+# « une demande croissante en matière de santé mentale »: the noun without anything asked.
+_BARE_DEMAND_NOUN = re.compile(r"(?<![\w-])(?:une|la|des|les|cette|forte|toute) demandes? (?!(?:de|d'|du|des|que|qu'|a|au|aux|pour|en|"
+                               r"formulee|adressee|portee|exprimee|renouvelee|insistante|pressante|expresse|est|a)\b)[\w-]+")
+# A purpose infinitive states an aim, not a promise (« ces structures visent à proposer une
+# prise en charge », « des moyens pour garantir l'accès »).
+_PURPOSE_INFINITIVE = re.compile(r"(?<![\w-])(?:pour|afin de|afin d'|permettant de|permettant d'|permettent de|permettent d'|permet de|permet d'|"
+                                 r"visant a|visent a|vise a|de facon a|de maniere a)\s+(?:mieux |bien |davantage |notamment |ainsi )?"
+                                 r"(?:garanti\w*|assur\w*|mainten\w*|integr\w*|prolong\w*|financ\w*|accompagn\w*|proposer)\b")
+# A demand verb reported inside a commitment (« s'est engagée…, comme le demandaient les
+# structures », « répondant aux demandes », « le maintien demandé par ») is not the sentence's act.
+_DEMAND_REPORTED = re.compile(r"(?:(?<![\w-])(?:comme|ainsi que|conformement a|a la|suite a|en reponse a|repondant a|sur|aux?)\s+"
+                              r"(?:le |l'|la |les |leur |sa |ses |nos |vos )?(?:[\w']+\s+){0,3}?)$")
+# A question asks the decision-maker to act when it is addressed to them or asks for measures.
+_ADDRESSED = re.compile(r"(?<![\w-])(?:vous|votre|vos|madame la|monsieur le|"
+                        r"quel(?:le)?s? (?:sont |est )?(?:les |la |le )?(?:mesures|dispositions|moyens|intentions|garanties|suites?)|"
+                        r"(?:entend|compte|envisage|prevoit|va|peut|pourra|souhaite)-t?-?(?:il|elle))(?![\w-])")
+# Statements that nothing was said or promised (« n'a pas précisé », « aucun engagement
+# précis n'a été pris »): no item (guide).
+_NOT_SAID = re.compile(r"(?<![\w-])(?:n'a|n'ont|n'avait|n'avaient|n'aurait|n'est|ne s'est|ne se sont)\s+(?:toujours |encore )?(?:pas|jamais|rien)\s+"
+                       r"(?:encore\s+)?(?:ete\s+)?(?:precise|indique|dit|detaille|communique|annonce|confirme|donne|apporte|fourni|"
+                       r"promis|garanti|pris|tranche|repondu|engage|prononce|clarifie|chiffre)\w*")
+_NOTHING_PROMISED = re.compile(r"(?<![\w-])(?:aucune? (?:engagement|garantie|promesse|annonce|reponse|decision|calendrier|precision|assurance)s?|"
+                               r"(?:rien|personne) n'(?:a|est) (?:ete )?(?:dit|promis|annonce|decide|garanti|precise|tranche))\b")
+_NOMINAL_DEMAND = re.compile(r"(?:propositions? de|lettre ouverte|petition|appels? (?:a|au|aux)\b)")
+_NEGATED_BEFORE = re.compile(r"(?<![\w-])(?:ne|n')\s*(?:[\w']+\s+){0,2}?(?:pas|plus|jamais)\s+(?:[\w']+\s+)?$")
+# A fact just done (« l'ARS vient de débloquer la dernière partie du financement ») is made known.
+_JUST_DONE = re.compile(r"(?<![\w-])vien(?:t|nent) (?:justement |tout juste )?d(?:e |')")
+
+
 @functools.lru_cache(maxsize=4096)
 def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
-    folded = _blank(fold(sentence), _WITHOUT)
+    folded = _blank(_blank(_blank(fold(sentence), _WITHOUT), _BARE_DEMAND_NOUN), _PURPOSE_INFINITIVE)
     spans: dict[str, tuple[int, int]] = {}
     for kind, regex in _TRIGGERS:
         match = regex.search(folded)
@@ -161,6 +217,11 @@ def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     purpose = _PURPOSE.search(folded)
     if purpose and "demand" not in spans and _TEXT_NOUN.search(folded[:purpose.start()]):
         spans["demand"] = purpose.span()
+    if "demand" in spans and _NEGATED_BEFORE.search(folded[max(0, spans["demand"][0] - 30):spans["demand"][0]]):
+        denied = spans.pop("demand")  # « n'a pas souhaité prolonger »: a wish denied is a refusal, no demand
+        if negation:
+            spans.setdefault("refusal", denied)
+    refuse_verb = "refusal" in spans
     positive = POSITIVE_NEGATION.search(folded)
     neg = None if positive or not negation else (NEGATION_SIMPLE.search(folded) or NEGATION.search(folded))
     if neg:
@@ -171,13 +232,21 @@ def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     if not spans:
         return None
     content = _blank(folded, _LEADING_ADJUNCT)  # « À l'approche de la fin de l'expérimentation, … »
+    nothing = _NOT_SAID.search(folded) or _NOTHING_PROMISED.search(folded)
     if sentence.rstrip(" »\"").endswith("?"):
+        addressed = _ADDRESSED.search(folded)
+        if "demand" not in spans and addressed is None:
+            return None  # a question nobody is asked to answer by acting: rhetorical, a journalist's
         kind = "demand"
-        spans.setdefault("demand", min(spans.values()))
+        spans.setdefault("demand", addressed.span() if addressed else min(spans.values()))
+    elif refuse_verb:
+        kind = "refusal"
+    elif "demand" in spans and (not _commit_first(spans, folded) or "?" in sentence):
+        kind = "demand"
+    elif nothing:
+        return None
     elif "refusal" in spans:
         kind = "refusal"
-    elif "demand" in spans and (not _commit_first(spans) or "?" in sentence):
-        kind = "demand"
     elif "commitment" in spans and not (END_CONTENT.search(content) and not KEEP_CONTENT.search(content)):
         kind = "commitment"
     elif COMMIT_CONTENT.search(folded) and "announcement" in spans and not END_CONTENT.search(content):
@@ -191,9 +260,16 @@ def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     return kind, start, end
 
 
-def _commit_first(spans: dict[str, tuple[int, int]]) -> bool:
-    """A commitment verb before a demand verb ("s'est engagée ... comme le demandait")."""
-    return "commitment" in spans and spans["commitment"][0] < spans["demand"][0]
+def _commit_first(spans: dict[str, tuple[int, int]], folded: str) -> bool:
+    """A commitment verb before a demand verb that only reports the demand ("s'est engagée
+    ... comme le demandait", "répondant aux demandes", "le maintien demandé par")."""
+    if "commitment" not in spans or spans["commitment"][0] >= spans["demand"][0]:
+        return False
+    start, end = spans["demand"]
+    if _NOMINAL_DEMAND.match(folded, start):
+        return True  # « doit … déposer une proposition de loi »: the text is what is promised
+    return bool(_DEMAND_REPORTED.search(folded[max(0, start - 50):start])
+                or re.match(r"\w*\s+par\b", folded[end:end + 12]))
 
 
 def choose_actor(sentence: str, trigger_start: int, actors: Sequence[ActorRef],
