@@ -30,7 +30,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from scrapy import Request, signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
@@ -109,10 +109,11 @@ def _alive(pid: int) -> bool:
 
 def download_to_file(url: str, headers: dict[str, str], folder: Path, timeout: float, maxsize: int,
                      proxy: str | None = None, verify: bool = False,
-                     stop: threading.Event | None = None) -> Downloaded:
+                     stop: Callable[[], bool] | None = None) -> Downloaded:
     """GET `url` with `headers`: a 200's body goes to a new file of `folder` in chunks, hashed
     as it is written (the file is removed on any failure); another status carries its
-    (small) body. Failures raise Scrapy's download exceptions, whose messages are French."""
+    (small) body. Failures raise Scrapy's download exceptions, whose messages are French;
+    `stop()` true between two chunks abandons the download (`DownloadStopped`)."""
     folder.mkdir(parents=True, exist_ok=True)
     remove_leftovers(folder)
     context = ssl.create_default_context()
@@ -142,7 +143,7 @@ def download_to_file(url: str, headers: dict[str, str], folder: Path, timeout: f
         try:
             with open(path, "wb") as out:
                 while chunk := answer.read(CHUNK):
-                    if stop is not None and stop.is_set():
+                    if stop is not None and stop():
                         raise DownloadStopped(f"téléchargement de {url} abandonné : la collecte s'arrête")
                     size += len(chunk)
                     if maxsize and size > maxsize:
@@ -203,7 +204,7 @@ class ArchiveDownloadHandler(HTTP11DownloadHandler):
         maxsize = int(request.meta.get("download_maxsize", self._default_maxsize))
         result: Downloaded = await maybe_deferred_to_future(deferToThread(
             download_to_file, request.url, headers, Path(folder), timeout, maxsize, request.meta.get("proxy"),
-            self._verify, self._stop))
+            self._verify, self._stopping))
         if result.path:
             self._files.add(result.path)
             logger.info("archive %s téléchargée dans un fichier (%d octets, SHA-256 %s…), jamais gardée en mémoire",
@@ -214,6 +215,14 @@ class ArchiveDownloadHandler(HTTP11DownloadHandler):
             response_headers.appendlist(key, value)
         return Response(request.url, status=result.status, headers=response_headers, body=result.body,
                         request=request, protocol="HTTP/1.1")
+
+    def _stopping(self) -> bool:
+        """True once the crawl is stopping (Ctrl-C, SIGTERM: the engine no longer runs) or its
+        spider closed: a download in progress is abandoned rather than waited for (Scrapy's
+        graceful stop waits for the downloads in progress, minutes for an archive). Read
+        from the download thread."""
+        engine = getattr(self._crawler, "engine", None)
+        return self._stop.is_set() or (engine is not None and not engine.running)
 
     def _spider_closed(self) -> None:
         """Stop the downloads in progress; remove the archives the spider never read."""

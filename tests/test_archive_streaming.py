@@ -9,10 +9,12 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -142,6 +144,16 @@ def test_a_truncated_archive_file_is_salvaged_with_one_french_line_and_not_marke
     assert health.status == "warning" and "archive zip endommagée" in health.error and "\n" not in health.error
 
 
+def _archive_config(tmp_path: Path) -> Path:
+    """The production config in `tmp_path`, with the amendments archive source enabled."""
+    config = write_config(tmp_path)
+    text = config.read_text(encoding="utf-8")
+    text, changed = re.subn(r'(name = "an_amendements_archive"(?:\n(?!\[).*)*?\nenabled = )false', r"\1true", text)
+    assert changed == 1
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
 def _crawl(config: Path, *args: str) -> subprocess.CompletedProcess:
     """The real `veille crawl`, logging at INFO (where the download handler says what it did)."""
     return subprocess.run([VEILLE, "--config", str(config), *args], capture_output=True, text=True, timeout=240,
@@ -150,11 +162,7 @@ def _crawl(config: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_a_real_crawl_streams_the_archive_to_a_file_then_an_unchanged_one_is_a_304(tmp_path, replay):
-    config = write_config(tmp_path)
-    text = config.read_text(encoding="utf-8")
-    text, changed = re.subn(r'(name = "an_amendements_archive"(?:\n(?!\[).*)*?\nenabled = )false', r"\1true", text)
-    assert changed == 1
-    config.write_text(text, encoding="utf-8")
+    config = _archive_config(tmp_path)
     args = ["crawl", "--replay", replay.url, "--spider", "an_amendments", "--source", "an_amendements_archive"]
     first = _crawl(config, *args)
     assert first.returncode == 0, first.stderr
@@ -172,3 +180,51 @@ def test_a_real_crawl_streams_the_archive_to_a_file_then_an_unchanged_one_is_a_3
     assert [status for _, path, status in replay.hits[hits:] if path.endswith(".zip")] == [304]
     assert "téléchargée dans un fichier" not in second.stderr
     assert list((tmp_path / "archive-downloads").iterdir()) == []
+
+
+class _Trickle(BaseHTTPRequestHandler):
+    """An archive announced as 50 MB and sent 64 KB every 0.1 s (a minute and a half)."""
+
+    def do_GET(self) -> None:  # noqa: N802
+        if not self.path.endswith(".zip"):
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(50 * 2**20))
+        self.end_headers()
+        try:
+            for _ in range(800):
+                self.wfile.write(b"PK" + b"\0" * 65534)
+                time.sleep(0.1)
+        except OSError:
+            pass
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.mark.slow
+def test_stopping_a_crawl_abandons_the_archive_download_and_removes_its_file(tmp_path):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    config = _archive_config(tmp_path)
+    command = [VEILLE, "--config", str(config), "crawl", "--replay", f"http://127.0.0.1:{httpd.server_address[1]}",
+               "--spider", "an_amendments", "--source", "an_amendements_archive"]
+    crawl = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        folder = tmp_path / "archive-downloads"
+        deadline = time.monotonic() + 60
+        while not (folder.exists() and any(folder.iterdir())) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert any(folder.iterdir()), "le téléchargement n'a pas commencé"
+        stopped = time.monotonic()
+        crawl.send_signal(signal.SIGINT)
+        _, err = crawl.communicate(timeout=60)
+    finally:
+        if crawl.poll() is None:
+            crawl.kill()
+        httpd.shutdown()
+        httpd.server_close()
+    assert time.monotonic() - stopped < 20  # not the minute and a half of the whole download
+    assert list(folder.iterdir()) == []
+    assert "abandonné : la collecte s'arrête" in err

@@ -8,8 +8,9 @@
   the project's replay server (the real download path: Scrapy, the archive download handler,
   the store), beside the peak RSS of a subprocess that only reads and parses the same zip from
   its file member by member. Run at two sizes (6 000 and 24 000 amendments; `--quick`: 1 000
-  and 4 000; VEILLE_BENCH_AMENDMENTS=6000,96000 for others): the goal is memory flat whatever the zip size (< 500 MB). With
-  VEILLE_BENCH_CODE=<checkout> the crawl runs that checkout's code (a before/after comparison).
+  and 4 000; VEILLE_BENCH_AMENDMENTS=6000,96000 for others): the goal is memory flat whatever
+  the zip size (< 500 MB). With VEILLE_BENCH_CODE=<checkout> the crawl runs that checkout's
+  code (a before/after comparison).
 
 The zips are built from the real amendments of tests/fixtures/an_amendments/real_sample/ cloned
 to size (uids renumbered), with one in 250 taken from the fixture archive's real amendments
