@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 # Relative to the current folder: the defaults work from a checkout of veille.
 DEVSET = Path("tests") / "fixtures" / "nlp" / "devset.jsonl"
 REALSET = Path("tests") / "fixtures" / "nlp" / "realset.jsonl"
+NEARBY = Path("tests") / "fixtures" / "nlp" / "realset_nearby.jsonl"
 
 
 def _fail(message: str) -> NoReturn:
@@ -79,7 +80,7 @@ def tag(everything: bool, db_path: str | None, config_path: str | None, quiet: b
 
 
 @click.command()
-@click.option("--devset", "devsets", multiple=True, default=[str(DEVSET), str(REALSET)], show_default=True,
+@click.option("--devset", "devsets", multiple=True, default=[str(DEVSET), str(REALSET), str(NEARBY)], show_default=True,
               help="Jeu annoté (JSONL), à répéter ; un jeu dont les éléments portent « split » est évalué "
                    "partie par partie (dev, test). Les défauts valent depuis un dépôt veille.")
 @click.option("--reference", "reference_dir",
@@ -90,8 +91,9 @@ def tag(everything: bool, db_path: str | None, config_path: str | None, quiet: b
 def evaluate(devsets: tuple[str, ...], reference_dir: str | None, errors: bool, config_path: str | None) -> None:
     """Mesurer l'étape NLP sur les jeux annotés : précision, rappel et F1 par étiquette.
 
-    Par défaut : l'ancien jeu écrit (contrôle de non-régression) puis le jeu de textes réels,
-    partie dev (réglages) et partie test (mesure seulement). Affiche les engagements stricts
+    Par défaut : l'ancien jeu écrit (contrôle de non-régression), le jeu de textes réels,
+    partie dev (réglages) et partie test (mesure seulement), puis les textes réels proches du
+    sujet qui ne le nomment pas, lus sans filtre de sujet (mesure des règles seules). Affiche les engagements stricts
     et souples, la confusion des types, l'exactitude des acteurs, montants et échéances,
     les objectifs et les erreurs (jamais celles de la partie test) ; le code de sortie vaut 1 si un objectif n'est pas atteint.
     La référence est construite comme celle de « veille tag » : les fichiers de référence
@@ -124,7 +126,8 @@ def evaluate(devsets: tuple[str, ...], reference_dir: str | None, errors: bool, 
         for part, chosen in _parts(items):
             real = part is not None
             report = run(chosen, nlp, reference, topic, targets=REAL_TARGETS if real else TARGETS)
-            title = (f"textes réels, partie {part} ({Path(devset).name})" if real
+            ungated = " sans filtre de sujet" if any(i.get("topic_gate") is False for i in chosen) else ""
+            title = (f"textes réels{ungated}, partie {part} ({Path(devset).name})" if real
                      else f"phrases annotées ({Path(devset).name})")
             if number or part not in (None, "dev"):
                 click.echo("\n" + "=" * 78 + "\n")

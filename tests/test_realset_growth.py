@@ -1,6 +1,7 @@
 """Integrity of the real annotated set as it grows (issue 13, point 4): the split rule of the
 items added from p53 on, verbatim quotes and mentions, and one provenance row per item in
-SOURCES.md. Pure data checks on tests/fixtures/nlp/realset.jsonl; no model is loaded."""
+SOURCES.md. Pure data checks on tests/fixtures/nlp/realset.jsonl and realset_nearby.jsonl (the
+near-topic texts, read without the topic gate); no model is loaded."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import re
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nlp"
-ITEMS = [json.loads(line) for line in (FIXTURES / "realset.jsonl").read_text(encoding="utf-8").splitlines()]
+ABOUT = [json.loads(line) for line in (FIXTURES / "realset.jsonl").read_text(encoding="utf-8").splitlines()]
+NEARBY = [json.loads(line) for line in (FIXTURES / "realset_nearby.jsonl").read_text(encoding="utf-8").splitlines()]
+ITEMS = ABOUT + NEARBY
 GROWTH = [item for item in ITEMS if int(item["id"][1:]) >= 53]
 KINDS = {"commitment", "announcement", "demand", "refusal"}
 
@@ -29,6 +32,19 @@ def test_ids_are_unique_and_the_set_reached_its_size():
     ids = [item["id"] for item in ITEMS]
     assert len(ids) == len(set(ids))
     assert len(ITEMS) >= 80 and len(GROWTH) >= 30
+
+
+def test_near_topic_items_are_the_growth_items_that_never_name_the_topic():
+    from pipelines.config import load_config
+    from nlp.topic import TopicMatcher
+
+    topic = TopicMatcher.from_topic(load_config(Path(__file__).parents[1] / "veille.toml").topic)
+    named = [any(m.strength == "strong" for m in topic.find(item["text"])) for item in ITEMS]
+    for item, names_it in zip(ITEMS, named):
+        ungated = item.get("topic_gate") is False
+        assert ungated == (item in NEARBY), item["id"]
+        assert not (ungated and names_it), item["id"]  # a text that names the topic is read with the gate
+    assert all(int(item["id"][1:]) >= 53 for item in NEARBY) and len(ABOUT) >= 60
 
 
 def test_growth_items_follow_the_split_rule_fixed_before_annotation():
