@@ -18,6 +18,8 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
+from nlp.actors import (apposed_name, apposed_person, first_name_alone, generic_body, local_authority, media_as_source,
+                        media_ids, named_centre, org_name, organisation_named, person_span, surname_owner)
 from nlp.commitments import ActorRef, Commitment, choose_deadline, classify, find_commitment, not_a_sentence
 from nlp.quantities import amounts
 from nlp.quotes import speakers
@@ -493,7 +495,7 @@ def _on_topic(sentences: list[tuple[int, int]], strong: list[int]) -> list[bool]
 # Words that are never part of a person's name (the model's PER on « Ségur de la Santé »).
 _NOT_NAME_WORDS = {"sante", "republique", "solidarites", "securite", "sociale", "assemblee", "nationale", "senat",
                    "ministere", "gouvernement", "france", "experimentation", "centre", "centres", "maison", "maisons"}
-_CIVILITY = re.compile(r"^(?:m\.|mme|mmes|mlle|madame|monsieur|dr|pr)\s+", re.I)
+_CIVILITY = re.compile(r"^(?:(?:m\.|mme|mmes|mlle|madame|monsieur|dr\.?|pr\.?|docteure?|professeure?|me|ma[iî]tre)\s+)+", re.I)
 
 
 def _without_civility(surface: str, start: int) -> tuple[str, int]:
@@ -511,35 +513,108 @@ def _name_order(name: str) -> str:
 
 
 def _slug(value: str) -> str:
+    """Folded, hyphenated form of a name (« Amélie Rosso » -> « amelie-rosso »)."""
     return re.sub(r"[^a-z0-9]+", "-", fold(value)).strip("-")
 
 
 def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Reference,
            resolutions: list[Resolution], topic_spans: list[tuple[int, int]],
            names: dict[str, str] | None = None) -> ActorMention | None:
+    """The actor mention of the entity `ent` at [start, end) of `text`, or None: a role
+    resolved at `date`, a gazetteer entry (a medium quoted as a source is none), a person
+    (span cut to the name; a surname alone when the text or the government names its
+    owner), an organisation with an organisation word or a health centre's proper name."""
     surface = text[start:end]
     if ent.label_ == "ROLE":
+        if ent.ent_id_ == "role:gouvernement" and _INDEFINITE.search(fold(text[max(0, start - 12):start])):
+            return None  # « avant de former un gouvernement »: no government in office
+        if surface in ("Matignon", "l'Élysée") and _APPOINTED_TO.search(fold(text[max(0, start - 40):start])):
+            return None  # « sa nomination à Matignon »: the office, not its holder
         found = resolve(ent.ent_id_, surface, date, reference, after=text[end:end + 40],
-                        antecedents=resolutions, names=names)
+                        antecedents=resolutions, names=names, document=text)
+        named = apposed_name(text[end:end + 80], reference, names) if ent.ent_id_ != "role:gouvernement" else None
+        if named and named[0] != found.actor_id:
+            # « alors qu'elle était ministre de la Santé, Agnès Firmin Le Bodo »: the name says who
+            return ActorMention(start, end, surface, named[0], named[1], "person", "apposition")
         return ActorMention(start, end, surface, found.actor_id, found.name, found.kind, found.rule)
     if ent.ent_id_:
+        mark = _FOOTNOTE_MARK.search(surface)
+        if mark and mark.start() >= 2 and surface[:mark.start()].isupper():  # « IGAS[1] »: without its mark
+            surface, end = surface[:mark.start()], start + mark.start()
+        if ent.ent_id_ in media_ids() and media_as_source(text, start, end):
+            return None  # « selon Mediapart »: the medium reports, it does not act
         kind = "person" if ent.label_ == "PER" else "organisation"
         name = reference.display(ent.ent_id_) if kind == "person" else surface
         name = surface if name == ent.ent_id_ else name
         return ActorMention(start, end, surface, ent.ent_id_, name, kind, "gazetteer")
     if any(s < end and start < e for s, e in topic_spans):
         return None
+    if ent.label_ in ("MISC", "LOC", "ORG"):
+        stop = re.search(r"[,;\n]", surface)
+        if stop and ent.label_ == "ORG":  # « Conseil national des villes, Mesdames »
+            surface = surface[:stop.start()].rstrip()
+            end = start + len(surface)
+        local = local_authority(surface)
+        if local:
+            return ActorMention(start, end, surface, local, surface, "organisation", "collectivite")
+        if generic_body(surface):
+            return None
+        if surface == "Département" or surface == "Ville":
+            again = next((r for r in reversed(resolutions) if r.actor_id.startswith(f"org:{fold(surface)}-")), None)
+            return ActorMention(start, end, surface, again.actor_id, again.name, "organisation", "antecedent") if again else None
+    if ent.label_ in ("MISC", "LOC", "ORG", "PER") and organisation_named(text, start, end) and len(surface.split()) <= 4:
+        return ActorMention(start, end, surface, f"org:{_slug(surface)}", surface, "organisation", "organisation_nommee")
+    if ent.label_ in ("MISC", "LOC") and first_name_alone(text, start, end):
+        return ActorMention(start, end, surface, f"person:{_slug(surface)}", surface, "person", "prenom_seul")
+    if ent.label_ in ("MISC", "LOC", "ORG") and named_centre(text, start, end):
+        surface, start = _without_article(surface, start)
+        return ActorMention(start, end, surface, f"org:{_slug(surface)}", surface, "organisation", "centre_nomme")
+    if ent.label_ == "MISC" and apposed_person(text, start, end):
+        return _person(text, start, end, reference, "apposition")
     if ent.label_ == "PER":
         surface, start = _without_civility(surface, start)
-        words = surface.split()
-        if len(words) < 2 or not all(w[:1].isupper() for w in words if len(w) > 3) or "\n" in surface:
+        if len(surface.split()) == 1:
+            earlier = [(r.actor_id, r.name) for r in resolutions if r.kind == "person"]
+            owner = surname_owner(surface, text, date, reference, names, earlier)
+            if owner:
+                return ActorMention(start, end, surface, owner[0], owner[1], "person", owner[2])
+            if first_name_alone(text, start, end):
+                return ActorMention(start, end, surface, f"person:{_slug(surface)}", surface, "person", "prenom_seul")
             return None
-        if any(fold(w) in _NOT_NAME_WORDS for w in words):
-            return None  # « Ségur de la Santé »: an event or an institution, not a person
-        known = reference.person_by_name(surface)
-        if known:
-            return ActorMention(start, end, surface, known, reference.display(known), "person", "ner+reference")
-        return ActorMention(start, end, surface, f"person:{_slug(_name_order(surface))}", surface, "person", "ner")
+        span = person_span(text, start, end)
+        if span is None:
+            return None
+        return _person(text, span[0], span[1], reference, "ner")
     if ent.label_ == "ORG" and _ORG_HEADS.search(fold(surface)) and len(surface) > 6:
-        return ActorMention(start, end, surface, f"org:{_slug(surface)}", surface, "organisation", "ner")
+        name, cut = org_name(surface)
+        return ActorMention(start + cut, end, name, f"org:{_slug(name)}", name, "organisation", "ner")
+    if ent.label_ == "ORG" and len(surface) > 3:
+        again = next((r for r in resolutions if r.kind == "organisation" and r.actor_id == f"org:{_slug(surface)}"), None)
+        if again:  # « la fondation Ramsay Santé … à Ramsay Santé »: the organisation named again
+            return ActorMention(start, end, surface, again.actor_id, again.name, "organisation", "deja_nomme")
     return None
+
+
+_APPOINTED_TO = re.compile(r"(?:nomination|nomme|nommee|arrivee|depart|entree|retour|installation|passage)\s+(?:\w+\s+)?a\s*$")
+_INDEFINITE = re.compile(r"(?:^|[^\w-])(?:un|d'un|aucun|chaque|tout|nouveau|futur|prochain)\s*$")
+_FOOTNOTE_MARK = re.compile(r"(?:\[\d{1,3}\]?|\(\d{1,3}\)?|[¹²³⁰⁴-⁹]+)\.?$")
+
+
+def _person(text: str, start: int, end: int, reference: Reference, rule: str) -> ActorMention | None:
+    surface = text[start:end]
+    words = surface.split()
+    if len(words) < 2 or not all(w[:1].isupper() for w in words if len(w) > 3) or "\n" in surface:
+        return None
+    if any(fold(w) in _NOT_NAME_WORDS for w in words):
+        return None  # « Ségur de la Santé »: an event or an institution, not a person
+    known = reference.person_by_name(surface)
+    if known:
+        return ActorMention(start, end, surface, known, reference.display(known), "person", f"{rule}+reference")
+    return ActorMention(start, end, surface, f"person:{_slug(_name_order(surface))}", surface, "person", rule)
+
+
+def _without_article(surface: str, start: int) -> tuple[str, int]:
+    """A centre's name without the quotation mark before it (« "Le Jardin" » -> « Le
+    Jardin »); its capitalised article is part of the name."""
+    stripped = surface.lstrip("\"«“ ")
+    return stripped, start + len(surface) - len(stripped)

@@ -9,6 +9,7 @@ that date. When zero or several candidates remain, the mention stays a role (no 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -236,17 +237,17 @@ def government(ref: Reference, date: str | None, rule: str, role_id: str) -> Res
 
 
 def resolve(role_id: str, text: str, date: str | None, ref: Reference, after: str = "",
-            antecedents: Iterable[Resolution] = (), names: dict[str, str] | None = None) -> Resolution:
+            antecedents: Iterable[Resolution] = (), names: dict[str, str] | None = None,
+            document: str = "") -> Resolution:
     """Resolve one role mention (`text`, the ruler's `role_id`) at `date`.
 
     `after` is the text that follows the mention (to tell "la ministre" from "la ministre
     de l'Intérieur"); `antecedents` are the resolutions already made earlier in the document,
-    most recent last, used for bare "le ministre" / "le ministère"."""
+    most recent last, used for bare "le ministre" / "le ministère"; `document`, the whole
+    text, resolves them to the health ones when it names no other portfolio."""
     sex = mention_sex(text)
-    if role_id in ("role:ministre", "role:ministere"):
-        follow = fold(after).lstrip()
-        if follow.startswith(("de ", "du ", "des ", "d'", "charge", "delegue", "aupres")):
-            return unresolved(f"{role_id}_autre", "portefeuille:autre")
+    if role_id in ("role:ministre", "role:ministere") and other_portfolio(after):
+        return unresolved(f"{role_id}_autre", "portefeuille:autre")
     if not date and role_id != "role:parlementaire_nomme":
         return unresolved(role_id, "date:absente")
     if role_id == "role:premier_ministre":
@@ -265,8 +266,51 @@ def resolve(role_id: str, text: str, date: str | None, ref: Reference, after: st
     if role_id == "role:parlementaire_nomme":
         return named_member(text, ref, names)
     if role_id in ("role:ministre", "role:ministere"):
-        return _antecedent(role_id, sex, date, ref, antecedents)
+        found = _antecedent(role_id, sex, date, ref, antecedents)
+        if found.kind == "role" and document and health_named(document, ref, date):
+            # « le ministère a annoncé » in a text that names the health ministry (or
+            # minister) and no other one: the health one in office at the date.
+            if role_id == "role:ministre":
+                return health_minister(ref, date, sex, "texte:ministre_sante", role_id)
+            return health_ministry(ref, date, "texte:ministere_sante", role_id)
+        return found
     return unresolved(role_id, "sans_regle")
+
+
+# « de revenir sur sa décision » after « la ministre »: an infinitive, not a portfolio.
+_INFINITIVE = re.compile(r"^d(?:e |')[a-z]+(?:er|ir|re|oir)\b")
+_MINISTRY = re.compile(r"(?<![\w-])minist(?:re|ere)s?(?![\w-])")
+_PORTFOLIO = re.compile(r"^\s*(?:de la |de l'|du |des |d'|de [a-z])")
+_HEALTH_SCOPE = re.compile(r"^[^.;:()\n]{0,90}?(?<![\w-])sante(?![\w-])")
+
+
+def other_portfolio(after: str) -> bool:
+    """The words after a bare « la ministre » / « le ministère » name a portfolio (« de
+    l'Intérieur », « délégué », « chargé de ») rather than go on with a verb (« de revenir »)."""
+    follow = fold(after).lstrip()
+    if _INFINITIVE.match(follow) and not follow.startswith(("d'etat", "d'outre")):
+        return False
+    return follow.startswith(("de ", "du ", "des ", "d'", "charge", "delegue", "aupres"))
+
+
+def health_named(document: str, ref: Reference, date: str | None) -> bool:
+    """The document names the health ministry or minister (« ministère de la Santé », «
+    ministre du travail, de la santé… », the health minister's name at `date`) and no
+    ministry of another portfolio (« le ministre de l'Intérieur »)."""
+    folded = fold(document)
+    health = other = False
+    for match in _MINISTRY.finditer(folded):
+        rest = folded[match.end():]
+        if _HEALTH_SCOPE.match(rest):
+            health = True
+        elif _PORTFOLIO.match(rest) and not _INFINITIVE.match(rest.lstrip()):
+            other = True
+    if other:
+        return False
+    if health:
+        return True
+    minister = health_minister(ref, date, None, "texte", "role:ministre_sante")
+    return minister.kind == "person" and fold(minister.name) in folded
 
 
 def title_name(text: str) -> str:

@@ -1,0 +1,247 @@
+"""Actor rules for real texts (issue 13): person spans, surnames alone, media as sources,
+named health centres, people the model tags as something else.
+
+Pure functions over the text, the mention's offsets and the reference data; `nlp.extract`
+calls them from `_actor`. Nothing here knows a name: surnames and office holders come
+from the reference and the gazetteer, media ids from `patterns/lists/media.jsonl`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib.resources import files
+from typing import Sequence
+
+from nlp.roles import Reference
+from nlp.text import fold
+
+# A street, a building or a place named after a person (« 10 impasse Michel Crespin »,
+# « l'hôpital Jean Jaurès »): the name is an address, not a person.
+_PLACE_BEFORE = re.compile(
+    r"(?:^|[^\w-])(?:rue|impasse|avenue|av\.|boulevard|bd|allee|place|quai|chemin|square|cours|route|passage|"
+    r"esplanade|parvis|cite|residence|hopital|clinique|college|lycee|ecole|stade|salle|espace|metro|station|pont|"
+    r"parc|quartier|groupe hospitalier|centre hospitalier|au c(?:œ|oe)ur)\s+(?:de |du |des |d'|de la |de l')?$")
+# Words that end a person's name: a place word (« Michel Crespin Parc Kalliste ») or a title.
+_NAME_STOP = {"parc", "rue", "avenue", "place", "quartier", "cite", "residence", "impasse", "boulevard", "allee",
+              "chemin", "square", "quai", "route", "centre", "maison", "pole", "depute", "deputee", "senateur",
+              "senatrice", "ministre", "president", "presidente", "maire", "directeur", "directrice"}
+# Words before a name that are not part of it (« Bonjour Oriane », « Merci Stéphane »).
+_NOT_FIRST = {"bonjour", "bonsoir", "merci", "bravo", "salut", "cher", "chere", "chers", "cheres", "voici", "selon"}
+_PARTICLES = {"de", "du", "des", "d'", "le", "la", "van", "von", "di", "da", "del", "ben", "el", "al"}
+# A medium in a source position: « selon Mediapart », « dans le Club de Mediapart », « d'après
+# Le Monde », « interrogé par Mediapart », « a révélé Mediapart », « … », a appris Mediapart.
+_SOURCE_BEFORE = re.compile(r"(?:^|[^\w-])(?:selon|d'apres|dans|sur|par|de|du|des|a|au|aupres de|au micro de|"
+                            r"a l'antenne de|revele par|rapporte par|publiee? dans|publiees? dans|publies? dans)"
+                            r"\s*(?:le |la |les |l')?[\"«“ ]*$")
+_SOURCE_AFTER = re.compile(r"^[\"»” ]*,?\s*(?:a |avait )?(?:revel|rapport|appris|indiqu|precis|publi|consult|"
+                           r"contact|interrog|sollicit)")
+# A health centre's proper name after its kind: « le centre de santé communautaire Le Jardin ».
+_CENTRE_BEFORE = re.compile(r"(?:^|[^\w-])(?:centre|maison|pole|cabinet|espace) (?:medical |municipal |"
+                            r"pluriprofessionnel(?:le)? )?(?:de sante|medical|sante)(?: (?:communautaire|"
+                            r"participati(?:f|ve)|associati(?:f|ve)|pluriprofessionnelle?|municipal|"
+                            r"de quartier))*\s+[\"«“]?\s*$|(?:^|[^\w-])(?:cds|msp|cms)\s+$")
+# « Amélie Rosso, coordinatrice du centre, » : a name with its function in apposition.
+_FUNCTION_WORDS = (r"coordinat(?:eur|rice)|direct(?:eur|rice)|president|presidente|fondat(?:eur|rice)|medecin|"
+              r"infirmier|infirmiere|responsable|porte-parole|secretaire|delegue|deleguee|charge|chargee|membre|maire|"
+              r"adjoint|adjointe|elu|elue|conseiller|conseillere|sage-femme|psychologue|mediat(?:eur|rice)|salarie|"
+              r"salariee|generaliste|gerant|gerante|tresorier|tresoriere|animat(?:eur|rice)|administrat(?:eur|rice)|"
+              r"militant|militante|chercheur|chercheuse|sociologue|professeur|professeure|pharmacien|pharmacienne|"
+              r"kinesitherapeute|patient|patiente|usager|usagere|habitant|habitante|benevole|cheffe?|travailleu(?:r|se)|"
+                   r"aide-soignante?|etudiante?|retraitee?")
+_FUNCTIONS = r"(?:co-?)?(?:" + _FUNCTION_WORDS + r")"
+_APPOSITION = re.compile(r"^\s*,\s*(?:l'une? |la |le |une? )?" + _FUNCTIONS + r"(?![\w-])")
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
+@functools.lru_cache(maxsize=1)
+def media_ids() -> frozenset[str]:
+    """Gazetteer ids of news media (`patterns/lists/media.jsonl`)."""
+    lines = (files("nlp") / "patterns" / "lists" / "media.jsonl").read_text(encoding="utf-8").splitlines()
+    return frozenset(json.loads(line)["id"] for line in lines if line.strip())
+
+
+def media_as_source(text: str, start: int, end: int) -> bool:
+    """The medium mentioned at [start, end) is quoted as a source, not acting."""
+    before = fold(text[max(0, start - 40):start])
+    after = fold(text[end:end + 40])
+    return bool(_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(after))
+
+
+def person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The person name of the model's PER span at [start, end): cut at a newline, a comma,
+    a lowercase word or a place word; None when fewer than two name words remain or the
+    name is part of an address (« 10 impasse Michel Crespin »)."""
+    if _PLACE_BEFORE.search(fold(text[max(0, start - 30):start])) or byline(text, start):
+        return None
+    words: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text, start, end):
+        gap = text[words[-1][1]:match.start()] if words else ""
+        word = match.group(0)
+        if "\n" in gap or "," in gap or "." in gap or fold(word) in _NAME_STOP:
+            break
+        if not words and fold(word) in _NOT_FIRST:
+            continue
+        if not word[:1].isupper() and fold(word) not in _PARTICLES:
+            break
+        words.append((match.start(), match.end()))
+    while words and fold(text[words[-1][0]:words[-1][1]]) in _PARTICLES:
+        words.pop()
+    named = [w for w in words if text[w[0]:w[0] + 1].isupper()]
+    if len(named) < 2:
+        return None
+    return words[0][0], words[-1][1]
+
+
+def byline(text: str, start: int) -> bool:
+    """The name at `start` is a byline (« Par Laurence Boffet » on its own line): the
+    author of the article, not an actor of its story."""
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    return bool(re.fullmatch(r"\s*(?:[Pp]ar|PAR|[Pp]ropos recueillis par)\s+", line))
+
+
+def surname_owner(surname: str, text: str, date: str | None, reference: Reference,
+                  names: dict[str, str] | None, earlier: Sequence[tuple[str, str]] = ()) -> tuple[str, str, str] | None:
+    """(id, full name, rule) of the person a surname alone stands for: a person already
+    named in full (`earlier`: (id, name) of the previous person mentions, « Mme Delphine
+    Bagarry … madame Bagarry »), a full name of the reference given in the same text
+    (« Rist maintient … Stéphanie Rist »), else the one member of the government in office
+    at `date` with that surname. None when unknown or ambiguous."""
+    key = fold(surname)
+    if len(key) < 3 or not surname[:1].isupper():
+        return None
+    before = {actor_id: name for actor_id, name in earlier if len(name.split()) >= 2 and fold(name).split()[-1] == key}
+    if len(before) == 1:
+        person, name = next(iter(before.items()))
+        return person, name, "nom_seul:antecedent"
+    if before:
+        return None
+    owners: dict[str, str] = {}
+    for match in re.finditer(r"((?:[A-ZÀ-Ý][\w'-]+[ -]){1,2})" + re.escape(surname) + r"(?![\w-])", text):
+        full = " ".join((match.group(1) + surname).split())
+        found = reference.person_by_name(full) or (names or {}).get(fold(full))
+        if found:
+            owners[found] = full
+    if len(owners) == 1:
+        person, full = next(iter(owners.items()))
+        return person, reference.display(person) if reference.display(person) != person else full, "nom_seul:texte"
+    if owners:
+        return None
+    office = {m["actor_id"] for m in reference.posts(date)
+              if fold(reference.display(m["actor_id"])).split()[-1:] == [key]}
+    if len(office) == 1:
+        person = office.pop()
+        return person, reference.display(person), "nom_seul:gouvernement"
+    return None
+
+
+def apposed_person(text: str, start: int, end: int) -> bool:
+    """A name the model did not tag PER (« Amélie Rosso », MISC) that is a person: two or
+    three capitalised words followed by a function in apposition (« , coordinatrice du centre »)."""
+    words = text[start:end].split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() for w in words) or "\n" in text[start:end]:
+        return False
+    return bool(_APPOSITION.match(fold(text[end:end + 40])))
+
+
+def named_centre(text: str, start: int, end: int) -> bool:
+    """The mention at [start, end) is the proper name of a health centre given right after
+    its kind (« le centre de santé communautaire Le Jardin », « la MSP Mathagon »)."""
+    surface = text[start:end]
+    return bool(surface[:1].isupper() and "\n" not in surface and 3 <= len(surface) <= 60
+                and _CENTRE_BEFORE.search(fold(text[max(0, start - 70):start])))
+
+
+_AGE_OR_FUNCTION = re.compile(r"^\s*,\s*(?:\d{1,3} ans\b|(?:l'une? |la |le |une? )?(?:jeune |ancien |ancienne )?"
+                              + _FUNCTIONS + r"(?![\w-]))")
+
+
+def first_name_alone(text: str, start: int, end: int) -> bool:
+    """A person named by a first name only, with an age or a function in apposition (« Mouzidia,
+    53 ans, », « indique Jérôme, un travailleur social »)."""
+    surface = text[start:end]
+    return (len(surface.split()) == 1 and surface[:1].isupper() and not surface.isupper() and len(surface) > 2
+            and bool(_AGE_OR_FUNCTION.match(fold(text[end:end + 50]))))
+
+
+_ORG_HEAD_WORD = re.compile(r"^(?:agence|association|fondation|collectif|federation|syndicat|groupe|institut|union|"
+                            r"coalition|mutuelle|societe|entreprise)\s+")
+
+
+def org_name(surface: str) -> tuple[str, int]:
+    """The proper name of an organisation given with a lowercase kind word (« agence Fitch »
+    -> « Fitch », « fondation Ramsay Santé » -> « Ramsay Santé ») and its offset in `surface`."""
+    match = _ORG_HEAD_WORD.match(fold(surface)) if surface[:1].islower() else None
+    if match is None or not surface[match.end():match.end() + 1].isupper():
+        return surface, 0
+    return surface[match.end():], match.end()
+
+
+_APPOSED_NAME = re.compile(r"^\s*,\s*((?:[A-ZÀ-Ý][\w'-]+|de|du|Le|La)(?:[ -](?:[A-ZÀ-Ý][\w'-]+|de|du|Le|La)){1,3})")
+
+
+def apposed_name(after: str, reference: Reference, names: dict[str, str] | None) -> tuple[str, str] | None:
+    """(id, name) of the known person named right after a role, in apposition (« alors
+    qu'elle était ministre de la Santé, Agnès Firmin Le Bodo », « il était chef du
+    gouvernement, François Bayrou »); None when no known full name follows."""
+    match = _APPOSED_NAME.match(after)
+    if match is None:
+        return None
+    words = match.group(1).split()
+    for size in range(len(words), 1, -1):
+        name = " ".join(words[:size])
+        person = reference.person_by_name(name) or (names or {}).get(fold(name))
+        if person:
+            return person, reference.display(person) if reference.display(person) != person else name
+    return None
+
+
+# A local authority: « la Ville de Grenoble », « le Département de l'Isère », « le Conseil
+# départemental de l'Isère » (the département's id), « la Région Occitanie ».
+_LOCAL = re.compile(r"^(?:(?:la |le |l')?(?P<kind>ville|mairie|commune|departement|conseil departemental|conseil general|"
+                    r"region|conseil regional|metropole|communaute d'agglomeration|agglomeration)"
+                    r"(?P<link> de la | de l'| du | des | de | d'| )(?P<place>[^\W\d_][\w' -]{1,40}))$")
+_LOCAL_KIND = {"mairie": "ville", "commune": "ville", "conseil departemental": "departement",
+               "conseil general": "departement", "conseil regional": "region", "agglomeration": "communaute-d-agglomeration"}
+
+
+def local_authority(surface: str) -> str | None:
+    """The id of a local authority named by `surface` (org:ville-de-grenoble,
+    org:departement-de-l-isere), or None; the place must be capitalised."""
+    match = _LOCAL.match(fold(surface.strip()))
+    if match is None:
+        return None
+    place = surface.strip()[match.start("place"):]
+    if not place[:1].isupper():
+        return None
+    kind = _LOCAL_KIND.get(match["kind"], match["kind"])
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{kind}{match['link']}{match['place']}").strip("-")
+    return f"org:{slug}"
+
+
+# Words that name a body of some organisation, never an actor by themselves.
+_GENERIC_BODIES = re.compile(r"^(?:le |la |l')?(?:conseil d'administration|bureau|assemblee generale|ca|comite de pilotage|"
+                             r"conseil de surveillance|comite technique|equipe|direction)$")
+
+
+def generic_body(surface: str) -> bool:
+    """« le Conseil d'administration », « le bureau »: a body of an organisation named elsewhere."""
+    return bool(_GENERIC_BODIES.match(fold(surface.strip())))
+
+
+_ORG_APPOSITION = re.compile(r"^\s*,\s*(?:une? |l')?(?:association|federation|syndicat|collectif|fondation|entreprise|"
+                             r"societe|agence|institut|union|mutuelle|ong|reseau|cooperative|groupement)(?![\w-])")
+_ORG_BEFORE = re.compile(r"(?:^|[^\w-])(?:la |l'|le )?(?:fondation|association|entreprise|societe|groupe|federation|"
+                         r"mutuelle|agence|cooperative|clinique)\s+$")
+
+
+def organisation_named(text: str, start: int, end: int) -> bool:
+    """The capitalised name at [start, end) is an organisation: its kind stands before it
+    (« la fondation Ramsay Santé »), or an acronym's in apposition after it (« l'AGECSA,
+    association qui… »)."""
+    surface = text[start:end]
+    if not surface[:1].isupper() or "\n" in surface or len(surface) < 3:
+        return False
+    return bool(_ORG_BEFORE.search(fold(text[max(0, start - 25):start]))
+                or (surface.isupper() and _ORG_APPOSITION.match(fold(text[end:end + 40]))))
