@@ -66,7 +66,7 @@ DEMAND_VERBS = _verbs(
     "interroge\\b", "interrogent", "interroger", "alert(?:e|ent|er|ait|aient|ons)\\b(?! sur la fin)", "attire l'attention",
     "denonc", "questionnant", "apport\\w* (?:notre |leur |son )?soutien",
     "sollicit(?:e|ent|er|ait|aient|ons|ez|ant)\\b", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
-    "propos(?:e|ent|ons|ait|aient|era|eront|ee)\\b(?! de (?:decouvrir|rencontrer|suivre|participer))", "propositions? de (?:loi|resolution)", "prie", "plaident",
+    "(?<!se )propos(?:e|ent|ons|ait|aient|era|eront|ee)\\b(?! de (?:decouvrir|rencontrer|suivre|participer))", "propositions? de (?:loi|resolution)", "prie", "plaident",
     "se mobilis", "il (?:faut|faudra|faudrait)\\b",
     # Alarms, pressure and what must be done: « tirent la sonnette d'alarme », « pressent le
     # Gouvernement », « il est urgent de », « le dispositif doit être pérennisé ».
@@ -257,6 +257,10 @@ def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     else:
         kind = next(k for k in ("demand", "announcement") if k in spans)
     start, end = spans.get(kind) or spans.get("announcement") or spans["commitment"]
+    if kind == "announcement" and SPEECH_TRIGGER.match(folded, start) and not DECISION_CONTENT.search(folded):
+        return None  # « souligne que la santé communautaire n'est pas réservée… »: an opinion, nothing decided
+    if kind == "commitment" and _JUST_DONE.search(folded[max(0, start - 30):start]):
+        kind = "announcement"  # « l'ARS vient de débloquer la dernière partie du financement »: done, made known
     return kind, start, end
 
 
@@ -436,6 +440,18 @@ def _clause_with_actor(sentence: str, masked: str, found: tuple[str, int, int], 
     return None
 
 
+# « Une généralisation … est envisagée », « une réunion doit se tenir »: a plan without an agent.
+_PASSIVE_PLAN = re.compile(r"(?<![\w-])(?:(?:est|sont|sera|seront) (?:desormais |bien |aussi )?(?:envisage|programme|planifie)e?s?|doi(?:t|vent) se tenir)\b")
+_PAST_YEAR = re.compile(r"^[^.;:]{0,30}?(?<![\w-])(?:en|depuis|des|des le|au cours de|courant) (?:\w+ )?((?:19|20)\d\d)\b")
+
+
+def _history(folded: str, trigger_end: int, date: str | None) -> bool:
+    """True when the announcement's trigger is followed, in its own clause, by a year before
+    the document's (« lancé en 2021 » in 2026): history, not news."""
+    found = _PAST_YEAR.match(folded, trigger_end)
+    return bool(found and date and int(found.group(1)) < int(date[:4]))
+
+
 def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
                     antecedent: ActorRef | None = None, publisher: str | None = None,
                     parsed: Doc | None = None, speaker: ActorRef | None = None) -> Commitment | None:
@@ -493,7 +509,10 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
     amount = choose_amount(sentence, start)  # the object of the promise (nlp/quantities.py)
     money = [amount] if amount else []
     deadline = choose_deadline(sentence, date, start, kind)
-    if actor is None and kind in ("commitment", "announcement") and not money and not deadline:
+    if kind == "announcement" and _history(fold(sentence), end, date):
+        return None  # « a ouvert ses portes en 2019 », « ce dispositif, lancé en 2021 »: background
+    if (actor is None and kind in ("commitment", "announcement") and not money and not deadline
+            and not _PASSIVE_PLAN.search(fold(sentence))):
         return None  # "on nous promet un avenir": nobody to hold to it, nothing to track
     return Commitment(
         kind=kind, actor_id=actor.actor_id if actor else None, actor_text=actor.text if actor else None,
