@@ -597,28 +597,36 @@ def upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk
     values are compared. An unchanged row is never rewritten."""
     row = {k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v
            for k, v in row.items()}
+    if db.conn.in_transaction:
+        # In the open transaction (a write batch, a storer's unit) no savepoint: one read,
+        # then one statement, which SQLite applies whole or not at all.
+        return _upsert_record(db, table, row, pk)
+    with write_unit(db):
+        return _upsert_record(db, table, row, pk)
+
+
+def _upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk: str) -> str:
     columns = _layout(db, table)[0]
     hashed = "content_hash" in columns
-    with write_unit(db):
-        existing = _get(db, table, row[pk])
-        if hashed:
-            row["content_hash"] = content_hash(row, sorted(k for k in row if k not in _STAMPS))
-            if existing and existing["content_hash"] == row["content_hash"]:
-                return "noop"
-            stamp = now_iso()
-            row["first_seen"] = existing["first_seen"] if existing else stamp
-            row["updated_at"] = stamp
-        elif existing and all(existing.get(k) == v for k, v in row.items()):
+    existing = _get(db, table, row[pk])
+    if hashed:
+        row["content_hash"] = content_hash(row, sorted(k for k in row if k not in _STAMPS))
+        if existing and existing["content_hash"] == row["content_hash"]:
             return "noop"
-        unknown = [k for k in row if k not in columns]
-        if unknown:
-            raise sqlite3.OperationalError(f"table {table} has no column named {unknown[0]}")
-        if existing is None:
-            insert_rows(db, table, [row])
-        else:
-            changed = [k for k in row if k != pk]
-            db.conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in changed)} WHERE [{pk}] = ?",
-                            [_value(row[c]) for c in changed] + [row[pk]])
+        stamp = now_iso()
+        row["first_seen"] = existing["first_seen"] if existing else stamp
+        row["updated_at"] = stamp
+    elif existing and all(existing.get(k) == v for k, v in row.items()):
+        return "noop"
+    unknown = [k for k in row if k not in columns]
+    if unknown:
+        raise sqlite3.OperationalError(f"table {table} has no column named {unknown[0]}")
+    if existing is None:
+        insert_rows(db, table, [row])
+    else:
+        changed = [k for k in row if k != pk]
+        db.conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in changed)} WHERE [{pk}] = ?",
+                        [_value(row[c]) for c in changed] + [row[pk]])
     return "update" if existing else "insert"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import replace
+from dataclasses import fields
 from datetime import timezone
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
@@ -38,8 +38,15 @@ def _query_parts(query: str) -> list[str]:
     return kept
 
 
+# A URL that `urlsplit` + `urlunsplit` give back as it is: a lower-case scheme, printable ASCII
+# with a host, without query, fragment, IPv6 brackets or blank space (an AN question's, most links).
+_PLAIN_URL = re.compile(r"[a-z][a-z0-9+.-]*://[!\"$-.0->@-Z\\^-~][!\"$->@-Z\\^-~]*\Z")
+
+
 def clean_url(url: str) -> str:
     """The URL as published, without tracking parameters and fragment (the stored link)."""
+    if _PLAIN_URL.match(url):
+        return url
     parts = urlsplit(url.strip())
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(_query_parts(parts.query)), ""))
 
@@ -107,21 +114,26 @@ def identifies_one_page(alias: str, url: str = "") -> bool:
     return True
 
 
+_DOCUMENT_FIELDS = tuple(f.name for f in fields(Document))
+
+
 def normalize_document(doc: Document) -> Document:
     """Return a cleaned copy: plain-text title, summary and text; UTC date; stable id."""
     published = doc.published
     if published is not None and published.tzinfo is not None:
         published = published.astimezone(timezone.utc)
-    cleaned = replace(
-        doc,
-        url=clean_url(doc.url),
-        title=clean_text(doc.title),
-        summary=clean_text(doc.summary),
-        text=clean_text(doc.text) or clean_text(doc.summary),
-        publisher=clean_text(doc.publisher),
-        author=clean_text(doc.author),
-        published=published,
-    )
+    # What `dataclasses.replace` gives (the fields only, shared lists and dicts, the precision
+    # inferred when empty), without building the arguments of `__init__` again.
+    cleaned = object.__new__(Document)
+    values = doc.__dict__
+    cleaned.__dict__.update({name: values[name] for name in _DOCUMENT_FIELDS})
+    cleaned.url = clean_url(doc.url)
+    cleaned.title = clean_text(doc.title)
+    cleaned.summary = clean_text(doc.summary)
+    cleaned.text = clean_text(doc.text) or clean_text(doc.summary)
+    cleaned.publisher = clean_text(doc.publisher)
+    cleaned.author = clean_text(doc.author)
+    cleaned.published = published
+    cleaned.__post_init__()
     cleaned.id = document_id(cleaned)
     return cleaned
-

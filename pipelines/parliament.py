@@ -15,6 +15,7 @@ that are not documents (question metadata, reference data, archive versions) cou
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -111,6 +112,23 @@ def link_senat_authors(db: sqlite_utils.Database) -> int:
 
 
 # ------------------------------------------------------------------ storers
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _row(item: Any, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The item's fields as its `to_dict` gives them (datetimes as ISO strings), less
+    "item_type" and `leave_out`, without copying its lists and dicts: `upsert_record` only
+    reads them (it stores them as JSON)."""
+    names = _FIELD_NAMES.get(type(item))
+    if names is None:
+        names = _FIELD_NAMES[type(item)] = tuple(f.name for f in dataclasses.fields(item))
+    row = {name: getattr(item, name) for name in names if name not in leave_out}
+    for name in item._datetimes:
+        if name in row:
+            row[name] = row[name].isoformat() if row[name] else None
+    return row
+
+
 def store_question(db: sqlite_utils.Database, matcher: TopicMatcher, item: ParliamentQuestion) -> str:
     """Store a question's metadata row and its relevant texts; return the action on the
     documents ("irrelevant" when neither the question nor its answer is on topic). A Sénat
@@ -124,7 +142,7 @@ def store_question(db: sqlite_utils.Database, matcher: TopicMatcher, item: Parli
     a_action = store_document(db, matcher, answer, keep_irrelevant=relevant) if answer else None
     if a_action not in (None, "irrelevant") and not relevant:
         q_action, relevant = store_document(db, matcher, question, keep_irrelevant=True), True
-    row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "uid")}
+    row = _row(item, ("uid",))
     row.update(id=item.uid, author_id=author_id, document_id=item.uid if relevant else None,
                answer_deadline=item.answer_deadline or answer_deadline(item.kind, item.published),
                answer_document_id=item.answer_id if a_action not in (None, "irrelevant") else None,
@@ -139,8 +157,7 @@ def store_amendment(db: sqlite_utils.Database, matcher: TopicMatcher, item: Amen
     action = store_document(db, matcher, item.documents()[0])
     if action == "irrelevant":
         return action
-    row = {k: v for k, v in item.to_dict().items()
-           if k not in ("item_type", "uid", "title", "dispositif", "expose", "first_signatory", "notice")}
+    row = _row(item, ("uid", "title", "dispositif", "expose", "first_signatory", "notice"))
     row.update(id=item.uid, document_id=item.uid, commission_text=int(item.commission_text))
     return _combine(action, database.upsert_record(db, "amendments", row))
 
@@ -150,7 +167,7 @@ def store_passage(db: sqlite_utils.Database, matcher: TopicMatcher, item: Debate
     action = store_document(db, matcher, item.documents()[0])
     if action == "irrelevant":
         return action
-    row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "text")}
+    row = _row(item, ("text",))
     row["document_id"] = item.id
     return _combine(action, database.upsert_record(db, "debate_passages", row))
 
@@ -160,7 +177,7 @@ def store_agenda(db: sqlite_utils.Database, matcher: TopicMatcher, item: AgendaI
     agenda names the topic: a strong mention) and the terms matched. Not a document: counted
     as off-topic."""
     mentions = matcher.find(item.text())
-    row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "uid")}
+    row = _row(item, ("uid",))
     row.update(id=item.uid, followed=int(item.followed), relevant=int(matcher.is_relevant(mentions)),
                matched=sorted({m.matched for m in mentions if m.strength == "strong"}))
     database.upsert_record(db, "agenda_items", row)
@@ -175,7 +192,7 @@ def store_dossier(db: sqlite_utils.Database, matcher: TopicMatcher, item: Legisl
     if action == "irrelevant":
         return action
     relevant = matcher.is_relevant(matcher.find(f"{item.title}\n{item.procedure}"))
-    row = {k: v for k, v in item.to_dict().items() if k not in ("item_type", "uid", "stages")}
+    row = _row(item, ("uid", "stages"))
     row.update(id=item.uid, followed=int(item.followed), relevant=int(relevant), document_id=item.uid,
                stages_count=len(item.stages))
     row_action = database.upsert_record(db, "dossiers", row)
@@ -195,7 +212,7 @@ def store_reference(db: sqlite_utils.Database, matcher: TopicMatcher, item: Refe
 
 def store_dataset_version(db: sqlite_utils.Database, matcher: TopicMatcher, item: DatasetVersion) -> str:
     """Remember the archive version fully read (bookkeeping, not counted as a document)."""
-    row = {k: v for k, v in item.to_dict().items() if k != "item_type"}
+    row = _row(item)
     database.upsert_record(db, "datasets", row, pk="url")
     return "irrelevant"
 

@@ -41,13 +41,20 @@ def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Docume
     nothing."""
     normalized = normalize_document(doc)
     record = None  # built only when needed: most items of a back-fill are off topic and new
+    mentions = None
     if database.has_document(db, normalized.id):
         record = _record(normalized, matcher)
         if _unchanged(db, normalized, record):
             setattr(doc, _STORED_ATTRIBUTE, normalized)
             return "noop"
+    elif normalized.extra.get("keep_id") and not keep_irrelevant:
+        # New, under an id of its own (never merged with another document): off topic, it
+        # is not stored, and that is known before anything is read or written.
+        mentions = match_document(normalized, matcher)
+        if not matcher.is_relevant(mentions):
+            return "irrelevant"
     with write_unit(db):
-        return _store_document(db, matcher, doc, normalized, record, keep_irrelevant)
+        return _store_document(db, matcher, doc, normalized, record, keep_irrelevant, mentions)
 
 
 def _record(doc: Document, matcher: TopicMatcher) -> dict:
@@ -71,7 +78,7 @@ def _unchanged(db: sqlite_utils.Database, doc: Document, record: dict) -> bool:
 
 
 def _store_document(db: sqlite_utils.Database, matcher: TopicMatcher, original: Document, normalized: Document,
-                    record: dict | None, keep_irrelevant: bool) -> str:
+                    record: dict | None, keep_irrelevant: bool, mentions: list | None = None) -> str:
     doc = same_document(db, normalized)
     renamed = renames(doc)
     if renamed:
@@ -85,7 +92,8 @@ def _store_document(db: sqlite_utils.Database, matcher: TopicMatcher, original: 
         database.link_document(db, record, aliases)
         setattr(original, _STORED_ATTRIBUTE, doc)
         return "noop"
-    mentions = match_document(doc, matcher)
+    if mentions is None or doc is not normalized:
+        mentions = match_document(doc, matcher)
     relevant = matcher.is_relevant(mentions)
     if not relevant and not keep_irrelevant:
         return "irrelevant"
