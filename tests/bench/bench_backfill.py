@@ -196,9 +196,13 @@ def bench_backfill_memory(folder: Path) -> None:
         members = db.execute("SELECT members FROM datasets WHERE url = ?", (source.url,)).fetchone()
         db.close()
         assert members and members[0] == count, f"archive non lue en entier : {members}"
+        raw = [line for f in (run / "raw").glob("*/*.jsonl") for line in f.read_text(encoding="utf-8").splitlines()]
+        raw_amendments = sum('"item_type": "an_amendment"' in line for line in raw)
+        assert raw_amendments == stored, f"{raw_amendments} lignes brutes d'amendements pour {stored} enregistrés"
         line(f"backfill_memory_{count // 1000}k", veille, baseline, "MB")
         print(f"   (collecte réelle en {seconds:.1f} s : {count} amendements lus, {stored} enregistrés, "
-              f"zip de {path.stat().st_size / 1e6:.1f} Mo{', code de ' + code if code else ''})", flush=True)
+              f"zip de {path.stat().st_size / 1e6:.1f} Mo, fichier brut de {len(raw)} lignes"
+              f"{', code de ' + code if code else ''})", flush=True)
         measured.append((count, path.stat().st_size / 1e6, veille))
     (small, small_mb, small_rss), (big, big_mb, big_rss) = measured[0], measured[-1]
     print(f"   (de {small // 1000}k à {big // 1000}k : zip +{big_mb - small_mb:.1f} Mo, pic de mémoire "
