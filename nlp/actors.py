@@ -34,7 +34,8 @@ _PARTICLES = {"de", "du", "des", "d'", "le", "la", "van", "von", "di", "da", "de
 # Le Monde », « interrogé par Mediapart », « a révélé Mediapart », « … », a appris Mediapart.
 _SOURCE_BEFORE = re.compile(r"(?:^|[^\w-])(?:selon|d'apres|dans|sur|par|de|du|des|a|au|aupres de|au micro de|"
                             r"a l'antenne de|revele par|rapporte par|publiee? dans|publiees? dans|publies? dans)"
-                            r"\s*(?:le |la |les |l')?[\"«“ ]*$")
+                            r"\s*(?:le |la |les |l')?[\"«“ ]*$|(?:revele|rapporte|apprend|indique|precise|ecrit|"
+                            r"affirme|raconte)\s+(?:le |la |les |l')?$")
 _SOURCE_AFTER = re.compile(r"^[\"»” ]*,?\s*(?:a |avait )?(?:revel|rapport|appris|indiqu|precis|publi|consult|"
                            r"contact|interrog|sollicit)")
 # A health centre's proper name after its kind: « le centre de santé communautaire Le Jardin ».
@@ -82,6 +83,10 @@ def person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         if "\n" in gap or "," in gap or "." in gap or fold(word) in _NAME_STOP:
             break
         if not words and fold(word) in _NOT_FIRST:
+            continue
+        glued = re.search(r"[a-zà-ÿ](?=[A-ZÀ-Ý][a-zà-ÿ])", word) if not words else None
+        if glued:  # « WikipediaAnnaïg Le Meur »: a caption glued to the name
+            words.append((match.start() + glued.end(), match.end()))
             continue
         if not word[:1].isupper() and fold(word) not in _PARTICLES:
             break
@@ -157,6 +162,13 @@ _AGE_OR_FUNCTION = re.compile(r"^\s*,\s*(?:\d{1,3} ans\b|(?:l'une? |la |le |une?
                               + _FUNCTIONS + r"(?![\w-]))")
 
 
+def full_name_of(first: str, text: str) -> str | None:
+    """The one full name of the text that starts with the first name `first` (« Sarah, médiatrice
+    … Sarah Miloudi décrit »), or None."""
+    found = {m.group(0) for m in re.finditer(re.escape(first) + r"(?: [A-ZÀ-Ý][\w'-]+){1,2}", text)}
+    return found.pop() if len(found) == 1 else None
+
+
 def first_name_alone(text: str, start: int, end: int) -> bool:
     """A person named by a first name only, with an age or a function in apposition (« Mouzidia,
     53 ans, », « indique Jérôme, un travailleur social »)."""
@@ -165,8 +177,9 @@ def first_name_alone(text: str, start: int, end: int) -> bool:
             and bool(_AGE_OR_FUNCTION.match(fold(text[end:end + 50]))))
 
 
-_ORG_HEAD_WORD = re.compile(r"^(?:agence|association|fondation|collectif|federation|syndicat|groupe|institut|union|"
-                            r"coalition|mutuelle|societe|entreprise)\s+")
+# Kind words that are not part of the name (« l'agence Fitch »); « collectif ALERTE » and
+# « association AIDES » keep theirs (names of that kind are usually written with it).
+_ORG_HEAD_WORD = re.compile(r"^(?:agence|fondation|groupe|societe|entreprise|cabinet)\s+")
 
 
 def org_name(surface: str) -> tuple[str, int]:
@@ -181,20 +194,67 @@ def org_name(surface: str) -> tuple[str, int]:
 _APPOSED_NAME = re.compile(r"^\s*,\s*((?:[A-ZÀ-Ý][\w'-]+|de|du|Le|La)(?:[ -](?:[A-ZÀ-Ý][\w'-]+|de|du|Le|La)){1,3})")
 
 
-def apposed_name(after: str, reference: Reference, names: dict[str, str] | None) -> tuple[str, str] | None:
-    """(id, name) of the known person named right after a role, in apposition (« alors
-    qu'elle était ministre de la Santé, Agnès Firmin Le Bodo », « il était chef du
-    gouvernement, François Bayrou »); None when no known full name follows."""
-    match = _APPOSED_NAME.match(after)
-    if match is None:
-        return None
-    words = match.group(1).split()
+def _known(words: list[str], reference: Reference, names: dict[str, str] | None) -> tuple[str, str] | None:
     for size in range(len(words), 1, -1):
         name = " ".join(words[:size])
         person = reference.person_by_name(name) or (names or {}).get(fold(name))
         if person:
             return person, reference.display(person) if reference.display(person) != person else name
     return None
+
+
+def apposed_name(after: str, reference: Reference, names: dict[str, str] | None,
+                 unknown: bool = False) -> tuple[str, str] | None:
+    """(id, name) of the person named right after a role, in apposition (« alors qu'elle
+    était ministre de la Santé, Agnès Firmin Le Bodo », « il était chef du gouvernement,
+    François Bayrou »): a known person, or with `unknown` any full name (person:<slug>)."""
+    match = _APPOSED_NAME.match(after)
+    if match is None:
+        return None
+    words = match.group(1).split()
+    found = _known(words, reference, names)
+    if found is None and unknown and 2 <= len(words) <= 3:
+        name = " ".join(words)
+        return f"person:{re.sub(r'[^a-z0-9]+', '-', fold(name)).strip('-')}", name
+    return found
+
+
+_NAME_BEFORE = re.compile(r"((?:[A-ZÀ-Ý][\w'-]+|de|Le|La)(?:[ -](?:[A-ZÀ-Ý][\w'-]+|de|du|Le|La)){1,3}),\s*"
+                          r"(?:alors |ancien |ancienne |ex-|l'ancien |l'ancienne |actuel |actuelle |le |la )?$")
+
+
+def name_before(before: str, reference: Reference, names: dict[str, str] | None) -> tuple[str, str] | None:
+    """(id, name) of the person named just before a role in apposition (« Manuel Valls,
+    Premier ministre, », « Jean-Marc Ayrault, alors Premier ministre »): known, or person:<slug>."""
+    match = _NAME_BEFORE.search(before)
+    if match is None:
+        return None
+    words = match.group(1).split()
+    while words and words[0] in ("Le", "La", "de"):
+        words = words[1:]
+    found = _known(words, reference, names)
+    if found is None and 2 <= len(words) <= 3 and words[0][:1].isupper():
+        name = " ".join(words)
+        return f"person:{re.sub(r'[^a-z0-9]+', '-', fold(name)).strip('-')}", name
+    return found
+
+
+def speaker_line(text: str, start: int, end: int) -> str | None:
+    """The name of a transcript's speaker line (« STÉPHANE VERNAY » alone on its line)
+    holding the mention at [start, end), or None."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start:line_end if line_end != -1 else len(text)].strip()
+    if not _SPEAKER_LINE.fullmatch(line) or text[start:end].strip() not in line:
+        return None
+    # A transcript: at least two distinct speakers on lines of their own (a headline in
+    # capitals, « CENTRES DE SANTÉ », is none: its words are no names).
+    speakers = {m.group(0).strip() for m in re.finditer(r"(?m)^" + _SPEAKER_LINE.pattern + r"$", text)}
+    return line if len(speakers) >= 2 else None
+
+
+_SPEAKER_LINE = re.compile(r"(?!(?:DE|DU|DES|LA|LE|LES|ET|EN|POUR|AU|AUX|SUR)\b)[A-ZÀ-Ý][A-ZÀ-Ý'-]+"
+                           r"(?: (?!(?:DE|DU|DES|LA|LE|LES|ET|EN|POUR|AU|AUX|SUR)\b)[A-ZÀ-Ý][A-ZÀ-Ý'-]+){1,2}")
 
 
 # A local authority: « la Ville de Grenoble », « le Département de l'Isère », « le Conseil

@@ -8,6 +8,7 @@ or date-less texts give what can be given and a logged reason in `Annotations.no
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import re
@@ -18,8 +19,9 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
-from nlp.actors import (apposed_name, apposed_person, first_name_alone, generic_body, local_authority, media_as_source,
-                        media_ids, named_centre, org_name, organisation_named, person_span, surname_owner)
+from nlp.actors import (apposed_name, apposed_person, first_name_alone, full_name_of, generic_body, local_authority,
+                        media_as_source, media_ids, name_before, named_centre, org_name, organisation_named, person_span,
+                        speaker_line, surname_owner)
 from nlp.commitments import ActorRef, Commitment, choose_deadline, classify, find_commitment, not_a_sentence
 from nlp.quantities import amounts
 from nlp.quotes import speakers
@@ -258,8 +260,13 @@ def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language,
         chosen = set(candidates[k])
         for offset, doc in parsed.get(k, []):
             local = [(a - offset, b - offset) for a, b in topic_spans]
-            wanted += [(k, offset + s.start_char, s.text) for s in doc.sents
-                       if (offset + s.start_char, offset + s.end_char) in chosen and needs_syntax(s, local)]
+            ents = list(doc.ents)
+            starts = [e.start for e in ents]
+            for s in doc.sents:
+                if (offset + s.start_char, offset + s.end_char) in chosen:
+                    inside = _span_ents(ents, starts, s.start, s.end)
+                    if needs_syntax(s, local, inside):
+                        wanted.append((k, offset + s.start_char, s.text))
     try:
         docs = parse(nlp, [sentence for _, _, sentence in wanted])
     except Exception as error:  # noqa: BLE001 - the surface rules still work without syntax
@@ -269,6 +276,18 @@ def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language,
     for (k, s, _), doc in zip(wanted, docs):
         trees.setdefault(k, {})[s] = doc
     return trees
+
+
+def _span_ents(ents: list, starts: list[int], start: int, end: int) -> list:
+    """`Span.ents` of the tokens [start, end) from the doc's entities (sorted, with their
+    start tokens `starts`): those from the first starting in the span to the first that
+    does not end in it."""
+    found = []
+    for ent in ents[bisect.bisect_left(starts, start):]:
+        if ent.end > end:
+            break
+        found.append(ent)
+    return found
 
 
 # Pronouns whose person the parse reads (« je / nous »: the publisher or the speaker; « il /
@@ -301,13 +320,14 @@ def may_act(ent: Any, topic_spans: Sequence[tuple[int, int]] = ()) -> bool:
     return ent.label_ == "ORG" and len(ent.text) > 6 and bool(_ORG_HEADS.search(fold(ent.text)))
 
 
-def needs_syntax(sentence: Any, topic_spans: Sequence[tuple[int, int]] = ()) -> bool:
+def needs_syntax(sentence: Any, topic_spans: Sequence[tuple[int, int]] = (), ents: Sequence[Any] | None = None) -> bool:
     """A parse can change the result of a candidate sentence (a spaCy span): it has a
     pronoun or a quotation, or names an actor or holds a second trigger, and the surface
     cannot settle the rest (more than one actor, an actor that is not a plain subject
     before the trigger, a negation, a concessive clause, a conditional, a beneficiary
     verb, or a first trigger that may be a noun or a qualifying participle). `topic_spans`: the
-    topic mentions, in the offsets of the sentence's doc."""
+    topic mentions, in the offsets of the sentence's doc; `ents`: the sentence's entities
+    (`sentence.ents`) when already at hand (that property walks every entity of the doc)."""
     text = sentence.text
     if _WHO_WORDS.search(text):
         return True
@@ -316,7 +336,7 @@ def needs_syntax(sentence: Any, topic_spans: Sequence[tuple[int, int]] = ()) -> 
         return False
     _, start, end = found
     two = classify(text[:start] + " " * (end - start) + text[end:]) is not None
-    ents = [e for e in sentence.ents if may_act(e, topic_spans)]
+    ents = [e for e in (sentence.ents if ents is None else ents) if may_act(e, topic_spans)]
     if not ents and not two:
         return False
     folded = fold(text)
@@ -532,7 +552,13 @@ def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Re
             return None  # « sa nomination à Matignon »: the office, not its holder
         found = resolve(ent.ent_id_, surface, date, reference, after=text[end:end + 40],
                         antecedents=resolutions, names=names, document=text)
-        named = apposed_name(text[end:end + 80], reference, names) if ent.ent_id_ != "role:gouvernement" else None
+        named = None
+        if ent.ent_id_ != "role:gouvernement":
+            unknown = found.kind == "role"
+            named = apposed_name(text[end:end + 80], reference, names, unknown) or (
+                name_before(text[max(0, start - 60):start], reference, names) if unknown else None)
+        if named is None and found.kind == "role" and ent.ent_id_ in ("role:premier_ministre", "role:matignon"):
+            named = _prime_minister_named(text, reference, names)
         if named and named[0] != found.actor_id:
             # « alors qu'elle était ministre de la Santé, Agnès Firmin Le Bodo »: the name says who
             return ActorMention(start, end, surface, named[0], named[1], "person", "apposition")
@@ -565,12 +591,16 @@ def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Re
     if ent.label_ in ("MISC", "LOC", "ORG", "PER") and organisation_named(text, start, end) and len(surface.split()) <= 4:
         return ActorMention(start, end, surface, f"org:{_slug(surface)}", surface, "organisation", "organisation_nommee")
     if ent.label_ in ("MISC", "LOC") and first_name_alone(text, start, end):
-        return ActorMention(start, end, surface, f"person:{_slug(surface)}", surface, "person", "prenom_seul")
+        return _first_name(text, start, end, surface)
+    if ent.label_ in ("MISC", "PER") and speaker_line(text, start, end):
+        name = speaker_line(text, start, end) or surface
+        begin = text.find(name, text.rfind("\n", 0, start) + 1)
+        return _person(text, begin, begin + len(name), reference, "ligne_orateur", names)
     if ent.label_ in ("MISC", "LOC", "ORG") and named_centre(text, start, end):
         surface, start = _without_article(surface, start)
         return ActorMention(start, end, surface, f"org:{_slug(surface)}", surface, "organisation", "centre_nomme")
     if ent.label_ == "MISC" and apposed_person(text, start, end):
-        return _person(text, start, end, reference, "apposition")
+        return _person(text, start, end, reference, "apposition", names)
     if ent.label_ == "PER":
         surface, start = _without_civility(surface, start)
         if len(surface.split()) == 1:
@@ -578,13 +608,11 @@ def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Re
             owner = surname_owner(surface, text, date, reference, names, earlier)
             if owner:
                 return ActorMention(start, end, surface, owner[0], owner[1], "person", owner[2])
-            if first_name_alone(text, start, end):
-                return ActorMention(start, end, surface, f"person:{_slug(surface)}", surface, "person", "prenom_seul")
-            return None
+            return _first_name(text, start, end, surface)
         span = person_span(text, start, end)
         if span is None:
             return None
-        return _person(text, span[0], span[1], reference, "ner")
+        return _person(text, span[0], span[1], reference, "ner", names)
     if ent.label_ == "ORG" and _ORG_HEADS.search(fold(surface)) and len(surface) > 6:
         name, cut = org_name(surface)
         return ActorMention(start + cut, end, name, f"org:{_slug(name)}", name, "organisation", "ner")
@@ -600,14 +628,39 @@ _INDEFINITE = re.compile(r"(?:^|[^\w-])(?:un|d'un|aucun|chaque|tout|nouveau|futu
 _FOOTNOTE_MARK = re.compile(r"(?:\[\d{1,3}\]?|\(\d{1,3}\)?|[¹²³⁰⁴-⁹]+)\.?$")
 
 
-def _person(text: str, start: int, end: int, reference: Reference, rule: str) -> ActorMention | None:
+def _first_name(text: str, start: int, end: int, surface: str) -> ActorMention | None:
+    """A person named by a first name with an age or function after it; the full name given
+    elsewhere in the text gives the id."""
+    if not first_name_alone(text, start, end):
+        return None
+    full = full_name_of(surface, text) or surface
+    return ActorMention(start, end, surface, f"person:{_slug(full)}", full, "person", "prenom_seul")
+
+
+_PM_NAMED = re.compile(r"(?:[Pp]remier|[Pp]remière) ministre,\s+((?:[A-ZÀ-Ý][\w'-]+)(?:[ -][A-ZÀ-Ý][\w'-]+){1,2})"
+                       r"|((?:[A-ZÀ-Ý][\w'-]+)(?:[ -][A-ZÀ-Ý][\w'-]+){1,2}),\s+(?:alors |l'ancien |ancien )?[Pp]remi(?:er|ère) ministre")
+
+
+def _prime_minister_named(text: str, reference: Reference, names: dict[str, str] | None) -> tuple[str, str] | None:
+    """The one Premier ministre the text names in apposition (« le gouvernement du Premier
+    ministre, Jean Castex »), for a mention of the post the date cannot resolve."""
+    found = {(m.group(1) or m.group(2)) for m in _PM_NAMED.finditer(text)}
+    if len(found) != 1:
+        return None
+    name = found.pop()
+    person = reference.person_by_name(name) or (names or {}).get(fold(name))
+    return (person, reference.display(person)) if person else (f"person:{_slug(name)}", name)
+
+
+def _person(text: str, start: int, end: int, reference: Reference, rule: str,
+            names: dict[str, str] | None = None) -> ActorMention | None:
     surface = text[start:end]
     words = surface.split()
     if len(words) < 2 or not all(w[:1].isupper() for w in words if len(w) > 3) or "\n" in surface:
         return None
     if any(fold(w) in _NOT_NAME_WORDS for w in words):
         return None  # « Ségur de la Santé »: an event or an institution, not a person
-    known = reference.person_by_name(surface)
+    known = reference.person_by_name(surface) or (names or {}).get(fold(surface))
     if known:
         return ActorMention(start, end, surface, known, reference.display(known), "person", f"{rule}+reference")
     return ActorMention(start, end, surface, f"person:{_slug(_name_order(surface))}", surface, "person", rule)

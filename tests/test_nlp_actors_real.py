@@ -1,0 +1,129 @@
+"""Actor rules of issue 13, each on a real passage of the dev part of the real set
+(tests/fixtures/nlp/realset.jsonl and realset_nearby.jsonl, provenance in SOURCES.md;
+item ids given with each case). Test-part items are never used here."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nlp.actors import (apposed_person, byline, first_name_alone, local_authority, media_as_source, name_before,
+                        named_centre, org_name, person_span, speaker_line, surname_owner)
+from nlp.extract import extract
+from nlp.roles import Reference, health_named, other_portfolio, resolve
+from nlp_fixtures import FIXTURES, nlp_model, ref, topic  # noqa: F401  (fixtures)
+
+ITEMS = {item["id"]: item for path in ("realset.jsonl", "realset_nearby.jsonl")
+         for item in map(json.loads, (FIXTURES / path).read_text(encoding="utf-8").splitlines())
+         if item["split"] == "dev"}
+
+
+def _passage(item_id: str, quote: str) -> tuple[str, int, int]:
+    """The item's text and the offsets of `quote` in it (the text is used as stored)."""
+    text = ITEMS[item_id]["text"].replace("\u2019", "'")
+    start = text.index(quote.replace("\u2019", "'"))
+    return text, start, start + len(quote)
+
+
+def _mentions(item_id, nlp_model, ref, topic):
+    item = ITEMS[item_id]
+    [found] = list(extract([(item["text"], item["date"], item_id, item.get("publisher"))], nlp_model, ref, topic))
+    return [(m.text, m.actor_id, m.rule) for m in found.actor_mentions]
+
+
+# ------------------------------------------------------------------ roles at the document's date
+def test_la_ministre_followed_by_an_infinitive_is_no_other_portfolio(ref):
+    text, _, end = _passage("p12", "pour demander à la ministre")  # « … à la ministre de revenir sur sa décision »
+    assert not other_portfolio(text[end:end + 40])
+    assert other_portfolio(" de l'Intérieur a promis") and other_portfolio(" délégué chargé de")
+
+
+def test_bare_ministry_is_the_health_one_when_the_text_names_it(ref):
+    text, start, end = _passage("p44", "le ministère a annoncé")
+    assert health_named(text, ref, "2026-01-31")
+    found = resolve("role:ministere", "le ministère", "2026-01-31", ref, after=text[start + 12:start + 52], document=text)
+    assert (found.actor_id, found.rule) == ("PO873673", "texte:ministere_sante")
+    # Without the rest of the text (a one-sentence item of the old set) it stays a role.
+    alone = resolve("role:ministere", "Le ministère", "2026-02-18", ref, document="Le ministère a confirmé le maintien.")
+    assert alone.kind == "role"
+    # A text naming another portfolio leaves it a role.
+    other = "Le ministre de l'Intérieur a parlé. Le ministère a confirmé."
+    assert not health_named(other, ref, "2026-02-18")
+
+
+def test_real_texts_resolve_bare_roles_and_surnames(nlp_model, ref, topic):
+    p12 = _mentions("p12", nlp_model, ref, topic)
+    assert ("la ministre", "PA720066", "antecedent") in p12
+    assert not any(actor_id == "org:mediapart" for _, actor_id, _ in p12)  # « le Club de Mediapart »: a source
+    p44 = _mentions("p44", nlp_model, ref, topic)
+    assert ("le ministère", "PO873673", "texte:ministere_sante") in p44
+    p48 = _mentions("p48", nlp_model, ref, topic)
+    assert p48[0][:2] == ("Rist", "PA720066")  # the headline's surname, the full name comes later
+
+
+# ------------------------------------------------------------------ people
+def test_a_surname_alone_is_the_person_named_in_full_in_the_text(ref):
+    text, _, _ = _passage("p48", "Rist maintient")
+    assert surname_owner("Rist", text, "2026-02-10", ref, {})[:2] == ("PA720066", "Stéphanie Rist")
+    # The government in office at the date, without any full name in the text.
+    assert surname_owner("Lecornu", "Lecornu a parlé.", "2026-02-10", ref, {})[0] == "PA900017"
+    assert surname_owner("Lecornu", "Lecornu a parlé.", None, ref, {}) is None
+    # Named in full earlier in the text, even when the reference does not know the person.
+    assert surname_owner("Bagarry", "madame Bagarry", "2019-03-13", Reference([]), {},
+                         [("person:delphine-bagarry", "Delphine Bagarry")])[0] == "person:delphine-bagarry"
+
+
+def test_person_spans_stop_at_places_greetings_and_bylines():
+    text, start, end = _passage("p34", "Michel Crespin Parc Kalliste")  # « 10 impasse Michel Crespin … »
+    assert person_span(text, start, end) is None
+    hello = "Bonjour Oriane Mancini."
+    assert person_span(hello, 0, len("Bonjour Oriane Mancini")) == (8, 22)
+    text, start, _ = _passage("p55", "Laurence Boffet")  # « Par Laurence Boffet » on its own line
+    assert byline(text, start)
+
+
+def test_people_the_model_does_not_tag_as_persons():
+    text, start, end = _passage("p20", "Amélie Rosso")  # MISC for the model; « , coordinatrice du centre »
+    assert apposed_person(text, start, end)
+    text, start, end = _passage("p58", "Mouzidia")  # « Mouzidia, 53 ans, »
+    assert first_name_alone(text, start, end)
+    text, start, end = _passage("p67", "STÉPHANE VERNAY")  # a transcript's speaker line
+    assert speaker_line(text, start, end) == "STÉPHANE VERNAY"
+    assert speaker_line("CENTRES DE SANTÉ\nLe texte.", 0, 7) is None
+
+
+def test_a_role_takes_the_name_in_apposition(nlp_model, ref, topic):
+    text, start, _ = _passage("p86", "Manuel Valls, Premier ministre")
+    assert name_before(text[:start + len("Manuel Valls, ")], ref, {}) == ("person:manuel-valls", "Manuel Valls")
+    p76 = _mentions("p76", nlp_model, ref, topic)  # « Alors qu'elle était ministre de la Santé…, Agnès Firmin Le Bodo »
+    assert any(actor_id == "PA267780" and rule == "apposition" for _, actor_id, rule in p76)
+
+
+# ------------------------------------------------------------------ organisations
+def test_a_health_centre_named_after_its_kind_is_an_organisation(nlp_model, ref, topic):
+    text, start, end = _passage("p30", "Le Jardin")  # « le centre de santé communautaire Le Jardin »
+    assert named_centre(text, start, end)
+    assert ("Le Jardin", "org:le-jardin", "centre_nomme") in _mentions("p30", nlp_model, ref, topic)
+
+
+def test_local_authorities_kind_words_and_footnote_marks(nlp_model, ref, topic):
+    assert local_authority("Département de l'Isère") == "org:departement-de-l-isere"  # p91
+    assert local_authority("Conseil départemental de l'Isère") == "org:departement-de-l-isere"
+    assert local_authority("Ville de Grenoble") == "org:ville-de-grenoble"
+    assert local_authority("ville de plus") is None
+    assert org_name("agence Fitch") == ("Fitch", 7)  # p62
+    assert org_name("collectif ALERTE") == ("collectif ALERTE", 0)
+    p59 = _mentions("p59", nlp_model, ref, topic)  # « le rapport de l'IGAS[1] »
+    assert ("IGAS", "org:igas", "gazetteer") in p59
+
+
+@pytest.mark.parametrize("item_id, quote, source", [
+    ("p12", "Club de Mediapart", True),  # « une tribune publiée dans le "Club de Mediapart" »
+    ("p32", "Mediapart —", False),       # the byline of Mediapart's own article
+])
+def test_media_quoted_as_sources_are_not_actors(item_id, quote, source):
+    text, start, _ = _passage(item_id, quote)
+    start = text.index("Mediapart", start)
+    assert media_as_source(text, start, start + len("Mediapart")) is source
+    assert media_as_source("a révélé Mediapart", 9, 18) and media_as_source("selon Mediapart,", 6, 15)
