@@ -7,12 +7,13 @@ with their precision (day, month, quarter, year). Past dates are never deadlines
 
 Rules for what is not written as a date (issue 13; phrase table in
 `tests/fixtures/nlp/quantities_phrases.jsonl`):
-- « mi-mars » → 15 March; « mi-2026 » → 30 June 2026; « Noël » → 25 December; « la rentrée »
+- « mi-mars » → 15 March; « début avril » → 10 April (the end of its first third); « mi-2026 » → 30 June 2026; « Noël » → 25 December; « la rentrée »
   → 30 September; « courant 2026 », « dès 2026 », « à horizon 2035 » → 31 December of the year;
   « premier / second semestre » → 30 June / 31 December; « fin du trimestre / du semestre »
   → the end of the document's quarter or half-year.
 - Durations are the document's date moved forward: « dans cinq ans », « d'ici trois mois »,
-  « pour un an », « pendant deux ans », « dans moins de 18 mois ».
+  « pour un an », « dans les trois mois », « dans moins de 18 mois » (« pendant deux ans »
+  mostly tells how long something lasted or lasts: no deadline).
 - Vague times (« dans les prochains jours / mois », « prochainement », « à terme », « d'ici la
   fin du quinquennat ») are no deadline.
 - A date that frames a past event is no deadline: one opening its clause before a verb in a
@@ -165,8 +166,8 @@ _MARKER = r"(?P<marker>jusqu'(?:au|a|en|a la)|d'ici(?: a| au| la| le| fin)?|avan
 _DAY_NUM = re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)\b")
 # « 1er », « 1 er » and « 1<sup>er</sup> » (markup residue), « 1re », « premier ».
 _FIRST = r"1\s?(?:<sup>)?(?:er|re)\b(?:</sup>)?|premier"
-_DAY_WORD = re.compile(r"\b(?P<d>" + _FIRST + r"|\d{1,2})\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?\b")
-_MONTH_ONLY = re.compile(r"\b(?P<edge>fin |debut |mi-|courant |d'ici |avant |jusqu'en |en )?" + _MONTH + r"(?:\s+" + _YEAR + r")?\b")
+_DAY_WORD = re.compile(r"\b(?P<d>" + _FIRST + r"|\d{1,2})\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?\b(?!\s+derni)")
+_MONTH_ONLY = re.compile(r"\b(?P<edge>fin |debut |mi-|courant |d'ici |avant |jusqu'en |en )?" + _MONTH + r"(?:\s+" + _YEAR + r")?\b(?!\s+derni)")
 _QUARTER = re.compile(r"\b(?P<q>premier|1\s?er|deuxieme|2e|second|troisieme|3e|quatrieme|4e|dernier)\s+trimestre(?:\s+(?:de\s+|d')?" + _YEAR + r")?\b|\bt(?P<qn>[1-4])\s+(?P<qyear>(?:19|20)\d\d)")
 _YEAR_END = re.compile(r"\b(?:fin (?:de l'annee|d'annee)|la fin de l'annee|fin de cette annee|cette annee)\b")
 # Periods read against the document's date: « d'ici la fin du mois », « le mois prochain »,
@@ -186,8 +187,12 @@ _SEASON = re.compile(r"\b(?P<edge>avant |d'ici |d'ici a |jusqu'a |a |pour |des |
 # A season ends on its solstice or equinox (winter: in March of the next year).
 _SEASON_END = {"printemps": (6, 20), "ete": (9, 22), "automne": (12, 21), "hiver": (3, 20)}
 _DEADLINE_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|\bau\s*$|fin\s*$|pour\s*$|\ble\s*$)")
+_BUDGET_TEXT = re.compile(r"\b(?:budgets?|budgetaires?|lois? de finances|projets? de loi)\b[^,;.:]{0,60}\bpour\s*$")
 _START_MARK = re.compile(r"(?:a compter|a partir|des le|des la|des l'|des)\s*(?:du|de|d'|le|la|l')?\s*$")
-_STRONG_MARK = re.compile(r"(jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|fin\s*$)")
+# A deadline word right before the date, with only articles and « la fin de », « du mois
+# de » between (« avant sa démission le 6 octobre » is a date of the démission, not « avant »).
+_STRONG_MARK = re.compile(r"(?:jusqu'|d'ici|avant|au plus tard|a compter|a partir|des le|\bfin)"
+                          r"(?:\s*(?:\ba|au|aux|en|la|le|les|l'|de|d'|du|fin|mois))*\s*$")
 _PAST_MARK = re.compile(r"(plfss pour|lfss pour|plf pour|securite sociale pour|finances pour|depuis|en date du|lancee?s? en|lancee?s? le|date du|du \d+ \w+ au)\s*$")
 # Every date pattern above needs a digit, a month, "trimestre" or "annee": a cheap first look.
 _MAY_DATE = re.compile(r"\d|trimestre|semestre|annee|\bmois\b|\ban prochain|printemps|ete\b|automne|hiver|noel|rentree|" + "|".join(MONTHS))
@@ -211,7 +216,7 @@ def _infer_year(month: int, day: int, date: str | None) -> int | None:
 # imperfect), or a future, conditional or modal one.
 _PAST_VERB = re.compile(r"\b(?:(?:a|ont|avait|avaient|avons|avez|avions|aviez|eut|est|sont|etait|etaient|s'est|se sont|s'etait|s'etaient)"
                         r"(?:\s+(?:ete|deja|bien|tous|toutes|donc|alors|aussi|ainsi|enfin|finalement|notamment|pourtant|d'abord))*"
-                        r"\s+[a-z]{2,}(?:e|ee|es|ees|i|ie|is|ies|u|ue|us|ues|ert|erte|erts|it|ite|its|int|uit)|[a-z]{3,}(?:ait|aient))\b")
+                        r"\s+[a-z]{2,}(?:e|ee|es|ees|i|ie|is|ies|u|ue|us|ues|ert|erte|erts|it|ite|its|int|uit)|[a-z]{3,}(?<!r)(?:ait|aient))\b")
 _FUTURE_VERB = re.compile(r"\b(?:[a-z]{2,}(?:era|eront|ira|iront|dra|dront|ra|ront|rait|raient)|va|vont|doit|doivent|peut|peuvent|"
                           r"faut|souhaite|souhaitent|veut|veulent|demande|demandent|compte|comptent)\b")
 _CLAUSE_OPENING = re.compile(r"(?:^|[.;:!?]\s*|\n)(?:[\W_]*(?:et|mais|puis|or|ainsi|deja|des|c'est|c'etait)\s+)?[\W_]*$")
@@ -233,9 +238,10 @@ def _past_event(folded: str, start: int, end: int, strong: bool) -> bool:
         return False
     marker = re.search(r"(?:\b(?:le|l'|en|au|a|des|cette|ce|cet|vers)\s+)*$", before)
     head = before[:marker.start()] if marker else before
-    if _CLAUSE_OPENING.search(head) and folded[end:end + 2].lstrip().startswith(","):
+    cleft = bool(re.search(r"c'(?:est|etait)\s*$", head)) and bool(re.match(r"\s*qu", folded[end:end + 5]))
+    if _CLAUSE_OPENING.search(head) and (folded[end:end + 2].lstrip().startswith(",") or cleft):
         rest = folded[end:end + 160]
-        rest = re.sub(r"^\W*(?:ce sont|c'est|ce fut)\b", "", rest)
+        rest = re.sub(r"^\W*(?:ce sont|c'est|ce fut|que|qu')\s*", "", rest)
         past, future = _PAST_VERB.search(rest), _FUTURE_VERB.search(rest)
         if past and (future is None or past.start() < future.start()):
             return True
@@ -261,7 +267,8 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         if iso is None or any(s < end and start < e for s, e in taken):
             return
         before = folded[max(0, start - 25):start]
-        if _PAST_MARK.search(before) or re.search(r"\b(?:p?lfss|plf)\s*$", before):
+        lead = before + ("pour " if folded.startswith("pour ", start) else "")
+        if _PAST_MARK.search(lead) or re.search(r"\b(?:p?lfss|plf)\s*$", before) or _BUDGET_TEXT.search(folded[max(0, start - 70):start] + lead[-5:]):
             taken.append((start, end))
             return
         if date and iso < date[:10]:
@@ -308,11 +315,12 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         if m["month"] == "mai" and not (m["edge"] or m["year"]):
             continue  # "mai" alone is too often something else
         mo = MONTHS[m["month"]]
-        mid = m["edge"] == "mi-"
-        last = 15 if mid else calendar.monthrange(2001, mo)[1]
+        mid = m["edge"] in ("mi-", "debut ")
+        day = 15 if m["edge"] == "mi-" else 10  # « mi-mars » → 15 March, « début avril » → 10 April
+        last = day if mid else calendar.monthrange(2001, mo)[1]
         y = int(m["year"]) if m["year"] else _infer_year(mo, last, date)
         if y:
-            add(m.start(), m.end(), f"{y:04d}-{mo:02d}-15" if mid else _last_day(y, mo), "day" if mid else "month", bool(m["year"]))
+            add(m.start(), m.end(), f"{y:04d}-{mo:02d}-{day:02d}" if mid else _last_day(y, mo), "day" if mid else "month", bool(m["year"]))
     for m in _SEASON.finditer(folded):
         iso = _season_end(m, date)
         if iso:
@@ -371,12 +379,12 @@ def _season_end(m: re.Match, date: str | None) -> str | None:
 
 _COUNT_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
                 "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "dix-huit": 18, "vingt": 20, "trente": 30}
-# « pour un an », « pendant deux ans », « pour une durée de trois ans », « dans moins de 18 mois »:
+# « pour un an », « pour une durée de trois ans », « dans moins de 18 mois », « dans les trois mois »:
 # a duration from the document's date (a duration in the past, « avait été prolongé pour un
 # an », is dropped by the tense rule of `relative_deadlines`).
-_PAST_DURATION = re.compile(r"\b(?:a|ont|avait|avaient|avons|avez|eut|etait|etaient)\s+(?:ete\s+)?[a-z]{2,}(?:e|ee|es|ees|i|is|u|us)\b|[a-z]{3,}(?:ait|aient)\b")
-_RELATIVE = re.compile(r"\b(?:dans un delai d[e']\s*|d'ici\s+(?:a\s+)?|dans\s+(?:moins\s+d[e']\s*)?|sous\s+|"
-                       r"(?:pour|pendant|durant)\s+(?:une duree d[e']\s*)?|d'une duree d[e']\s*)(?P<n>\d{1,2}|" + "|".join(_COUNT_WORDS) +
+_PAST_DURATION = re.compile(r"\b(?:a|ont|avait|avaient|avons|avez|eut|etait|etaient)\s+(?:ete\s+)?[a-z]{2,}(?:e|ee|es|ees|i|is|u|us)\b|[a-z]{3,}(?<!r)(?:ait|aient)\b")
+_RELATIVE = re.compile(r"\b(?:dans un delai d[e']\s*|d'ici\s+(?:a\s+)?|dans\s+(?:moins\s+d[e']\s*|les\s+)?|sous\s+|"
+                       r"pour\s+(?:une duree d[e']\s*)?)(?P<n>\d{1,2}|" + "|".join(_COUNT_WORDS) +
                        r")\s+(?P<unit>jours?|semaines?|mois|ans?|annees?)\b")
 
 
@@ -425,7 +433,7 @@ def pick_deadline(candidates: list[Deadline]) -> Deadline | None:
 
 # A demand's own due date: an unambiguous deadline word, or a day, quarter or half-year
 # (« au 1er janvier 2027 »), or a year introduced by « pour l'année », « dès », « à horizon ».
-_DEMAND_YEAR = re.compile(r"(?:pour l'annee|des|horizon|courant|d'ici|en)\s*$")
+_DEMAND_YEAR = re.compile(r"(?:pour l'annee|des|horizon|courant|d'ici)\s*$")
 # « plusieurs SEC-Pa qui pourraient fermer avant l'été »: a consequence foreseen in a relative
 # clause is not the date asked for.
 _FORESEEN = re.compile(r"\b(?:qui|que|dont)\b[^,;:]{0,30}\b\w+(?:rait|raient)\b[^,;:]*$")

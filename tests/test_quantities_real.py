@@ -59,7 +59,8 @@ DATE = "2026-02-10"
     ("en avril 2026", "2026-04-30"), ("d'ici la fin du mois", "2026-02-28"), ("à Noël", "2026-12-25"),
     ("à partir du 1er mai et jusqu'à fin 2026", "2026-12-31"),
     ("pour un an", "2027-02-10"), ("dans cinq ans", "2031-02-10"), ("d'ici trois mois", "2026-05-10"),
-    ("pendant deux ans", "2028-02-10"), ("dans moins de 18 mois", "2027-08-10"),
+    ("pour une durée de deux ans", "2028-02-10"), ("dans moins de 18 mois", "2027-08-10"),
+    ("dans les trois mois", "2026-05-10"), ("avant sa démission, prévue fin mars", "2026-03-31"),
 ])
 def test_constructed_time_expressions(text, iso):
     found = pick_deadline(deadlines(text, DATE) + relative_deadlines(text, DATE))
@@ -67,7 +68,9 @@ def test_constructed_time_expressions(text, iso):
 
 
 @pytest.mark.parametrize("text", [
-    "dans les prochains mois", "prochainement", "à terme",
+    "dans les prochains mois", "prochainement", "à terme", "expérimentée pendant deux ans",
+    "les projets de budget de l'État et de la Sécurité sociale pour 2027",
+    "C'est fin janvier que le ministère a annoncé l'arrêt.", "en janvier dernier",
     "la dérogation avait été prolongée pour un an",
     "Fin janvier, le ministère a annoncé qu'il réfléchissait.",
     "Le ministère a annoncé fin janvier sa décision.",
