@@ -31,15 +31,18 @@ COMMIT_VERBS = _verbs(
     "s'engag", "s'est engag", "se sont engag", "(?<!s')engag(?:e|ent|era|eront)\\s+a\\b", "en s'engageant", "garanti", "promet", "promis", "confirm", "assur(?!ance)",
     "mainten", "maintiendr", "accepte", "accepter", "accepté", "prolong", "perennis", "debloqu", "a accord", "ont accord", "accordera", "versera", "financera",
     "sera verse", "seront verse", "sera maintenu", "seront maintenu", "reconduit", "reconduir", "prorog",
-    "s'est dit pret", "s'est dite pret", "a tranche en faveur", "arbitr\\w* en faveur", "acte(?:nt|r|ra|ront)?\\b", "sanctuaris", "integrer", "integrera",
+    "s'est dit pret", "s'est dite pret", "a tranche en faveur", "arbitr\\w* en faveur", "(?:a|ont|avait|avaient|aurait|il|elle|on) acte\\b", "acte(?:nt|r|ra|ront)\\b", "sanctuaris", "integrer", "integrera",
     "generalis(?:e|er|era|eront|ee|ees)\\b", "entrer dans le droit commun", "entreront dans le droit commun",
     "s'employ\\w* a (?:les |la |le )?rassurer", "rassur(?:e|er|era)\\b", "reaffirm", "volonte de perenniser",
-    "revenu sur sa decision", "maintient", "accorde\\b", "veut consacrer", "doit\\b[^.;]{0,40}?\\bdeposer",
+    "revenu sur sa decision", "maintient", "(?<!s')accorde\\b", "veut consacrer", "doit\\b[^.;]{0,40}?\\bdeposer",
     "nous allons (?:augmenter|maintenir|financer|prolonger)",
     "compt\\w* (?:continuer|poursuivre|maintenir|soutenir|financer|prolonger)",
     # Future funding words: « une enveloppe sera allouée », « l'ARS poursuivra son soutien ».
     "allou(?:e|ee|ees|es|era|eront|er)\\b", "poursuivr(?:a|ont)\\b", "continuer(?:a|ont) (?:a|de) (?:financer|soutenir|accompagner|verser)",
     "ser(?:a|ont) financ",
+    # An intention stated with « entendre / compter / s'apprêter à / prévoir de » and an act of support.
+    "(?:entend|entendent|compte|comptent|s'apprete a|s'appretent a|prevoi(?:t|ent) d(?:e |'))\\s*(?:\\w+ )?(?:apporter (?:un |son |leur |tout )?soutien|"
+    "soutenir|financer|maintenir|prolonger|perenniser|debloquer|verser|augmenter|accompagner|garantir|reconduire|aider)\\b",
     # A plan in the passive without an agent is a commitment with a null actor (guide).
     "(?:est|sont|sera|seront) (?:desormais |bien |aussi )?(?:envisage|programme|planifie)e?s?\\b", "doi(?:t|vent) se tenir",
 )
@@ -90,7 +93,7 @@ DEMAND_VERBS = _verbs(
     "saisi(?:t|r|ssent|ssons)? (?:le |la |l'|les )(?:ministre|gouvernement|premier|ministere|president|defenseur|prefet)",
     "(?:exprim|fai|fon)\\w* (?:part )?(?:de )?(?:leur |sa |son |notre )(?:vive |profonde |grande )?(?:inquietude|colere|incomprehension|desarroi)",
     "(?:aimer|desir|voudr)\\w* (?:savoir|connaitre)", "(?:defend|soutien)\\w* (?:le |la |leur |son |sa )(?:maintien|perennisation|prolongation|demande)",
-    "(?:entend|compte|envisage|prevoit)-t?-?(?:il|elle)\\b", "quel(?:le)?s? (?:sont |est )?(?:les |la |le )?(?:mesures|dispositions|moyens|intentions|garanties|suites?)\\b",
+    "(?:entend|compte|envisage|prevoit)-t?-?(?:il|elle)\\b", "rappel\\w* (?:a|au) (?:m\\.|mme|madame|monsieur|la ministre|le ministre|le gouvernement|m )", "quel(?:le)?s? (?:sont |est )?(?:les |la |le )?(?:mesures|dispositions|moyens|intentions|garanties|suites?)\\b",
 )
 # « viser à » asks for something only when a text (amendment, bill, petition) does it.
 _PURPOSE = re.compile(r"\bvis(?:e|ent|ant) a\b")
@@ -185,6 +188,17 @@ _BARE_DEMAND_NOUN = re.compile(r"(?<![\w-])(?:une|la|des|les|cette|forte|toute) 
 _PURPOSE_INFINITIVE = re.compile(r"(?<![\w-])(?:pour|afin de|afin d'|permettant de|permettant d'|permettent de|permettent d'|permet de|permet d'|"
                                  r"visant a|visent a|vise a|de facon a|de maniere a)\s+(?:mieux |bien |davantage |notamment |ainsi )?"
                                  r"(?:garanti\w*|assur\w*|mainten\w*|integr\w*|prolong\w*|financ\w*|accompagn\w*|proposer)\b")
+# Promise verbs that also describe (« les résultats confirment l'intérêt », « assure la
+# coordination », « garantit l'accès aux soins »): a promise only with something promised after
+# them — kept or paid, a future, a date, a « que » clause (guide: « something positive for the future »).
+WEAK_COMMIT = re.compile(r"(?:confirm|assur|garanti|mainten|accept|accord|integr)")
+PROMISE_CONTENT = re.compile(_W + r"(?:maintien|maintenu|prolong|perennis|reconduct|reconduit|financ|credits?\b|enveloppe|dotation|budget|"
+                             r"euros?\b|millions?\b|€|droit commun|generalis|avenir|continuit|survie|poursuite|que\b|qu'|"
+                             r"\w+(?:ra|ront|rait|raient)\b|(?:19|20)\d\d\b|jusqu|d'ici|fin (?:de |d')?(?:l'annee|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre))")
+# What a subject does, in a relative clause in the present, describes it (« les équipes, qui
+# assurent un accès aux soins, … »): no promise.
+_DESCRIPTIVE_RELATIVE = re.compile(r"(?<![\w-])qui (?:\w+ )?(?:assur|garanti(?:ss)?|maint(?:ien|ienn)|integr|financ|accompagn|prolong|perennis)"
+                                   r"(?:e|ent|it|issent|t)\b(?! que| qu')")
 # A demand verb reported inside a commitment (« s'est engagée…, comme le demandaient les
 # structures », « répondant aux demandes », « le maintien demandé par ») is not the sentence's act.
 _DEMAND_REPORTED = re.compile(r"(?:(?<![\w-])(?:comme|ainsi que|conformement a|a la|suite a|en reponse a|repondant a|sur|aux?)\s+"
@@ -208,7 +222,9 @@ _JUST_DONE = re.compile(r"(?<![\w-])vien(?:t|nent) (?:justement |tout juste )?d(
 
 @functools.lru_cache(maxsize=4096)
 def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
-    folded = _blank(_blank(_blank(fold(sentence), _WITHOUT), _BARE_DEMAND_NOUN), _PURPOSE_INFINITIVE)
+    folded = fold(sentence)
+    for pattern in (_WITHOUT, _BARE_DEMAND_NOUN, _PURPOSE_INFINITIVE, _DESCRIPTIVE_RELATIVE):
+        folded = _blank(folded, pattern)
     spans: dict[str, tuple[int, int]] = {}
     for kind, regex in _TRIGGERS:
         match = regex.search(folded)
@@ -221,6 +237,10 @@ def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
         denied = spans.pop("demand")  # « n'a pas souhaité prolonger »: a wish denied is a refusal, no demand
         if negation:
             spans.setdefault("refusal", denied)
+    if "commitment" in spans:
+        start, end = spans["commitment"]
+        if WEAK_COMMIT.match(folded, start) and not PROMISE_CONTENT.search(folded, end):
+            del spans["commitment"]  # « les résultats confirment l'intérêt du dispositif »: nothing promised
     refuse_verb = "refusal" in spans
     positive = POSITIVE_NEGATION.search(folded)
     neg = None if positive or not negation else (NEGATION_SIMPLE.search(folded) or NEGATION.search(folded))
@@ -229,12 +249,13 @@ def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     if positive:
         spans.pop("refusal", None)
         spans["commitment"] = positive.span()
-    if not spans:
+    question = sentence.rstrip(" »\"").endswith("?")
+    addressed = _ADDRESSED.search(folded) if question else None
+    if not spans and addressed is None:
         return None
     content = _blank(folded, _LEADING_ADJUNCT)  # « À l'approche de la fin de l'expérimentation, … »
     nothing = _NOT_SAID.search(folded) or _NOTHING_PROMISED.search(folded)
-    if sentence.rstrip(" »\"").endswith("?"):
-        addressed = _ADDRESSED.search(folded)
+    if question:
         if "demand" not in spans and addressed is None:
             return None  # a question nobody is asked to answer by acting: rhetorical, a journalist's
         kind = "demand"
