@@ -449,10 +449,19 @@ def gender(text: str, start: int, surface: str) -> str:
     return ""
 
 
+# « il » with no referent: « il a été notifié », « il faut », « il y a », « il est prévu de ».
+_IMPERSONAL = re.compile(r"\s+(?:a été|avait été|aura été|faut|fallait|faudra|faudrait|y a|y avait|y aura|s'agit|"
+                         r"reste|restait|convient|semble|paraît|importe|existe|manque|est (?:prévu|question|"
+                         r"nécessaire|temps|possible|urgent|indispensable|important|essentiel|impératif|difficile|"
+                         r"clair|vrai|évident|regrettable|inacceptable|dommage))(?![\w-])", re.I)
+
+
 def antecedent(sentence: str, leading: list[tuple[ActorRef, str]]) -> ActorRef | None:
     """The actor a subject pronoun of `sentence` stands for: the first actor of the latest
     sentence whose gender agrees (« elle » is never « le centre de santé »)."""
-    pronoun = _PRONOUN.search(sentence)
+    pronoun = next((m for m in _PRONOUN.finditer(sentence) if not _IMPERSONAL.match(sentence, m.end())), None)
+    if pronoun is None and _PRONOUN.search(sentence):
+        return None  # « il a été notifié aux structures », « il faut »: nobody stands behind « il »
     wanted = "" if pronoun is None else "f" if pronoun.group(1).lower().startswith("elle") else "m"
     for ref, kind in reversed(leading):
         if not wanted or not kind or kind == wanted:

@@ -10,6 +10,8 @@ negation in the verb's scope, and the tense and mood of the verb.
 
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -67,7 +69,39 @@ def has_syntax(nlp: Language) -> bool:
 def parse(nlp: Language, sentences: Sequence[str], batch_size: int = 256) -> list[Doc]:
     """Tokenize `sentences` and run the syntax components on them only (tokenizing again
     costs less than copying the spans of the first pass), in batches. Lemmas are not set
-    here: the rules read a handful of words, lemmatized on demand by `lemma()`."""
+    here: the rules read a handful of words, lemmatized on demand by `lemma()`.
+
+    A sentence seen lately (press copies, a text quoted again, a boilerplate line) is not
+    parsed again: the same `Doc` is returned (the rules only read it; the parse of a
+    sentence does not depend on the batch it is in). Memory stays bounded: the last
+    PARSE_CACHE sentences per pipeline."""
+    cache = _PARSED.get(nlp)
+    if cache is None:
+        cache = _PARSED[nlp] = OrderedDict()
+    todo = list(dict.fromkeys(s for s in sentences if s not in cache))
+    for sentence, doc in zip(todo, _parse_new(nlp, todo, batch_size)):
+        cache[sentence] = doc
+    found = []
+    for sentence in sentences:
+        cache.move_to_end(sentence)
+        found.append(cache[sentence])
+    while len(cache) > PARSE_CACHE:
+        cache.popitem(last=False)
+    return found
+
+
+PARSE_CACHE = 2048
+_PARSED: "weakref.WeakKeyDictionary[Language, OrderedDict[str, Doc]]" = weakref.WeakKeyDictionary()
+
+
+def forget_parses() -> None:
+    """Empty the cache of parsed sentences (for benchmarks: time a first pass)."""
+    _PARSED.clear()
+
+
+def _parse_new(nlp: Language, sentences: list[str], batch_size: int) -> list[Doc]:
+    if not sentences:
+        return []
     docs = [nlp.make_doc(s) for s in sentences]
     for name in PARSE_COMPONENTS:
         component = nlp.get_pipe(name)
