@@ -221,6 +221,8 @@ _FUTURE_VERB = re.compile(r"\b(?:[a-z]{2,}(?:era|eront|ira|iront|dra|dront|ra|ro
                           r"faut|souhaite|souhaitent|veut|veulent|demande|demandent|compte|comptent)\b")
 _CLAUSE_OPENING = re.compile(r"(?:^|[.;:!?]\s*|\n)(?:[\W_]*(?:et|mais|puis|or|ainsi|deja|des|c'est|c'etait)\s+)?[\W_]*$")
 # A verb of rescheduling keeps the date it governs: « a été reporté au 1er janvier 2027 ».
+# A funding verb in the passive keeps the year it is for: « les crédits ont été alloués en 2026 ».
+_PERIOD_VERB = re.compile(r"(?:assur|inscrit|allou|accord|octroy|debloqu|reconduit|promis|engag|acte|vote|confirm|perennis)\w*\s*$")
 _RESCHEDULE = re.compile(r"(?:report|repouss|prolong|decal|fix|avance|porte|etendu|programm|prevu|maintenu|garanti|differ|annonce pour)\w*\s*$")
 # The date of a meeting, a visit or a letter is an event, not a deadline.
 _EVENT_NOUN = re.compile(r"\b(?:reunions?|rencontres?|table ronde|rendez-vous|entretiens?|auditions?|seances?|conferences?|colloques?|"
@@ -228,7 +230,7 @@ _EVENT_NOUN = re.compile(r"\b(?:reunions?|rencontres?|table ronde|rendez-vous|en
                          r"\b[^.,;:«»\"()]{0,60}$")
 
 
-def _past_event(folded: str, start: int, end: int, strong: bool) -> bool:
+def _past_event(folded: str, start: int, end: int, strong: bool, precision: str = "day") -> bool:
     """A date that frames a past event: it opens its clause and the clause's first verb is in
     a past tense (« Fin septembre, … avaient été modifiés »), or it follows a verb in a past
     tense (« a ouvert au printemps 2024 », « nous avons, dès cette rentrée, décaissé »), or it
@@ -247,7 +249,8 @@ def _past_event(folded: str, start: int, end: int, strong: bool) -> bool:
             return True
     head = head.rstrip(" ,")
     verb = _PAST_VERB.search(head[-40:])
-    if verb and head[-40:][verb.end():].strip(" ,") == "" and not _RESCHEDULE.search(head):
+    kept_by_verb = _RESCHEDULE.search(head) or (precision == "year" and _PERIOD_VERB.search(head))
+    if verb and head[-40:][verb.end():].strip(" ,") == "" and not kept_by_verb:
         return True
     if verb is None and re.search(r"\b(?:avons|avez|a|ont|avait|avaient)\s*,?$", head) and re.match(r"\s*,?\s*[a-z]+(?:e|ee|es|i|is|u|us|ert|it)\b", folded[end:end + 20]):
         return True  # « nous avons, dès cette rentrée, décaissé »
@@ -281,7 +284,7 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
             return  # "a confirmé le 18 février": a year-less date already passed is an event, not a deadline
         if not strong and date and iso == date[:10]:
             return  # "Paris, le 29 janvier 2026": the dateline of the document itself
-        if _past_event(folded, start, end, strong):
+        if _past_event(folded, start, end, strong, precision):
             return
         begins = bool(_START_MARK.search(before)) or folded[start:end].startswith("des ")
         found.append(Deadline(iso, precision, start, end, text[start:end], marked, strong, begins))
