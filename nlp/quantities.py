@@ -226,8 +226,10 @@ _PERIOD_VERB = re.compile(r"(?:assur|inscrit|allou|accord|octroy|debloqu|recondu
 _RESCHEDULE = re.compile(r"(?:report|repouss|prolong|decal|fix|avance|porte|etendu|programm|prevu|maintenu|garanti|differ|annonce pour)\w*\s*$")
 # The date of a meeting, a visit or a letter is an event, not a deadline.
 _EVENT_NOUN = re.compile(r"\b(?:reunions?|rencontres?|table ronde|rendez-vous|entretiens?|auditions?|seances?|conferences?|colloques?|"
-                         r"manifestations?|rassemblements?|greves?|visites?|deplacements?|courriers?|lettres?|debats?|comites? de suivi)"
-                         r"\b[^.,;:«»\"()]{0,60}$")
+                         r"manifestations?|rassemblements?|mobilisations?|journees? d'action|assemblees? generales?|congres|assises|greves?|visites?|deplacements?|courriers?|lettres?|debats?|comites? de suivi)"
+                         r"\b[^.,;:«»\"()]{0,60}(?:,\s*(?:prevue?s?|programmee?s?|organisee?s?|fixee?s?)\b[^.,;:]{0,20})?$")
+# « après l'automne 2026 », « depuis le mois de juin »: not a due date (« au-delà de juin » is a limit).
+_NOT_DUE = re.compile(r"(?:\bapres|\bdepuis(?: le mois)?(?: de| d'| le| la| l')?)\s*(?:le |la |l'|du )?$")
 
 
 def _past_event(folded: str, start: int, end: int, strong: bool, precision: str = "day") -> bool:
@@ -274,7 +276,7 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         if _PAST_MARK.search(lead) or re.search(r"\b(?:p?lfss|plf)\s*$", before) or _BUDGET_TEXT.search(folded[max(0, start - 70):start] + lead[-5:]):
             taken.append((start, end))
             return
-        if date and iso < date[:10]:
+        if date and iso < date[:10] or _NOT_DUE.search(before):
             taken.append((start, end))
             return
         strong = bool(_STRONG_MARK.search(before)) or folded[start:end].startswith(("fin", "d'ici", "avant", "jusqu", "a l'horizon", "a horizon"))

@@ -75,6 +75,9 @@ def test_constructed_time_expressions(text, iso):
     "Fin janvier, le ministère a annoncé qu'il réfléchissait.",
     "Le ministère a annoncé fin janvier sa décision.",
     "La réunion prévue le 12 février a été reportée.",
+    "leur journée de mobilisation, prévue ce jeudi 12 février.",
+    "elle ignore si elle pourra poursuivre ses activités après l'automne 2026",
+    "une visio sollicitée depuis le mois de juin",
 ])
 def test_constructed_vague_past_and_event_times_are_not_deadlines(text):
     assert pick_deadline(deadlines(text, DATE) + relative_deadlines(text, DATE)) is None
