@@ -449,8 +449,9 @@ def gender(text: str, start: int, surface: str) -> str:
     return ""
 
 
-# « il » with no referent: « il a été notifié », « il faut », « il y a », « il est prévu de ».
-_IMPERSONAL = re.compile(r"\s+(?:a été|avait été|aura été|faut|fallait|faudra|faudrait|y a|y avait|y aura|s'agit|"
+# « il » with no referent: « il a été notifié », « il y a », « il est prévu de » (« il faut »
+# keeps the speaker's or the subject's: a demand; « il y a promis » is « he promised there »).
+_IMPERSONAL = re.compile(r"\s+(?:a été|avait été|aura été|y a(?!\s+\w+(?:é|ée|és|ées|is|ise|it|ite|u|ue)\b)|y avait|y aura|s'agit|"
                          r"reste|restait|convient|semble|paraît|importe|existe|manque|est (?:prévu|question|"
                          r"nécessaire|temps|possible|urgent|indispensable|important|essentiel|impératif|difficile|"
                          r"clair|vrai|évident|regrettable|inacceptable|dommage))(?![\w-])", re.I)

@@ -127,3 +127,23 @@ def test_media_quoted_as_sources_are_not_actors(item_id, quote, source):
     start = text.index("Mediapart", start)
     assert media_as_source(text, start, start + len("Mediapart")) is source
     assert media_as_source("a révélé Mediapart", 9, 18) and media_as_source("selon Mediapart,", 6, 15)
+
+
+# ------------------------------------------------------------------ the actor of a commitment
+def test_an_impersonal_il_has_no_antecedent():
+    from nlp.commitments import ActorRef
+    from nlp.extract import antecedent
+
+    deputy = [(ActorRef(0, 15, "M. Julien Gokel", "person:julien-gokel", "person"), "m")]
+    text, start, _ = _passage("p61", "Or il a été récemment notifié")  # the ministry notified, not the deputy
+    sentence = text[start:text.index(".", start) + 1]
+    assert antecedent(sentence, deputy) is None
+    assert antecedent("Il y a promis de bâtir d'ici 2027 un budget.", deputy) == deputy[0][0]  # p62: « there »
+    assert antecedent("Il faut trouver une solution.", deputy) == deputy[0][0]  # p85: the speaker's demand
+
+
+def test_real_texts_end_with_the_right_actor_for_the_impersonal_sentence(nlp_model, ref, topic):
+    item = ITEMS["p61"]
+    [found] = list(extract([(item["text"], item["date"], "p61", item.get("publisher"))], nlp_model, ref, topic))
+    notified = next(c for c in found.commitments if "récemment notifié" in c.text)
+    assert notified.actor_id is None
