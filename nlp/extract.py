@@ -562,6 +562,9 @@ def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Re
             return None  # « sa nomination à Matignon »: the office, not its holder
         found = resolve(ent.ent_id_, surface, date, reference, after=text[end:end + 40],
                         antecedents=resolutions, names=names, document=text)
+        contracted = re.match(r"(?:du|au|aux)\s+", surface, re.I)
+        if contracted:  # « l'annonce du ministère »: the mention is « ministère »
+            surface, start = surface[contracted.end():], start + contracted.end()
         named = None
         if ent.ent_id_ != "role:gouvernement":
             unknown = found.kind == "role"

@@ -147,3 +147,14 @@ def test_real_texts_end_with_the_right_actor_for_the_impersonal_sentence(nlp_mod
     [found] = list(extract([(item["text"], item["date"], "p61", item.get("publisher"))], nlp_model, ref, topic))
     notified = next(c for c in found.commitments if "récemment notifié" in c.text)
     assert notified.actor_id is None
+
+
+def test_a_contracted_article_is_not_part_of_a_role_mention(nlp_model, ref, topic):
+    mentions = _mentions("p103", nlp_model, ref, topic)  # « … du ministère … » in the network's release
+    assert ("ministère", "PO873673") in [(text, actor_id) for text, actor_id, _ in mentions]
+    assert not any(text.lower().startswith(("du ", "au ")) for text, _, _ in mentions)
+
+
+def test_structures_under_their_usual_spelling(nlp_model, ref, topic):
+    mentions = _mentions("p116", nlp_model, ref, topic)  # « la MSP Pyrénées Belleville » (no hyphen)
+    assert any(actor_id == "structure:msp-pyrenees-belleville" for _, actor_id, _ in mentions)
