@@ -67,7 +67,9 @@ DEMAND_VERBS = _verbs(
     # Verb forms only: « leurs interpellations », « des sollicitations » are nouns.
     "interpell(?:e|ent|er|ait|aient|ons|ez|ant|ee|ees|es)\\b",
     "interroge\\b", "interrogent", "interroger", "alert(?:e|ent|er|ait|aient|ons)\\b(?! sur la fin)", "attire l'attention",
-    "denonc", "questionnant", "apport\\w* (?:notre |leur |son )?soutien",
+    # Verb forms only (« la dénonciation emporte… » is a noun); denouncing an agreement ends it: a refusal.
+    "denonc(?:e|ent|er|ait|aient|ons|ez|ant|ee|ees|es)\\b(?! (?:l'|le |la |cet |cette |un |une |son |notre |leur )?(?:accord|convention|contrat)s?\\b)",
+    "questionnant", "apport\\w* (?:notre |leur |son )?soutien",
     "sollicit(?:e|ent|er|ait|aient|ons|ez|ant)\\b", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
     "(?<!se )propos(?:e|ent|ons|ait|aient|era|eront|ee)\\b(?! de (?:decouvrir|rencontrer|suivre|participer))", "propositions? de (?:loi|resolution)", "prie", "plaident",
     "se mobilis", "il (?:faut|faudra|faudrait)\\b",
@@ -102,6 +104,8 @@ REFUSE_VERBS = _verbs(
     "refus", "rejet", "ecart", "oppos", "avis defavorable", "exclu(?:t|re|ra|ront)?\\b", "recal", "rejete", "renonc(?:e|er|era|ait|ent)\\b",
     "(?:je suis|nous sommes|suis|sommes|serai|serons|sera|seront|est|sont|reste|restons|demeure) (?:donc |plutot |tres |egalement |aussi )?defavorable",
     "ferme la porte", "supprime\\b",
+    "denonc\\w* (?:l'|le |la |cet |cette |un |une |son |notre |leur )?(?:accord|convention|contrat)s?\\b",
+    "(?:accord|convention)s?\\b(?: [\\w']+){0,5} (?:a|ont|avait) ete denonce",
     # In a debate, asking for an amendment's withdrawal refuses it (« je vous demanderai de
     # bien vouloir retirer cet amendement », « demande de retrait »).
     "retir\\w* (?:cet|son|leur|votre|vos|les|ces|ses|mon|notre) (?:\\w+ )?amendements?", "(?:demande|demandons|demanderai) (?:de |le )?retrait",
@@ -183,6 +187,12 @@ def classify(sentence: str, negation: bool = True) -> tuple[str, int, int] | Non
 # « une demande croissante en matière de santé mentale »: the noun without anything asked.
 _BARE_DEMAND_NOUN = re.compile(r"(?<![\w-])(?:une|la|des|les|cette|forte|toute) demandes? (?!(?:de|d'|du|des|que|qu'|a|au|aux|pour|en|"
                                r"formulee|adressee|portee|exprimee|renouvelee|insistante|pressante|expresse|est|a)\b)[\w-]+")
+# Wishes that only introduce what the speaker says (« je souhaite souligner l'importance… ») and
+# requests given as an adjunct (« à ma demande », « ainsi que l'a souhaité le Président »).
+_SPEECH_WISH = re.compile(r"(?<![\w-])(?:souhait|voudr|tien)\w* (?:d')?(?:souligner|rappeler|dire|remercier|saluer|revenir|evoquer|"
+                          r"aborder|preciser|insister|commencer|conclure|ajouter|faire part|feliciter|rendre hommage|a souligner|a rappeler)\b")
+_ADJUNCT_REQUEST = re.compile(r"(?<![\w-])(?:a (?:ma|sa|leur|notre|votre|la) demande\b|(?:ainsi que|comme) (?:l'a|l'ont|le) "
+                              r"(?:souhaite|demande|voulu)\w*)")
 # A purpose infinitive states an aim, not a promise (« ces structures visent à proposer une
 # prise en charge », « des moyens pour garantir l'accès »).
 _PURPOSE_INFINITIVE = re.compile(r"(?<![\w-])(?:pour|afin de|afin d'|permettant de|permettant d'|permettent de|permettent d'|permet de|permet d'|"
@@ -223,7 +233,7 @@ _JUST_DONE = re.compile(r"(?<![\w-])vien(?:t|nent) (?:justement |tout juste )?d(
 @functools.lru_cache(maxsize=4096)
 def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     folded = fold(sentence)
-    for pattern in (_WITHOUT, _BARE_DEMAND_NOUN, _PURPOSE_INFINITIVE, _DESCRIPTIVE_RELATIVE):
+    for pattern in (_WITHOUT, _BARE_DEMAND_NOUN, _PURPOSE_INFINITIVE, _DESCRIPTIVE_RELATIVE, _SPEECH_WISH, _ADJUNCT_REQUEST):
         folded = _blank(folded, pattern)
     spans: dict[str, tuple[int, int]] = {}
     for kind, regex in _TRIGGERS:
@@ -463,7 +473,7 @@ def _clause_with_actor(sentence: str, masked: str, found: tuple[str, int, int], 
 
 # « Une généralisation … est envisagée », « une réunion doit se tenir »: a plan without an agent.
 _PASSIVE_PLAN = re.compile(r"(?<![\w-])(?:(?:est|sont|sera|seront) (?:desormais |bien |aussi )?(?:envisage|programme|planifie)e?s?|doi(?:t|vent) se tenir)\b")
-_PAST_YEAR = re.compile(r"^[^.;:]{0,30}?(?<![\w-])(?:en|depuis|des|des le|au cours de|courant) (?:\w+ )?((?:19|20)\d\d)\b")
+_PAST_YEAR = re.compile(r"[^.;:]{0,30}?(?<![\w-])(?:en|depuis|des|des le|au cours de|courant) (?:\w+ )?((?:19|20)\d\d)\b")
 
 
 def _history(folded: str, trigger_end: int, date: str | None) -> bool:

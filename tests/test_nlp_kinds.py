@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.commitments import classify, find_commitment
+from nlp.commitments import ActorRef, classify, find_commitment
 
 
 def _kind(sentence: str) -> str | None:
@@ -140,7 +140,25 @@ def test_a_denied_wish_is_a_refusal_not_a_demand():
 def test_history_with_an_older_year_is_background():
     # realset p73 (dev, 2026-02-12): the centre's opening in 2019 is history, not news.
     sentence = "Human Santé, centre de santé communautaire, associatif et en autogestion, a ouvert ses portes en 2019."
-    assert find_commitment(sentence, "2026-02-12", []) is None
+    actor = ActorRef(0, 11, "Human Santé", "structure:human-sante", "organisation")
+    assert find_commitment(sentence, "2026-02-12", [actor]) is None
+    assert find_commitment(sentence, "2019-06-01", [actor]) is not None  # news in its own year
+
+
+AGREEMENTS = [
+    # Denouncing an agreement ends it: a refusal; the noun « dénonciation » asks nothing (realset_nearby
+    # p100, dev, https://miroirsocial.com/index.php/participatif/la-denonciation-de-laccord-national-des-centres-de-sante).
+    ("L’accord national des centres de santé a été dénoncé par la Fédération nationale des centres de santé (FNCS), "
+     "ce qui induit l'obligation de négocier un nouvel accord sous 6 mois.", "refusal"),
+    ("La dénonciation emporte une obligation de négocier un accord sous 6 mois.", None),
+    ("Je souhaite souligner l'importance de distinguer les centres de santé des maisons de santé, car le public ne "
+     "fait pas toujours cette distinction.", None),  # https://nosdeputes.fr/16/intervention/612243
+]
+
+
+@pytest.mark.parametrize("sentence,kind", AGREEMENTS)
+def test_denounced_agreements_and_speech_wishes(sentence, kind):
+    assert _kind(sentence) == kind
 
 
 def test_a_rhetorical_question_nobody_is_asked_to_act_on_is_no_demand():
