@@ -93,6 +93,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     their names."""
     applied = migrations.migrate(db)
     _LAYOUTS.pop(db, None)  # the tables may have changed
+    _COLUMN_SETS.pop(db, None)
     return applied
 
 
@@ -317,6 +318,17 @@ def _layout(db: sqlite_utils.Database, table: str) -> tuple[list[str], list[str]
         keys = [row[1] for row in sorted((r for r in info if r[5]), key=lambda r: r[5])] or ["rowid"]
         layouts[table] = ([row[1] for row in info], keys)
     return layouts[table]
+
+
+_COLUMN_SETS: "weakref.WeakKeyDictionary[sqlite_utils.Database, dict[str, frozenset[str]]]" = weakref.WeakKeyDictionary()
+
+
+def _column_set(db: sqlite_utils.Database, table: str) -> frozenset[str]:
+    """The column names of `table`, as a set (cached with `_layout`)."""
+    sets = _COLUMN_SETS.setdefault(db, {})
+    if table not in sets:
+        sets[table] = frozenset(_layout(db, table)[0])
+    return sets[table]
 
 
 def _get(db: sqlite_utils.Database, table: str, pk: Any) -> dict[str, Any] | None:
@@ -606,7 +618,7 @@ def upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk
 
 
 def _upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk: str) -> str:
-    columns = _layout(db, table)[0]
+    columns = _column_set(db, table)
     hashed = "content_hash" in columns
     existing = _get(db, table, row[pk])
     if hashed:

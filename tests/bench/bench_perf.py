@@ -232,14 +232,17 @@ def bench_backfill_questions(folder: Path) -> None:
     real = json.loads((FIXTURES / "an_questions" / "QANR5L17QE5268.json").read_text(encoding="utf-8"))
     rng = random.Random(5)
     buffer = io.BytesIO()
+    # The real question (QE 5268) is about synthetic diamonds: about 1.4 % of the copies name
+    # the topic at the start of their question text, the others are off topic.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for i in range(count):
             record = copy.deepcopy(real)
+            if rng.random() < 0.014:
+                part = record["question"]["textesQuestion"]["texteQuestion"]
+                part["texte"] = "Les SEC-Pa, structures d'exercice coordonné participatives, attendent. " + part["texte"]
             text = json.dumps(record, ensure_ascii=False)
             uid = f"QANR5L17QE{100000 + i}"
             text = text.replace("QANR5L17QE5268", uid).replace('"5268"', f'"{100000 + i}"')
-            if rng.random() > 0.014:  # about 1.4 % of questions are on the topic
-                text = re.sub(r"(?i)sec[\s-]?pa|exercice coordonn\w+ participati\w+", "maison de santé", text)
             archive.writestr(f"json/{uid}.json", text)
     body = buffer.getvalue()
 
@@ -256,7 +259,9 @@ def bench_backfill_questions(folder: Path) -> None:
             with batch.unit():
                 store_item(db, MATCHER, item)
     veille = time.perf_counter() - start
+    stored = db.execute("SELECT count(*) FROM documents WHERE kind = 'question'").fetchone()[0]
     db.close()
+    print(f"   ({stored} of {count} questions stored as documents)", flush=True)
     line(f"backfill_questions_{count // 1000}k", veille, baseline, "s")
 
 
