@@ -47,7 +47,8 @@ def sentence_starts(doc: Doc) -> numpy.ndarray:
     for i in candidates.tolist():
         if space[i]:
             if "\n" in doc[i].text:
-                starts[i + 1] = 1
+                if not _soft_break(doc, i, orth):
+                    starts[i + 1] = 1
                 continue
             if orth[i] not in _END_SET:
                 continue
@@ -62,6 +63,19 @@ def sentence_starts(doc: Doc) -> numpy.ndarray:
             starts[j] = 1
             starts[i + 1:j] = -1
     return starts
+
+
+_SOFT_BEFORE = _END_SET | {get_string_id(s) for s in (":", ";")}
+
+
+def _soft_break(doc: Doc, i: int, orth: list) -> bool:
+    """True when the newline token `i` is a soft line break inside a sentence (one newline,
+    no sentence-final punctuation or colon before it, a lowercase word after it: « réaffirmant
+    sa détermination « \nà voir aboutir… »), not a paragraph or line of its own."""
+    if doc[i].text.count("\n") != 1 or i == 0 or i + 1 >= len(doc):
+        return False
+    after = doc[i + 1].text
+    return orth[i - 1] not in _SOFT_BEFORE and not doc[i - 1].is_space and after[:1].isalpha() and after[:1].islower()
 
 
 def veille_senter(doc: Doc) -> Doc:

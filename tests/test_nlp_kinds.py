@@ -164,3 +164,19 @@ def test_denounced_agreements_and_speech_wishes(sentence, kind):
 def test_a_rhetorical_question_nobody_is_asked_to_act_on_is_no_demand():
     # https://2012-2017.nosdeputes.fr/14/intervention/705713: « Comment sont-ils financés ? » asks for a fact.
     assert _kind("Comment sont-ils financés ?") is None
+
+
+def test_a_soft_line_break_does_not_cut_a_sentence():
+    # realset p103 (dev), https://reseau-cdsc.fr/secpa-la-balle-est-dans-le-camp-du-premier-ministre: a line
+    # break after « « » inside the sentence; a paragraph break and a title line still cut.
+    import spacy
+
+    from nlp.sentences import veille_senter
+
+    nlp = spacy.blank("fr")
+    passage = ("et réaffirmant sa détermination « \nà voir aboutir la généralisation de SEC-Pa car nous croyons "
+               "profondément qu’elle contribue à la transformation nécessaire du système de santé« .")
+    assert len(list(veille_senter(nlp(passage)).sents)) == 1
+    assert [s.text.strip() for s in veille_senter(nlp("SEC-Pa : la balle est dans le camp du Premier ministre\n"
+                                                      "Le collectif écrit au Premier ministre.")).sents] == [
+        "SEC-Pa : la balle est dans le camp du Premier ministre", "Le collectif écrit au Premier ministre."]
