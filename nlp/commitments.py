@@ -36,6 +36,11 @@ COMMIT_VERBS = _verbs(
     "s'employ\\w* a (?:les |la |le )?rassurer", "rassur(?:e|er|era)\\b", "reaffirm", "volonte de perenniser",
     "revenu sur sa decision", "maintient", "(?<!s')accorde\\b", "veut consacrer", "doit\\b[^.;]{0,40}?\\bdeposer",
     "nous allons (?:augmenter|maintenir|financer|prolonger)",
+    # A first-person near future of an act (« je vais confier à la HAS une mission »), and a
+    # reflexive « s'engager » in any tense with an adverb (« s'était alors engagée à »).
+    "(?:je|nous) (?:vais|allons) (?:\\w+ )?(?:confier|lancer|creer|ouvrir|mettre en place|engager|financer|saisir|reunir|installer|"
+    "augmenter|maintenir|prolonger|deposer|soutenir|accompagner|perenniser|debloquer|verser|garantir|reconduire)\\b",
+    "s'(?:est|etait|etaient|sont|sera|seront) (?:\\w+ )?engag\\w* (?:a|pour|sur)\\b",
     "compt\\w* (?:continuer|poursuivre|maintenir|soutenir|financer|prolonger)",
     # Future funding words: « une enveloppe sera allouée », « l'ARS poursuivra son soutien ».
     "allou(?:e|ee|ees|es|era|eront|er)\\b", "poursuivr(?:a|ont)\\b", "continuer(?:a|ont) (?:a|de) (?:financer|soutenir|accompagner|verser)",
@@ -472,7 +477,8 @@ def _clause_with_actor(sentence: str, masked: str, found: tuple[str, int, int], 
 
 
 # « Une généralisation … est envisagée », « une réunion doit se tenir »: a plan without an agent.
-_PASSIVE_PLAN = re.compile(r"(?<![\w-])(?:(?:est|sont|sera|seront) (?:desormais |bien |aussi )?(?:envisage|programme|planifie)e?s?|doi(?:t|vent) se tenir)\b")
+_PASSIVE_PLAN = re.compile(r"(?<![\w-])(?:(?:est|sont|sera|seront) (?:desormais |bien |aussi )?(?:envisage|programme|planifie)e?s?|doi(?:t|vent) se tenir|"
+                           r"ser(?:a|ont) (?:\w+ )?(?:financ|maintenu|prolonge|perennise|verse|allou|reconduit|debloque)\w*)\b")
 _PAST_YEAR = re.compile(r"[^.;:]{0,30}?(?<![\w-])(?:en|depuis|des|des le|au cours de|courant) (?:\w+ )?((?:19|20)\d\d)\b")
 
 

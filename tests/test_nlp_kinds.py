@@ -180,3 +180,28 @@ def test_a_soft_line_break_does_not_cut_a_sentence():
     assert [s.text.strip() for s in veille_senter(nlp("SEC-Pa : la balle est dans le camp du Premier ministre\n"
                                                       "Le collectif écrit au Premier ministre.")).sents] == [
         "SEC-Pa : la balle est dans le camp du Premier ministre", "Le collectif écrit au Premier ministre."]
+
+
+FUTURE_ACTS = [
+    # « s'engager » with an adverb in the pluperfect: a reported promise (realset_nearby p76, dev).
+    ("L’Assurance maladie s’était alors engagée à organiser des négociations en 2024, qui n’ont jamais eu lieu.",
+     "https://weka.fr/actualite/interviews/centres-de-sante-la-fncs-denonce-l-accord-national-afin-de-reviser-leur-"
+     "modele-economique-198481"),
+    # A minister's first-person near future (realset_nearby p86, dev).
+    ("En même temps, je vais confier à la Haute Autorité de santé une mission sur la formation de ces professionnels.",
+     "https://archive.nossenateurs.fr/intervention/1450743"),
+]
+
+
+@pytest.mark.parametrize("sentence,source", FUTURE_ACTS)
+def test_reported_promises_and_first_person_futures_are_commitments(sentence, source):
+    assert _kind(sentence) == "commitment", source
+
+
+def test_a_future_passive_funding_without_agent_is_kept():
+    # realset_nearby p86 (dev), https://archive.nossenateurs.fr/intervention/1450743
+    sentence = ("Aussi, dans le cadre du plan pauvreté, seront financées des mesures de médiation sanitaire, dispositif "
+                "reconnu explicitement dans le projet de loi relatif à la santé, qui permettra des expérimentations en la "
+                "matière.")
+    found = find_commitment(sentence, "2015-02-19", [])
+    assert found is not None and (found.kind, found.actor_id) == ("commitment", None)
