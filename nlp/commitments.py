@@ -41,6 +41,9 @@ COMMIT_VERBS = _verbs(
     "(?:je|nous) (?:vais|allons) (?:\\w+ )?(?:confier|lancer|creer|ouvrir|mettre en place|engager|financer|saisir|reunir|installer|"
     "augmenter|maintenir|prolonger|deposer|soutenir|accompagner|perenniser|debloquer|verser|garantir|reconduire)\\b",
     "s'(?:est|etait|etaient|sont|sera|seront) (?:\\w+ )?engag\\w* (?:a|pour|sur)\\b",
+    # A stated will (guide: « a évoqué une volonté de pérenniser » is a commitment).
+    "(?:affirm|exprim|evoqu|redi|rappel|reaffirm|manifest)\\w* (?:sa|leur|une|la) (?:ferme |forte |claire )?volonte (?:de|d')",
+    "(?:affirm|dit|declar|assur)\\w* vouloir\\b",
     "compt\\w* (?:continuer|poursuivre|maintenir|soutenir|financer|prolonger)",
     # Future funding words: « une enveloppe sera allouée », « l'ARS poursuivra son soutien ».
     "allou(?:e|ee|ees|es|era|eront|er)\\b", "poursuivr(?:a|ont)\\b", "continuer(?:a|ont) (?:a|de) (?:financer|soutenir|accompagner|verser)",
@@ -56,12 +59,16 @@ COMMIT_CONTENT = re.compile(_W + r"(maintien|prolongation|perennisation|reconduc
                             r"financement (?:sera|seront|est garanti)|enveloppe|credits? supplementaires?|"
                             r"droit commun|sera(?:ient)? maintenu|seront prolonge|sera prolonge)")
 ANNOUNCE_VERBS = _verbs(
-    "annonc", "(?<!la )(?<!le )present", "lanc", "vot(?:e|er|era|ent)\\b", "install", "ouvr", "ouvert", "indiqu", "precis", "fait savoir", "inform",
+    "annonc", "(?<!la )(?<!le )present", "lanc", "vot(?:e|er|era|ent)\\b", "install", "ouvr(?!age)", "ouvert(?:e|s|es)?\\b", "indiqu", "precis", "fait savoir", "inform",
     "publi(?:e|er|era|eront|es|ent)\\b", "decid", "arret", "mettr\\w* fin", "mis fin", "met fin", "prevoit", "prevoi", "communiqu", "declar",
-    "explique", "affirm", "souligne", "repondu", "repond", "notifi", "signal",
+    "explique", "affirm", "souligne", "repond(?:u|ue|ent|ons|ra|ront|rait|re|ait|ant)?\\b", "notifi", "signal",
     # A payment made is a fact made known: « l'ARS a versé 37 000 € », « a signé un chèque ».
     "(?:a|ont) (?:\\w+ )?verse\\b", "(?:a|ont) signe (?:\\w+ )?(?:un cheque|une convention|un avenant|un contrat|un accord)",
 )
+# Speech verbs that also evaluate (« ils soulignent la pertinence des financements ») announce
+# only a « que » clause or as an incise after the quoted content (« …, indique la DGOS »).
+_EVALUATING = re.compile(r"(?:explique|souligne|affirm|indiqu|precis|signal|repond)")
+_REPORTS = re.compile(r"\w*\s+(?:que|qu')|\w*\s*:")
 # Speech verbs announce only what is decided: a date, an amount, a future, a decision word.
 SPEECH_TRIGGER = re.compile(_W + r"(?:explique|affirm|souligne|indiqu|precis|declar|repond|signal|communiqu|inform)")
 DECISION_CONTENT = re.compile(_W + r"(?:\w+(?:ra|ront|rait|raient)\b|fin\b|arret|suppression|financ|dotation|enveloppe|budget|credits?\b|"
@@ -76,7 +83,7 @@ DEMAND_VERBS = _verbs(
     "denonc(?:e|ent|er|ait|aient|ons|ez|ant|ee|ees|es)\\b(?! (?:l'|le |la |cet |cette |un |une |son |notre |leur )?(?:accord|convention|contrat)s?\\b)",
     "questionnant", "apport\\w* (?:notre |leur |son )?soutien",
     "sollicit(?:e|ent|er|ait|aient|ons|ez|ant)\\b", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
-    "(?<!se )propos(?:e|ent|ons|ait|aient|era|eront|ee)\\b(?! de (?:decouvrir|rencontrer|suivre|participer))", "propositions? de (?:loi|resolution)", "prie", "plaident",
+    "(?<!se )(?<!ete )propos(?:e|ent|ons|ait|aient|era|eront|ee)\\b(?! de (?:decouvrir|rencontrer|suivre|participer))", "propositions? de (?:loi|resolution)", "prie", "plaident",
     "se mobilis", "il (?:faut|faudra|faudrait)\\b",
     # Alarms, pressure and what must be done: « tirent la sonnette d'alarme », « pressent le
     # Gouvernement », « il est urgent de », « le dispositif doit être pérennisé ».
@@ -122,7 +129,9 @@ KEEP_CONTENT = re.compile(_W + r"(?:maintien|maintenu|prolong|garanti|engagement
 # Lines that are never commitments: headlines, datelines, bylines, procedural lines.
 NOT_A_SENTENCE = re.compile(r"^\s*(?:publie le|mis en ligne|mise a jour|enregistre a la presidence|renvoyee? a la commission|"
                             r"communique de presse|presentee? par|par\s+\w+\s*$|credit\s*:|source\s*:|question de (?:m|mme)\b|"
-                            r"[\w' -]{2,40},\s*le\s+\d{1,2}(?:er)?\s+\w+\s+\d{4})")
+                            r"[\w' -]{2,40},\s*le\s+\d{1,2}(?:er)?\s+\w+\s+\d{4}|"
+                            # The visas of a legal text (« Vu l'arrêté du 7 décembre 2023… ») and page metadata (« date 2026-02-18 »).
+                            r"vu (?:l'|le |la |les |la loi|le code|le decret)|date\s*:?\s*\d{4}-\d\d-\d\d)")
 NEGATION = re.compile(r"\b(?:ne|n')\s*(?:[\w']+\s+){0,2}?(?:pas|plus|jamais)\b(?:\s+[\w']+){0,3}?\s+" + r"(?:" +
                       COMMIT_VERBS.replace(_W, "") + "|" + _verbs("financ", "souhait", "voulu", "retenu", "prevoi").replace(_W, "") + ")")
 NEGATION_SIMPLE = re.compile(r"\bpas question\b|\bne (?:sera|seront|pourra|pourront) (?:pas|plus) (?:prolong|maint|perennis|financ|reconduit|verse)|\bne (?:prevoit|prevoient) (?:pas|aucun)|\bne sera plus financ")
@@ -179,6 +188,18 @@ _LEADING_ADJUNCT = re.compile(r"^\s*(?:a l'approche|a l'issue|a la veille|avant|
 def _blank(text: str, pattern: re.Pattern) -> str:
     """`text` with the matches of `pattern` replaced by spaces (offsets kept)."""
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _opinion_speech(folded: str, start: int, end: int) -> bool:
+    """True when the announcement trigger at [start, end) is a speech verb that makes nothing
+    known: no decided content in the sentence (« souligne que la santé communautaire n'est pas
+    réservée… »), or an evaluating verb with a noun object (« soulignent la pertinence de… »)."""
+    if not SPEECH_TRIGGER.match(folded, start):
+        return False
+    if not DECISION_CONTENT.search(folded):
+        return True
+    return bool(_EVALUATING.match(folded, start) and not _REPORTS.match(folded, end)
+                and not re.search(r"[,«»\"]\s*$", folded[:start]))
 
 
 def classify(sentence: str, negation: bool = True) -> tuple[str, int, int] | None:
@@ -242,9 +263,10 @@ def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
         folded = _blank(folded, pattern)
     spans: dict[str, tuple[int, int]] = {}
     for kind, regex in _TRIGGERS:
-        match = regex.search(folded)
-        if match:
-            spans[kind] = match.span()
+        for match in regex.finditer(folded):
+            if kind != "announcement" or not _opinion_speech(folded, *match.span()):
+                spans[kind] = match.span()
+                break
     purpose = _PURPOSE.search(folded)
     if purpose and "demand" not in spans and _TEXT_NOUN.search(folded[:purpose.start()]):
         spans["demand"] = purpose.span()
@@ -293,8 +315,6 @@ def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     else:
         kind = next(k for k in ("demand", "announcement") if k in spans)
     start, end = spans.get(kind) or spans.get("announcement") or spans["commitment"]
-    if kind == "announcement" and SPEECH_TRIGGER.match(folded, start) and not DECISION_CONTENT.search(folded):
-        return None  # « souligne que la santé communautaire n'est pas réservée… »: an opinion, nothing decided
     if kind == "commitment" and _JUST_DONE.search(folded[max(0, start - 30):start]):
         kind = "announcement"  # « l'ARS vient de débloquer la dernière partie du financement »: done, made known
     return kind, start, end

@@ -205,3 +205,34 @@ def test_a_future_passive_funding_without_agent_is_kept():
                 "matière.")
     found = find_commitment(sentence, "2015-02-19", [])
     assert found is not None and (found.kind, found.actor_id) == ("commitment", None)
+
+
+WILLS = [
+    ("A l’époque, pas si lointaine, où il était encore chef du gouvernement, François Bayrou avait affirmé sa volonté de "
+     "comprimer les dépenses de la Sécu face au «danger de surendettement», alimentant la colère des acteurs de la santé.",
+     "realset_nearby p62, https://www.staging.libe.io/politique/sebastien-lecornu-va-faire-son-premier-samedi-en-saone-"
+     "et-loire-sur-le-theme-de-la-sante-20250912_IR2OEM7D6JFDTHS7IK32GLRDJY"),
+    ("Devant un hémicycle chahuteur, le Premier ministre – nommé une première fois début septembre, avant sa démission "
+     "le 6 octobre – a affirmé vouloir \"donner un budget sérieux et fiable pour la France, utile et bon pour les "
+     "Français dans les trois mois\".",
+     "realset_nearby p82, https://www.egora.fr/actus-pro/politiques/discours-de-politique-generale-lecornu-veut-"
+     "repondre-aux-urgences-pour-la"),
+]
+
+
+@pytest.mark.parametrize("sentence,source", WILLS)
+def test_a_stated_will_is_a_commitment(sentence, source):
+    assert _kind(sentence) == "commitment", source
+
+
+def test_evaluating_speech_verbs_and_visas_make_nothing_known():
+    from nlp.commitments import not_a_sentence
+
+    # An evaluation with a noun object (realset p113, dev, https://fecop.fr/actualites/avis-du-comite-technique-et-
+    # du-conseil-strategique-de-linnovation-en-sante-sur-lopportunite-de); a legal visa (opening words of realset
+    # p107's visa); a « que » clause still announces (realset p28, dev, https://buenodia.com/petition-petition-sauver-maisons).
+    assert _kind("Ils soulignent également la pertinence des financements dédiés à des activités souvent peu valorisées "
+                 "(démarche participative, accompagnement psychosocial, coordination…).") is None
+    assert not_a_sentence("Vu l'arrêté du 7 décembre 2023 déterminant le montant prévisionnel de la dotation.", False)
+    assert _kind("Cependant, il a précisé que la transition vers le Label Maisons France Santé serait limitée à 50 000 "
+                 "euros annuels par structure, bien en dessous des 500 000 euros du dispositif Secpa.") == "announcement"
