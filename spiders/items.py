@@ -21,6 +21,20 @@ from typing import Any
 from spiders.dates import PRECISIONS, infer_precision, stored_iso
 
 _FETCH_ATTRIBUTE = "_fetch_record"
+_SHARED = (str, int, float, bool, type(None), datetime)
+
+
+def copied(value: Any) -> Any:
+    """A copy of a JSON-like value (what `copy.deepcopy` gives: new dicts, lists and tuples,
+    the same immutable leaves), built directly; any other value is deep-copied."""
+    kind = type(value)
+    if kind is dict:
+        return {k: copied(v) for k, v in value.items()}
+    if kind is list:
+        return [copied(v) for v in value]
+    if kind is tuple:
+        return tuple(copied(v) for v in value)
+    return value if kind in _SHARED else copy.deepcopy(value)
 
 
 @dataclass
@@ -53,7 +67,7 @@ class Document:
         # What `dataclasses.asdict` gives (the fields hold no dataclass), without its
         # recursion through every field: it cost half of storing an unchanged document.
         data = {name: getattr(self, name) for name in _DOCUMENT_FIELDS}
-        data["aliases"], data["extra"] = list(self.aliases), copy.deepcopy(self.extra)
+        data["aliases"], data["extra"] = list(self.aliases), copied(self.extra)
         data["published"] = stored_iso(self.published, self.published_precision) if self.published else None
         data["published_precision"] = self.published_precision or None
         data["item_type"] = "document"

@@ -9,14 +9,13 @@ that go through topic matching (`documents()`); `pipelines.parliament` stores bo
 from __future__ import annotations
 
 import calendar
-import copy
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from spiders.dates import parse_instant
-from spiders.items import Document
+from spiders.items import Document, copied
 
 PUBLISHERS = {"AN": "Assemblée nationale", "Sénat": "Sénat"}
 
@@ -60,7 +59,7 @@ class _Item:
         data: dict[str, Any] = {}
         for item_field in dataclasses.fields(self):
             value = getattr(self, item_field.name)
-            data[item_field.name] = copy.deepcopy(value) if isinstance(value, (dict, list, tuple)) else value
+            data[item_field.name] = copied(value) if isinstance(value, (dict, list, tuple)) else value
         for name in self._datetimes:
             data[name] = data[name].isoformat() if data[name] else None
         data["item_type"] = self.item_type

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from parliament_helpers import body_response, make_zip, response
 from pipelines import db as database
 from pipelines.dispatch import store_item
@@ -60,22 +60,32 @@ def _questions(spider: AnQuestionsSpider) -> list:
     return items
 
 
+PRODUCTION = str(ROOT / "veille.toml")  # read from its path, whatever VEILLE_CONFIG says
+
+
+@pytest.fixture(scope="module")
+def production_config():
+    """The production configuration."""
+    from pipelines.config import load_config
+
+    return load_config(PRODUCTION)
+
+
 @pytest.fixture(scope="module")
 def items():
-    amendments = AnAmendmentsSpider()  # the archive source is disabled in veille.toml
+    amendments = AnAmendmentsSpider(config_path=PRODUCTION)  # its archive source is disabled there
     amendments.sources.append(next(s for s in amendments.config.sources if s.name == "an_amendements_archive"))
-    found = _press() + _questions(AnQuestionsSpider())
+    found = _press() + _questions(AnQuestionsSpider(config_path=PRODUCTION))
     found += amendments.parse_archive(response(amendments, "an_amendements_archive", "an_amendments",
                                                "Amendements_L17.json.zip"))
     return found
 
 
 @pytest.fixture(scope="module")
-def matcher():
+def matcher(production_config):
     from nlp.topic import TopicMatcher
-    from pipelines.config import load_config
 
-    return TopicMatcher.from_topic(load_config().topic)
+    return TopicMatcher.from_topic(production_config.topic)
 
 
 def _store(path, matcher, items, size: int | None) -> list[str]:
