@@ -21,7 +21,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
@@ -151,20 +151,6 @@ def _raw(tokens: list[_Token]) -> str:
     return "".join(out)
 
 
-def _searcher(scan) -> Callable[[bytes], bool]:
-    """`scan.search(raw) is not None` (True without a scan), calling RE2's engine directly
-    when the wrapper exposes it: its Python layer (a generator and offset checks per call)
-    cost a fifth of the time of an off-topic text."""
-    if scan is None:
-        return lambda raw: True
-    engine = getattr(scan, "_regexp", None)
-    anchor = getattr(getattr(getattr(re2, "_re2", None), "RE2", None), "Anchor", None)
-    if engine is None or anchor is None or not hasattr(engine, "Match"):
-        return lambda raw: scan.search(raw) is not None
-    match, unanchored, nothing = engine.Match, anchor.UNANCHORED, (-1, -1)
-    return lambda raw: match(unanchored, raw, 0, len(raw))[0] != nothing
-
-
 class _Windows:
     """Where an exact regex can match in a text, found on the raw text by the twins."""
 
@@ -181,8 +167,10 @@ class _Windows:
         literal = {c for t in tokens for kind, value in t if kind == "lit" for c in value}
         barriers = [c for c in _LATIN1 if not readable.fullmatch(fold(c)) and fold(c) not in literal]
         self._barrier = re.compile("[" + "".join(re.escape(c) for c in barriers) + "]")
-        # touch(raw): whether some window exists (the common answer, no, costs one RE2 search).
-        self.touch: Callable[[bytes], bool] = _searcher(self._scan)
+
+    def touch(self, raw: bytes) -> bool:
+        """Whether some window exists (the common answer, no, costs one RE2 search)."""
+        return self._scan is None or self._scan.search(raw) is not None
 
     def spans(self, text: str, raw: bytes) -> Iterator[tuple[int, int, int]]:
         """(start, first, end): fold `text[start:end]` and scan it from `first`; nothing

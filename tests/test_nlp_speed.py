@@ -1,6 +1,6 @@
 """The shortcuts of the NLP stage change nothing: a parse served from the parser pass's
-cache is the parse of the sentence, a doc's entities sliced per sentence are the
-sentence's `Span.ents`, and RE2's engine called directly gives the wrapper's verdict.
+cache is the parse of the sentence, and a doc's entities sliced per sentence are the
+sentence's `Span.ents`.
 
 Texts: the real annotated passages of tests/fixtures/nlp/realset.jsonl (see SOURCES.md there).
 """
@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 
-import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
-
 import nlp.syntax as syntax
 from conftest import FIXTURES
 from nlp.extract import _span_ents, sanitize
-from nlp_fixtures import nlp_model, topic  # noqa: F401  (fixtures)
+from nlp_fixtures import nlp_model  # noqa: F401  (fixture)
 
 
 def _real_texts() -> list[str]:
@@ -76,14 +74,3 @@ def test_entities_sliced_per_sentence_are_span_ents(nlp_model):
             compared += 1
             with_entities += bool(mine)
     assert compared > 500 and with_entities > 200
-
-
-def test_the_direct_re2_call_gives_the_wrappers_verdict(topic):
-    windows = topic._windows
-    texts = _real_texts()
-    pieces = [t[i:i + 300] for t in texts for i in range(0, len(t), 300)]
-    raws = [p.encode("latin-1", "replace") for p in pieces]
-    verdicts = [windows.touch(r) for r in raws]
-    assert verdicts == [windows._scan.search(r) is not None for r in raws]
-    assert 0 < sum(verdicts) < len(verdicts)  # both answers occur
-    assert isinstance(windows._scan, re2._Regexp)
