@@ -119,9 +119,13 @@ def test_real_set_figures_do_not_fall_below_the_recorded_floors(nlp_model, ref, 
     # The dev part grew with twelve new real texts (p41-p52) in the generalisation work; its
     # floors are those of the grown part (the former 19 texts gave 0.613 / 0.871; the 31
     # texts gave 0.556 / 0.796 before the generalisation rules, 0.655 / 0.845 after).
-    assert dev.scores["commitments"].f1 >= 0.63 and dev.scores["commitments:loose"].f1 >= 0.83
-    # The test part grew with three AN amendment exposés (p38-p40) in the parser-pass work.
-    assert test.scores["commitments:loose"].f1 >= 0.55 and test.scores["actors"].f1 >= 0.85
+    # The growth work (2026-12-01) added 29 texts that name the topic (19 dev, 10 test; the texts
+    # that never name it are in realset_nearby.jsonl): on the 50 dev texts the rules of that day
+    # give 0.719 / 0.850 (0.64 / 0.75 before that day's tuning), so the floors follow.
+    assert dev.scores["commitments"].f1 >= 0.69 and dev.scores["commitments:loose"].f1 >= 0.82
+    # The test part (31 texts since the growth work) is only measured: its floors are the
+    # figures recorded on the day the part grew (0.617 loose, 0.850 actors), less a margin.
+    assert test.scores["commitments:loose"].f1 >= 0.58 and test.scores["actors"].f1 >= 0.82
 
 
 @pytest.mark.parametrize("sentence", [
