@@ -3,6 +3,7 @@ and Scrapy responses built from recorded files."""
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -31,6 +32,19 @@ def write_config(tmp_path: Path, extra: str = "") -> Path:
     path = tmp_path / "veille.toml"
     path.write_text(text + extra, encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _config_variable_restored():
+    """`veille --config` sets $VEILLE_CONFIG in its own process (for the Scrapy settings it
+    loads); under CliRunner that process is the test run, so each test gets the variable back
+    as it found it and no test reads another test's config."""
+    before = os.environ.get("VEILLE_CONFIG")
+    yield
+    if before is None:
+        os.environ.pop("VEILLE_CONFIG", None)
+    else:
+        os.environ["VEILLE_CONFIG"] = before
 
 
 @pytest.fixture

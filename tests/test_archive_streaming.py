@@ -101,7 +101,7 @@ def test_files_of_a_killed_crawl_are_removed_by_the_next_download(tmp_path):
 
 
 def _spider(tmp_path):
-    spider = AnAmendmentsSpider(config=str(write_config(tmp_path)))
+    spider = AnAmendmentsSpider(config_path=str(write_config(tmp_path)))
     spider.previous = CrawlState()
     source = next(s for s in spider.config.sources if s.name == "an_amendements_archive")
     spider.sources.append(source)
