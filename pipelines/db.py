@@ -23,6 +23,7 @@ import sqlite_utils
 from pipelines import migrations
 from pipelines.config import ConfigError
 from pipelines.schema_core import FTS_COLUMNS, FTS_TOKENIZER  # noqa: F401  (public names)
+from spiders.processes import process_start, run_alive
 from pipelines.transaction import BATCH_SECONDS, BATCH_SIZE, WriteBatch, write_unit
 
 logger = logging.getLogger(__name__)
@@ -390,35 +391,11 @@ def sync_sources(db: sqlite_utils.Database, sources: Iterable[Any]) -> None:
             )
 
 
-def process_start(pid: int) -> int | None:
-    """When process `pid` started (clock ticks since boot, from /proc); None when there is
-    no such process (or no /proc)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return int(stat.rsplit(")", 1)[1].split()[19])
-
-
-def _alive(pid: int | None, started: int | None) -> bool:
-    if not pid:
-        return False
-    if Path("/proc/self/stat").exists():
-        return started is not None and process_start(pid) == started
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def mark_interrupted(db: sqlite_utils.Database) -> list[str]:
     """Mark "interrupted" the runs still "running" whose process is gone (killed, crashed,
     machine stopped); return their ids. Runs of live processes are left alone."""
     stale = [row["id"] for row in db.query("SELECT id, pid, pid_start FROM runs WHERE status = 'running'")
-             if not _alive(row["pid"], row["pid_start"])]
+             if not run_alive(row["pid"], row["pid_start"])]
     if stale:
         with write_unit(db):
             for run_id in stale:

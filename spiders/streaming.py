@@ -42,6 +42,8 @@ from scrapy.http import Headers, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
+from spiders.processes import pid_alive
+
 logger = logging.getLogger(__name__)
 
 ARCHIVE_DIR = "archive_dir"
@@ -91,20 +93,10 @@ def remove_leftovers(folder: Path) -> list[Path]:
     removed = []
     for path in folder.glob(f"*{SUFFIX}"):
         pid = path.name.split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def download_to_file(url: str, headers: dict[str, str], folder: Path, timeout: float, maxsize: int,

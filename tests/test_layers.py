@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import ROOT
 
 PACKAGES = {"spiders": "spiders", "pipelines": "pipelines", "nlp": "nlp", "veille_site": "datasette"}
-CONTRACT = {"spiders.items", "spiders.parl_items", "spiders.dates", "pipelines.config", "pipelines.config_schema"}
+CONTRACT = {"spiders.items", "spiders.parl_items", "spiders.dates", "spiders.processes", "pipelines.config", "pipelines.config_schema"}
 ENTRANCE_PREFIXES = ("pipelines.cli", "pipelines.nightly", "pipelines.crawl")
 STORE = {"pipelines.db", "pipelines.migrations", "pipelines.transaction"}
 

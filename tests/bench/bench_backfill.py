@@ -96,7 +96,7 @@ def bench_backfill_amendments(folder: Path) -> None:
     path = amendments_zip()
     baseline = timed(lambda: read_parse_zip_file(path), 3)
     db = database.open_db(folder / "amendments.db")
-    spider = AnAmendmentsSpider(config=CONFIG)
+    spider = AnAmendmentsSpider(config_path=str(ROOT / "veille.toml"))
     spider.previous = CrawlState()
     source = next(s for s in CONFIG.sources if s.name == ARCHIVE_SOURCE)
     if source not in spider.sources:

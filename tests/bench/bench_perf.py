@@ -255,7 +255,7 @@ def bench_backfill_questions(folder: Path) -> None:
 
     baseline = timed(lambda: read_parse_zip(body), 3)
     db = database.open_db(folder / "qe.db")
-    spider = AnQuestionsSpider(config=CONFIG)
+    spider = AnQuestionsSpider(config_path=str(ROOT / "veille.toml"))
     spider.previous = CrawlState()
     source = next(s for s in spider.sources if s.name == "an_questions_ecrites")
     request = spider.archive_request(source, source.url, spider.parse)
