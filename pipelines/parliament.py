@@ -23,12 +23,13 @@ from typing import Any
 
 import sqlite_utils
 
-from nlp.text import fold
+from nlp.text import clean_text, fold
 from nlp.topic import TopicMatcher
 from pipelines import db as database
+from pipelines.match import match_document
 from pipelines.store import store_document
 from pipelines.transaction import write_unit
-from spiders.items import CrawlState
+from spiders.items import CrawlState, Document
 from spiders.parl_items import (
     AgendaItem, Amendment, DatasetVersion, DebatePassage, LegislativeDossier, ParliamentQuestion, ReferenceRecord,
     answer_deadline,
@@ -136,20 +137,43 @@ def store_question(db: sqlite_utils.Database, matcher: TopicMatcher, item: Parli
     (`senator_id`), when the reference data holds exactly one; else it stays empty."""
     question, answer = item.documents()
     author_id = item.author_id or (senator_id(db, item.author_name) if item.chamber == "Sénat" else None)
+    if _new_and_off_topic(db, matcher, question) and (answer is None or _new_and_off_topic(db, matcher, answer)):
+        # Most questions of a back-fill: what `store_document` would find for both texts,
+        # without normalising what matching does not read; only the metadata row is written.
+        database.upsert_record(db, "questions", _question_row(item, author_id, False, False))
+        return "irrelevant"
     question.author = question.author or actor_name(db, author_id) or ""
     q_action = store_document(db, matcher, question)
     relevant = q_action != "irrelevant"
     a_action = store_document(db, matcher, answer, keep_irrelevant=relevant) if answer else None
     if a_action not in (None, "irrelevant") and not relevant:
         q_action, relevant = store_document(db, matcher, question, keep_irrelevant=True), True
+    answer_stored = a_action not in (None, "irrelevant")
+    database.upsert_record(db, "questions", _question_row(item, author_id, relevant, answer_stored))
+    return _combine(q_action, a_action)
+
+
+def _question_row(item: ParliamentQuestion, author_id: str | None, relevant: bool, answer_stored: bool) -> dict[str, Any]:
+    """The `questions` row of a question (its documents stored or not)."""
     row = _row(item, ("uid",))
     row.update(id=item.uid, author_id=author_id, document_id=item.uid if relevant else None,
                answer_deadline=item.answer_deadline or answer_deadline(item.kind, item.published),
-               answer_document_id=item.answer_id if a_action not in (None, "irrelevant") else None,
+               answer_document_id=item.answer_id if answer_stored else None,
                days_to_answer=None if item.status in OPEN_STATUSES else days_waiting(
                    item.published, item.status, item.answer_date, item.closure_date))
-    database.upsert_record(db, "questions", row)
-    return _combine(q_action, a_action)
+    return row
+
+
+def _new_and_off_topic(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Document) -> bool:
+    """True when `store_document(db, matcher, doc)` would return "irrelevant" at once,
+    reading and writing nothing else: a document under an id of its own (`keep_id`), not
+    stored yet, whose title and text, cleaned as `normalize_document` cleans them, do not
+    name the topic. Only those two fields are cleaned (not the URL, the author...)."""
+    if not doc.id or not doc.extra.get("keep_id") or database.has_document(db, doc.id):
+        return False
+    cleaned = Document(source=doc.source, url=doc.url, id=doc.id, title=clean_text(doc.title),
+                       text=clean_text(doc.text) or clean_text(doc.summary))
+    return not matcher.is_relevant(match_document(cleaned, matcher))
 
 
 def store_amendment(db: sqlite_utils.Database, matcher: TopicMatcher, item: Amendment) -> str:
