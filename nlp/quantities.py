@@ -43,11 +43,11 @@ _MONTH = "(?P<month>" + "|".join(MONTHS) + ")"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
 _NUMBER = r"(?P<num>\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?)"
-_SCALE = (r"(?P<scale>milliards?|mds?|md€|mrd|millions?|m€|m\b|mln|k€|k\b|mille)")
+_SCALE = (r"(?P<scale>milliards?|mdeur|meur|keur|mds?|md€|mrd|millions?|m€|m\b|mln|k€|k\b|mille)")
 _AMOUNT = re.compile(
-    _NUMBER + r"\s*(?:" + _SCALE + r"\s*(?P<cur1>€|euros?\b|d'euros\b|de euros\b)?|(?P<cur2>€|euros?\b))",
+    _NUMBER + r"\s*(?:" + _SCALE + r"\s*(?P<cur1>€|euros?\b|eur\b|d'euros\b|de euros\b)?|(?P<cur2>€|euros?\b|eur\b))",
 )
-_SCALES = {"milliard": 1e9, "milliards": 1e9, "md": 1e9, "mds": 1e9, "md€": 1e9, "mrd": 1e9,
+_SCALES = {"milliard": 1e9, "milliards": 1e9, "mdeur": 1e9, "meur": 1e6, "keur": 1e3, "md": 1e9, "mds": 1e9, "md€": 1e9, "mrd": 1e9,
            "million": 1e6, "millions": 1e6, "m€": 1e6, "m": 1e6, "mln": 1e6, "k€": 1e3, "k": 1e3, "mille": 1e3}
 # "2 millions de Français": a scale followed by "de" + a noun that is not euros (nor a word
 # for money: "1,5 milliard de dépenses") is a count.
@@ -58,6 +58,7 @@ _NUMBER_WORD = (r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|d
                 r"vingts?|trente|quarante|cinquante|soixante|cents?|et)")
 _WORD_AMOUNT = re.compile(r"(?<![\w-])(?P<words>" + _NUMBER_WORD + r"(?:[- ]" + _NUMBER_WORD + r")*)\s+"
                           r"(?P<scale>milliards?|millions?|mille)(?P<half>\s+et\s+demie?)?\s+(?:d'euros|de euros|euros?|€)")
+_HALF_AMOUNT = re.compile(r"(?<![\w-])(?:un )?demi-(?P<scale>milliard|million)\s+(?:d'euros|de euros|euros?|€)")
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _word_amounts(text: str, folded: str) -> list[Amount]:
     """"trois millions d'euros", "un milliard d'euros": numbers in words (read with text2num)."""
     from text_to_num import text2num
 
-    found = []
+    found = [Amount(_SCALES[m["scale"]] / 2, m.start(), m.end(), text[m.start():m.end()]) for m in _HALF_AMOUNT.finditer(folded)]
     for match in _WORD_AMOUNT.finditer(folded):
         words = match.group("words").replace("-", " ").split()
         while words and words[0] == "et":
@@ -120,7 +121,7 @@ def amounts(text: str) -> list[Amount]:
     found = _word_amounts(text, folded) if "illi" in folded else []
     for match in _AMOUNT.finditer(folded):
         scale = match.group("scale")
-        currency = match.group("cur1") or match.group("cur2")
+        currency = match.group("cur1") or match.group("cur2") or (scale if scale and scale.endswith(("€", "eur")) else None)
         if scale and not currency:
             if scale in ("m", "k", "mille") or _COUNT_AFTER.match(folded, match.end()):
                 continue
@@ -137,7 +138,7 @@ def amounts(text: str) -> list[Amount]:
 
 # A figure given as a point of comparison, not as the object: « bien en dessous des 500 000
 # euros », « contre 100 000 € auparavant », « sur les 8 milliards dont il est doté ».
-_COMPARISON_BEFORE = re.compile(r"(?:en dessous|au-dessous|au-dessus|loin|au lieu|par rapport|compare\w*|contre|plutot que|"
+_COMPARISON_BEFORE = re.compile(r"(?:parmi (?:ces|les)|en dessous|au-dessous|au-dessus|loin|au lieu|par rapport|compare\w*|contre|plutot que|"
                                 r"sur les|sur un total|sur)\b[^,;:()]{0,12}$")
 _RANGE_GAP = re.compile(r"\s*(?:a|et|-|ou)\s*")
 
@@ -163,7 +164,7 @@ def choose_amount(sentence: str, trigger: int = 0) -> Amount | None:
 
 
 _MARKER = r"(?P<marker>jusqu'(?:au|a|en|a la)|d'ici(?: a| au| la| le| fin)?|avant(?: le| la)?|au plus tard(?: le| au| en| fin)?|a compter du|a partir du|des le|pour|au|le|en|fin|d'ici a)?\s*"
-_DAY_NUM = re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)\b")
+_DAY_NUM = re.compile(r"\b(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)\b")
 # « 1er », « 1 er » and « 1<sup>er</sup> » (markup residue), « 1re », « premier ».
 _FIRST = r"1\s?(?:<sup>)?(?:er|re)\b(?:</sup>)?|premier"
 _DAY_WORD = re.compile(r"\b(?P<d>" + _FIRST + r"|\d{1,2})\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?\b(?!\s+derni)")
@@ -175,7 +176,17 @@ _YEAR_END = re.compile(r"\b(?:fin (?:de l'annee|d'annee)|la fin de l'annee|fin d
 _RELATIVE_PERIOD = re.compile(r"\b(?:(?:la )?fin (?:du|de ce) (?P<unit>mois)\b(?! de| d')|(?:le |au |du )?(?P<unit2>mois) (?P<next>prochain)|"
                               r"(?:l'|l')(?P<unit3>annee|an) prochaine?)\b")
 _YEAR_ONLY = re.compile(r"\b(?P<edge>fin |d'ici |d'ici a |avant |jusqu'en |en |pour |d'ici fin |avant fin |a l'horizon |a horizon |horizon |"
-                        r"l'annee |exercice |courant |des |au cours de l'annee |d'ici la fin |avant la fin |jusqu'a la fin )" + _YEAR + r"\b")
+                        r"l'annee |exercice |courant |des |au cours de l'annee |d'ici la fin |avant la fin |jusqu'a la fin |a l'echeance (?:de )?|echeance |a compter de (?:l'annee )?|a partir de (?:l'annee )?|"
+                        r"au titre de (?:l'annee |l'exercice )?)" + _YEAR +
+                        r"\b(?![\s\u00a0]*(?:€|euros?\b|eur\b|[.,]?\d))")
+# A range or a list of years or months ends with its last one: « sur la période 2018-2020 »,
+# « entre 2013 et 2014 », « de juin à septembre », « les mois de juin, juillet, août et septembre ».
+_YEAR_RANGE = re.compile(r"\b(?:(?:19|20)\d\d)\s*(?:-|–|/|a|au|et)\s*" + _YEAR + r"\b(?![\s\u00a0]*(?:€|euros?\b|eur\b|[.,]?\d))")
+_MONTH_LIST = re.compile(r"\b(?:" + "|".join(MONTHS) + r")(?:\s*(?:,|-|–|\bet\b|\ba\b|\bau\b|\bou\b)\s*(?:" + "|".join(MONTHS) + r"))*"
+                         r"\s*(?:,|-|–|\bet\b|\ba\b|\bau\b|\bou\b)\s*" + _MONTH + r"(?:\s+" + _YEAR + r")?\b(?!\s+derni)")
+# « reporter l'application du dispositif à 2022 »: the year a step is put off to.
+_POSTPONED_TO = re.compile(r"\b(?:report|repouss|decal|differ|renvo)\w*\b[^.;:!?]{0,60}?\s(?P<at>a (?:l'annee )?)" + _YEAR +
+                           r"\b(?![\s\u00a0]*(?:€|euros?\b|eur\b|[.,]?\d))")
 _SEMESTER = re.compile(r"\b(?P<s>premier|1\s?er|second|deuxieme|2e|2nd)\s+semestre(?:\s+(?:de\s+|d')?" + _YEAR + r")?\b|\bs(?P<sn>[12])\s+(?P<syear>(?:19|20)\d\d)\b")
 # « d'ici la fin du trimestre / du semestre »: the end of the document's quarter or half-year.
 _PERIOD_END = re.compile(r"\bfin (?:du|de ce) (?P<unit>trimestre|semestre)\b(?! de| d'| \d)")
@@ -232,6 +243,31 @@ _EVENT_NOUN = re.compile(r"\b(?:reunions?|rencontres?|table ronde|rendez-vous|en
 _NOT_DUE = re.compile(r"(?:\bapres|\bdepuis(?: le mois)?(?: de| d'| le| la| l')?)\s*(?:le |la |l'|du )?$")
 
 
+# A past date in the complement of a verb of promise keeps its role of deadline (REALSET_GUIDE:
+# « a reported past promise keeps its own deadline even when it is over »): « avait promis de les
+# pérenniser en 2024 », « s'était engagée à rouvrir le centre d'ici fin 2023 ». The date must
+# close the promised period (an end word, or « en » + a year) and follow an infinitive or a
+# future / conditional of that complement, not a participle (« prolongée jusqu'en avril 2025 »).
+_PROMISE_COMPLEMENT = re.compile(r"\b(?:promis|promet\w*|engag\w*|assur\w*|garanti\w*|annonc\w*|confirm\w*|prevoy\w*|prevoi\w*|"
+                                 r"voul\w*|souhait\w*|jur\w*)\b[^.;:!?]{0,20}\b(?:de|d'|a|qu'|que)\s[^.;:!?]{0,80}$")
+_PROMISED_VERB = re.compile(r"\b(?!(?:entre|notre|votre|contre|autre|hier|premier|dernier|centre|membre|ordre|cadre|nombre|titre|lettre|offre|chiffre)\b)"
+                            r"[a-z]+(?:er|ir|re|oir|era|eront|ira|iront|ra|ront|rait|raient)\b[^.;:!?]{0,60}$")
+_CLOSING_MARK = re.compile(r"(?:jusqu'|d'ici|au plus tard|avant)\s*(?:(?:a|au|en|la|le|l'|fin|de|d'|du)\s*)*$")
+
+
+def _reported_promise(folded: str, start: int, precision: str) -> bool:
+    """True when the (past) date at `start` closes the period of a reported promise."""
+    before = folded[max(0, start - 160):start]
+    if folded.startswith(("jusqu'", "d'ici", "avant", "au plus tard", "fin ") + (("en ",) if precision == "year" else ()), start):
+        head = before
+    else:
+        closing = _CLOSING_MARK.search(before) or (precision == "year" and re.search(r"\ben\s*$", before))
+        if not closing:
+            return False
+        head = before[:closing.start()]
+    return bool(_PROMISE_COMPLEMENT.search(head) and _PROMISED_VERB.search(head))
+
+
 def _past_event(folded: str, start: int, end: int, strong: bool, precision: str = "day") -> bool:
     """A date that frames a past event: it opens its clause and the clause's first verb is in
     a past tense (« Fin septembre, … avaient été modifiés »), or it follows a verb in a past
@@ -256,7 +292,7 @@ def _past_event(folded: str, start: int, end: int, strong: bool, precision: str 
         return True
     if verb is None and re.search(r"\b(?:avons|avez|a|ont|avait|avaient)\s*,?$", head) and re.match(r"\s*,?\s*[a-z]+(?:e|ee|es|i|is|u|us|ert|it)\b", folded[end:end + 20]):
         return True  # « nous avons, dès cette rentrée, décaissé »
-    return not strong and bool(_EVENT_NOUN.search(head))
+    return (not strong or bool(_START_MARK.search(before))) and bool(_EVENT_NOUN.search(head))
 
 
 def deadlines(text: str, date: str | None = None) -> list[Deadline]:
@@ -276,7 +312,7 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         if _PAST_MARK.search(lead) or re.search(r"\b(?:p?lfss|plf)\s*$", before) or _BUDGET_TEXT.search(folded[max(0, start - 70):start] + lead[-5:]):
             taken.append((start, end))
             return
-        if date and iso < date[:10] or _NOT_DUE.search(before):
+        if date and iso < date[:10] and not _reported_promise(folded, start, precision) or _NOT_DUE.search(before):
             taken.append((start, end))
             return
         strong = bool(_STRONG_MARK.search(before)) or folded[start:end].startswith(("fin", "d'ici", "avant", "jusqu", "a l'horizon", "a horizon"))
@@ -302,6 +338,16 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         y = int(m["year"]) if m["year"] else _infer_year(mo, d, date)
         if y and 1 <= d <= calendar.monthrange(y, mo)[1]:
             add(m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}", "day", bool(m["year"]))
+    for m in _MONTH_LIST.finditer(folded):
+        mo = MONTHS[m["month"]]
+        y = int(m["year"]) if m["year"] else _infer_year(mo, calendar.monthrange(2001, mo)[1], date)
+        if y:
+            add(m.start(), m.end(), _last_day(y, mo), "month", bool(m["year"]))
+    for m in _YEAR_RANGE.finditer(folded):
+        if int(m["year"]) > int(folded[m.start():m.start() + 4]):
+            add(m.start(), m.end(), f"{m['year']}-12-31", "year")
+    for m in _POSTPONED_TO.finditer(folded):
+        add(m.start("at"), m.end(), f"{m['year']}-12-31", "year")
     for m in _QUARTER.finditer(folded):
         q = int(m["qn"]) if m["qn"] else _QUARTERS[re.sub(r"\s+", "", m["q"])]
         year = m["year"] or m["qyear"]
@@ -382,20 +428,40 @@ def _season_end(m: re.Match, date: str | None) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-_COUNT_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-                "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "dix-huit": 18, "vingt": 20, "trente": 30}
-# « pour un an », « pour une durée de trois ans », « dans moins de 18 mois », « dans les trois mois »:
-# a duration from the document's date (a duration in the past, « avait été prolongé pour un
-# an », is dropped by the tense rule of `relative_deadlines`).
+# « pour un an », « pour une durée de trois ans », « dans moins de 18 mois », « dans les trois mois »,
+# « d'ici deux à trois ans » (the upper bound), « prolongé d'un an », « sous 48 heures »: a duration
+# from the document's date (a duration in the past, « avait été prolongé pour un an », is dropped
+# by the tense rule of `relative_deadlines`; so is one that runs from another event: « dans un délai
+# de six mois à compter de la promulgation », « à l'issue de l'expérimentation, … dans un délai de 6 mois »).
 _PAST_DURATION = re.compile(r"\b(?:a|ont|avait|avaient|avons|avez|eut|etait|etaient)\s+(?:ete\s+)?[a-z]{2,}(?:e|ee|es|ees|i|is|u|us)\b|[a-z]{3,}(?<!r)(?:ait|aient)\b")
-_RELATIVE = re.compile(r"\b(?:dans un delai d[e']\s*|d'ici\s+(?:a\s+)?|dans\s+(?:moins\s+d[e']\s*|les\s+)?|sous\s+|"
-                       r"pour\s+(?:une duree d[e']\s*)?)(?P<n>\d{1,2}|" + "|".join(_COUNT_WORDS) +
-                       r")\s+(?P<unit>jours?|semaines?|mois|ans?|annees?)\b")
+_PLUPERFECT = re.compile(r"\b(?:avait|avaient|eut|etait|etaient)\s+(?:ete\s+)?$")
+_COUNT = r"\d{1,3}|" + _NUMBER_WORD + r"(?:[- ]" + _NUMBER_WORD + r")*"
+_RELATIVE = re.compile(r"\b(?P<lead>dans un delai (?:maximum |maximal |de rigueur )?d[e']\s*|d'ici\s+(?:a\s+)?|dans\s+(?:moins\s+d[e']\s*|les\s+)?|sous\s+|"
+                       r"(?:pour|au cours|durant|pendant)\s+(?:une duree d[e']\s*|les\s+|des\s+)?|(?:prolonge|proroge|reconduit|repousse|reporte|decale|etendu)e?s?\s+(?:de\s+|d'))"
+                       r"(?P<n>" + _COUNT + r")(?:\s+(?:a|ou)\s+(?P<n2>" + _COUNT + r"))?\s+(?P<next>prochaine?s\s+)?(?P<unit>heures?|jours?|semaines?|mois|ans?|annees?)\b")
+_OTHER_ANCHOR_AFTER = re.compile(r"\s*,?\s*(?:a compter|a partir|apres|suivant|a l'issue|de la (?:promulgation|publication|reception|notification))\b"
+                                 r"(?!\s+(?:de ce jour|d'aujourd'hui|du present))")
+_OTHER_ANCHOR_BEFORE = re.compile(r"(?:^|[.;:!?]\s*)[^.;:!?]*\b(?:a l'issue|au terme|a compter|apres l'|apres la|apres le)\b[^.;:!?]*$")
+
+
+def _count(words: str) -> int | None:
+    """« 18 », « six », « vingt-quatre », « une » as an integer (numbers in words read with text2num)."""
+    if words.isdigit():
+        return int(words)
+    from text_to_num import text2num
+
+    tokens = [t for t in words.replace("-", " ").split() if t != "et"]
+    if tokens in (["un"], ["une"]):
+        return 1
+    try:
+        return text2num(" ".join(tokens), "fr") or None
+    except ValueError:
+        return None
 
 
 def relative_deadlines(text: str, date: str | None) -> list[Deadline]:
-    """"dans un délai de trois mois", "d'ici deux ans", "dans cinq ans": the document's date
-    moved forward (day precision for days and weeks, month precision otherwise)."""
+    """"dans un délai de trois mois", "d'ici deux ans", "dans cinq ans", "prolongé d'un an":
+    the document's date moved forward (day precision)."""
     if not date:
         return []
     import datetime
@@ -404,20 +470,29 @@ def relative_deadlines(text: str, date: str | None) -> list[Deadline]:
     found = []
     base = datetime.date.fromisoformat(date[:10])
     for m in _RELATIVE.finditer(folded):
-        if m.group(0).startswith(("pour", "pendant", "durant", "d'une")) and _PAST_DURATION.search(folded[max(0, m.start() - 40):m.start()]):
+        before = folded[max(0, m.start() - 40):m.start()]
+        lead = m["lead"]
+        if lead.startswith(("pendant", "durant", "au cours")) and not m["next"]:
+            continue  # « pendant deux ans »: how long, not by when (« au cours des deux prochaines années » is)
+        if lead.startswith(("pour", "pendant", "durant", "d'une")) and _PAST_DURATION.search(before):
             continue  # « avait été prolongée pour un an »: a duration already run
-        n = int(m["n"]) if m["n"].isdigit() else _COUNT_WORDS[m["n"]]
+        if lead[0] in "prd" and not lead.startswith(("dans", "d'ici")) and _PLUPERFECT.search(before):
+            continue  # « avait été prolongée d'un an »
+        if _OTHER_ANCHOR_AFTER.match(folded, m.end()) or _OTHER_ANCHOR_BEFORE.search(folded[max(0, m.start() - 160):m.start()]):
+            continue
+        n = _count(m["n2"] or m["n"])
+        if not n:
+            continue
         unit = m["unit"]
-        if unit.startswith(("jour", "semaine")):
-            day = base + datetime.timedelta(days=n * (7 if unit.startswith("semaine") else 1))
-            iso, precision = day.isoformat(), "day"
+        if unit.startswith(("heure", "jour", "semaine")):
+            days = -(-n // 24) if unit.startswith("heure") else n * (7 if unit.startswith("semaine") else 1)
+            iso = (base + datetime.timedelta(days=days)).isoformat()
         else:
             months = n if unit == "mois" else 12 * n
             y, mo = divmod(base.month - 1 + months, 12)
             year, month = base.year + y, mo + 1
             iso = f"{year:04d}-{month:02d}-{min(base.day, calendar.monthrange(year, month)[1]):02d}"
-            precision = "day"
-        found.append(Deadline(iso, precision, m.start(), m.end(), text[m.start():m.end()], True, True))
+        found.append(Deadline(iso, "day", m.start(), m.end(), text[m.start():m.end()], True, True))
     return found
 
 

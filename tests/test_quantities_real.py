@@ -61,6 +61,15 @@ DATE = "2026-02-10"
     ("pour un an", "2027-02-10"), ("dans cinq ans", "2031-02-10"), ("d'ici trois mois", "2026-05-10"),
     ("pour une durée de deux ans", "2028-02-10"), ("dans moins de 18 mois", "2027-08-10"),
     ("dans les trois mois", "2026-05-10"), ("avant sa démission, prévue fin mars", "2026-03-31"),
+    # Added with the held-out set (tests/test_quantities_heldout.py): ranges and lists end with
+    # their last element, durations of rescheduling, counts in words, other date layouts.
+    ("sur la période 2026-2028", "2028-12-31"), ("entre 2027 et 2028", "2028-12-31"),
+    ("de juin à septembre", "2026-09-30"), ("les mois de juin, juillet, août et septembre", "2026-09-30"),
+    ("il a été décidé de reporter l'application du dispositif à 2027", "2027-12-31"),
+    ("l'expérimentation a été prolongée d'un an", "2027-02-10"), ("d'ici deux à trois ans", "2029-02-10"),
+    ("dans vingt-quatre mois", "2028-02-10"), ("sous 48 heures", "2026-02-12"),
+    ("au cours des deux prochaines années", "2028-02-10"), ("au plus tard le 30.04.2026", "2026-04-30"),
+    ("à l'échéance 2028", "2028-12-31"), ("au titre de l'année 2026", "2026-12-31"),
 ])
 def test_constructed_time_expressions(text, iso):
     found = pick_deadline(deadlines(text, DATE) + relative_deadlines(text, DATE))
@@ -78,9 +87,23 @@ def test_constructed_time_expressions(text, iso):
     "leur journée de mobilisation, prévue ce jeudi 12 février.",
     "elle ignore si elle pourra poursuivre ses activités après l'automne 2026",
     "une visio sollicitée depuis le mois de juin",
+    "un mouvement de grève est prévu à partir du 5 mars", "l'expérimentation avait été prolongée d'un an",
+    "dans un délai de six mois à compter de la promulgation de la loi",
+    "À l'issue de l'expérimentation, le directeur établit un rapport dans un délai de 6 mois",
+    "un forfait de 2000 euros", "l'expérimentation, prolongée jusqu'en avril 2025, a pris fin",
 ])
 def test_constructed_vague_past_and_event_times_are_not_deadlines(text):
     assert pick_deadline(deadlines(text, DATE) + relative_deadlines(text, DATE)) is None
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("La ministre avait promis de les pérenniser en 2024.", "2024-12-31"),
+    ("Elle s'était engagée à rouvrir le centre d'ici fin 2023.", "2023-12-31"),
+    ("Il a confirmé que les financements seraient maintenus jusqu'à fin 2025.", "2025-12-31"),
+])
+def test_constructed_reported_past_promise_keeps_its_deadline(text, iso):
+    """REALSET_GUIDE: « a reported past promise keeps its own deadline even when it is over »."""
+    assert choose_deadline(text, DATE, 0, "commitment").date == iso
 
 
 def test_constructed_start_date_gives_way_to_the_end_date():
@@ -92,9 +115,16 @@ def test_constructed_start_date_gives_way_to_the_end_date():
     ("deux millions et demi d'euros", 2_500_000), ("cent cinquante mille euros", 150_000),
     ("un milliard d'euros", 1_000_000_000), ("trois millions d'euros", 3_000_000), ("2.3 M€", 2_300_000),
     ("1,5 milliard d'euros", 1_500_000_000), ("300 k€", 300_000), ("4,6 Md€", 4_600_000_000),
+    ("un demi-milliard d'euros", 500_000_000), ("5,5 MdEUR", 5_500_000_000), ("300 000 EUR", 300_000),
+    ("12 MEUR", 12_000_000), ("460M€", 460_000_000),
 ])
 def test_constructed_amount_forms(text, value):
     assert [a.value for a in amounts(text)] == [pytest.approx(value)]
+
+
+def test_constructed_total_after_parmi_gives_way_to_the_part():
+    text = "Parmi ces 13 millions d'euros, 4 millions sont destinés aux associations."
+    assert choose_amount(text, text.index("destinés")).value == 4_000_000
 
 
 def test_constructed_range_gives_its_upper_bound():
