@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
+import operator
 import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
-from nlp.text import fold, fold_part, snippet
+from nlp.text import fold, fold_encoded, snippet
 
 _SEPARATOR = r"[\s\-'.]*"
 # Between the words of a long form: spaces, hyphens, apostrophes, and quotation marks, since
@@ -196,12 +198,112 @@ class _Windows:
         if window:
             yield window[0], window[1], window[2]
 
-    def finditer(self, regex: re.Pattern[str], text: str, raw: bytes) -> Iterator[tuple[int, int, str, int]]:
-        """`regex.finditer(fold(text))`, as (start, end, folded window, its offset)."""
-        for start, first, end in self.spans(text, raw):
-            folded = fold_part(text[start:end])
-            for match in regex.finditer(folded, first - start):
-                yield match.start() + start, match.end() + start, folded, start
+    def finditer(self, regex: re.Pattern[str], text: str, raw: bytes, folded: str) -> Iterator[tuple[int, int]]:
+        """The spans of `regex.finditer(folded)`, `folded` being `fold(text)`."""
+        for _, first, end in self.spans(text, raw):
+            for match in regex.finditer(folded, first, end):
+                yield match.span()
+
+
+# ------------------------------------------------------------------ the exact rules on bytes
+_ASCII = [chr(code) for code in range(128)]
+_KINDS = {"sep": re.compile(r"[\s\-'.]"), "gap": re.compile(f"[{_GAP_CHARS}]"), "word": re.compile(r"\w")}
+
+
+def _kind(char: str) -> tuple[bool, ...]:
+    """What the rules can say of a character they do not spell: word, separator, word gap."""
+    return tuple(bool(regex.fullmatch(char)) for regex in _KINDS.values())
+
+
+class _Exact:
+    """The exact rules run by RE2, on the whole text at once, when they spell only ASCII.
+
+    The folded text is turned into one ASCII byte per character: a character a rule spells
+    stays itself, every other one becomes a byte of the same kind (word character, separator,
+    word gap, or none) that no rule spells. On these bytes, RE2's ASCII `\b` and the byte
+    classes of the rules read what Python's `re` reads on the folded text; RE2's leftmost-first
+    matching finds the spans and the alternative that Python's backtracking finds.
+    """
+
+    def __init__(self, rules: list[list[_Token]], exclusions: list[list[_Token]]):
+        spelled = {c for t in rules + exclusions for kind, value in t if kind == "lit" for c in value}
+        if not rules or not all(rules + exclusions) or not all(c.isascii() for c in spelled):
+            raise ValueError("a rule without letters or spelling beyond ASCII: the regex path")
+        stand_in: dict[tuple[bool, ...], str] = {}
+        for char in _ASCII:
+            if char not in spelled:
+                stand_in.setdefault(_kind(char), char)
+        self._stand_in = stand_in
+        self._latin1 = bytes(self._byte(fold(c)) for c in _LATIN1)
+        self._others: dict[str, bytes] = {"?": b"?"}
+        classes = {k: _byte_class(c for c in _ASCII if regex.fullmatch(c)) for k, regex in _KINDS.items()}
+        repeats = {"sep": classes["sep"] + "*", "gap": classes["gap"] + "+", "word": classes["word"] + "*"}
+
+        def body(tokens: list[_Token]) -> str:
+            return "".join("".join(f"\\x{ord(c):02x}" for c in v) if k == "lit" else repeats[k] for k, v in tokens)
+
+        bodies = [body(t) for t in rules]
+        self._scan = re2.compile(("\\b(?:" + "|".join(f"(?:{b})" for b in bodies) + ")\\b").encode(), _RAW_OPTIONS)
+        # The rule of a hit, as the regex path finds it (the first rule matching the hit alone),
+        # by the bytes of the hit: the scan checked the boundary before it, the same for all rules.
+        self._rule_regexes = [re.compile(f"\\b(?:{b})\\b".encode()) for b in bodies]
+        self._rule_of: dict[bytes, int] = {}
+        self._exclusion = (
+            re2.compile("|".join(f"\\b(?:{body(t)})\\b" for t in exclusions).encode(), _RAW_OPTIONS)
+            if exclusions else None
+        )
+
+    def _byte(self, folded: str) -> int:
+        if folded.isascii():
+            return ord(folded)
+        if _kind(folded) not in self._stand_in:
+            raise ValueError(f"no byte stands for {folded!r}")
+        return ord(self._stand_in[_kind(folded)])
+
+    def _other(self, char: str) -> bytes:
+        found = self._others.get(char)
+        if found is None:
+            if len(self._others) > 20_000:  # hostile input: never grow without bound
+                self._others.clear()
+            found = self._others[char] = bytes([self._byte(fold(char))])
+        return found
+
+    def encode(self, text: str, raw: bytes) -> bytes:
+        """The byte of each character of `text`, given `raw = text.encode("latin-1", "replace")`."""
+        pieces = raw.translate(self._latin1).split(b"?")
+        if len(pieces) == 1:
+            return pieces[0]
+        # Each "?" stands for a "?" or for a character beyond Latin-1 of `text`, at the same offset.
+        offsets = map(operator.add, itertools.accumulate(map(len, pieces[:-1])), itertools.count())
+        out = [b""] * (2 * len(pieces) - 1)
+        out[0::2] = pieces
+        out[1::2] = map(self._other, map(text.__getitem__, offsets))
+        return b"".join(out)
+
+    def hits(self, encoded: bytes) -> list[tuple[int, int, int]]:
+        """(start, end, index of the rule) of every match, in order."""
+        out = []
+        for match in self._scan.finditer(encoded):
+            start, end = match.span()
+            spelling = encoded[start:end]
+            index = self._rule_of.get(spelling)
+            if index is None:
+                index = self._rule_index(encoded, start, end)
+                if len(self._rule_of) > 10_000:  # hostile input: never grow without bound
+                    self._rule_of.clear()
+                self._rule_of[spelling] = index
+            out.append((start, end, index))
+        return out
+
+    def _rule_index(self, encoded: bytes, start: int, end: int) -> int:
+        for index, regex in enumerate(self._rule_regexes):
+            if regex.fullmatch(encoded, start, end):
+                return index
+        raise AssertionError(f"no rule for {encoded[start:end]!r}")  # the scan and the rules disagree
+
+    def excluded(self, encoded: bytes) -> list[tuple[int, int]]:
+        """The spans of the exclusions."""
+        return [m.span() for m in self._exclusion.finditer(encoded)] if self._exclusion else []
 
 
 class TopicMatcher:
@@ -228,6 +330,10 @@ class TopicMatcher:
         self._rule_regexes = [(rule, strength, re.compile(p)) for rule, strength, p in rules]
         self._regex = re.compile(r"\b(?:" + "|".join(_body(p) for _, _, p in rules) + r")\b")
         self._windows = _Windows([t for _, _, t in tokens])
+        try:
+            self._exact: _Exact | None = _Exact([t for _, _, t in tokens], [_phrase_tokens(t) for t in exclusions])
+        except (ValueError, re2.error):  # odd spellings, or too many terms for RE2: the regex path
+            self._exact = None
         self.fingerprint = hashlib.sha1(repr((rules, sorted(exclusions))).encode()).hexdigest()[:12]
         self._exclusion = (
             re.compile("|".join(phrase_pattern(t) for t in exclusions)) if exclusions else None
@@ -246,18 +352,31 @@ class TopicMatcher:
         raw = text.encode("latin-1", "replace")
         if not self._windows.touch(raw):
             return []  # most texts: one pass of RE2 over the raw text, nothing folded
-        hits = [
-            (start, end, self._rule_of(folded, start - offset, end - offset))
-            for start, end, folded, offset in self._windows.finditer(self._regex, text, raw)
-        ]
+        if self._exact is not None:
+            return self._find_exact(text, self._exact.encode(text, raw))
+        folded = fold_encoded(text, raw)
+        hits = [(start, end) for start, end in self._windows.finditer(self._regex, text, raw, folded)]
         if not hits:
             return []
         excluded = []
         if self._exclusion is not None and self._exclusion_windows is not None:
-            excluded = [(s, e) for s, e, _, _ in self._exclusion_windows.finditer(self._exclusion, text, raw)]
+            excluded = list(self._exclusion_windows.finditer(self._exclusion, text, raw, folded))
         return [
-            Mention(start, end, text[start:end], rule, strength, snippet(text, start, end))
-            for start, end, (rule, strength) in hits
+            Mention(start, end, text[start:end], *self._rule_of(folded, start, end), snippet(text, start, end))
+            for start, end in hits
+            if not any(s < end and start < e for s, e in excluded)
+        ]
+
+    def _find_exact(self, text: str, encoded: bytes) -> list[Mention]:
+        assert self._exact is not None
+        hits = self._exact.hits(encoded)
+        if not hits:
+            return []
+        excluded = self._exact.excluded(encoded)
+        rules = self.rules
+        return [
+            Mention(start, end, text[start:end], rules[index][0], rules[index][1], snippet(text, start, end))
+            for start, end, index in hits
             if not any(s < end and start < e for s, e in excluded)
         ]
 

@@ -22,7 +22,7 @@ from typing import Iterable
 import pytest
 
 from conftest import FIXTURES, ROOT
-from nlp.text import clean_text, fold, snippet
+from nlp.text import clean_text, fold, fold_part, snippet
 from nlp.topic import TopicMatcher
 from pipelines.config import load_config
 
@@ -96,11 +96,29 @@ ODD = (
 )
 
 
-@pytest.fixture(scope="module", params=["production", "odd"])
+# Odd spellings that fold to ASCII only, so that the matcher runs its byte path on them: digits,
+# "%", "." and "_" inside terms, a one-digit word, and exclusions overlapping the long forms.
+ASCII_ODD = (
+    ["C.M.U", "B2B", "Sepca", "SEC-Pa"],
+    ["santé à 100 % remboursée", "s.a. de l'Ouest", "maisons de santé", "x_y de métier", "centre 0-9 de santé"],
+    ["ARS", "Ségur", "Fir", "droit commun", "9"],
+    ["maisons de santé pluriprofessionnelles", "santé à 100 % remboursée totalement"],
+)
+TOPICS = {"production": PRODUCTION, "odd": ODD, "ascii": ASCII_ODD}
+
+
+@pytest.fixture(scope="module", params=list(TOPICS))
 def pair(request):
     """The fast matcher and the reference, built from the same terms."""
-    acronyms, long_forms, weak, exclusions = PRODUCTION if request.param == "production" else ODD
+    acronyms, long_forms, weak, exclusions = TOPICS[request.param]
     return TopicMatcher("t", acronyms, long_forms, weak, exclusions), Reference(acronyms, long_forms, weak, exclusions)
+
+
+def test_each_topic_runs_the_path_it_is_meant_to_test():
+    # ASCII spellings: RE2 on bytes over the whole text; beyond ASCII (œ, ß): the regex on windows.
+    assert TopicMatcher.from_topic(TOPIC)._exact is not None
+    assert TopicMatcher("t", *ASCII_ODD)._exact is not None
+    assert TopicMatcher("t", *ODD)._exact is None
 
 
 def _same(pair, texts: Iterable[str]) -> int:
@@ -224,6 +242,7 @@ PIECES = [
     "centre", "centres", "de", "santé", "Santé", "participatif", "article", "51", "5", "PEPS", "FIR", "fir",
     "communautaire", "France", "droit", "droits", "commun", "Œ", "cœur", "C", "M", "U", "B2B", "métier",
     "100", "%", "à", "straße", "Ouest", "l", "ARS", "Ségur", "ĳssel", "maisons", "x", "_", "9", "é", "Ś",
+    "s.a.", "s", "a", "y", "x_y", "0", "remboursée", "totalement", "Sepca", "pluriprofessionnelles",
 ]
 GLUE = [" ", "", "-", "'", "’", ".", ",", "\u00a0", "\u202f", "\u2011", "\u2013", "\n", "?", "«", "»", "(", ")",
         "\u00ad", "\t", "  ", "…", ":", "/", "\ud83d", "🙂", "ǎ", "\u0301"]
@@ -276,3 +295,30 @@ def test_a_term_without_letters_fails_as_the_whole_scan_did():
     assert empty.find("!") == []
     with pytest.raises(AssertionError, match="no rule for ''"):
         empty.find("Les SEC-Pa, encore.")
+
+
+# ------------------------------------------------------------------ folding by bytes
+def _fold_by_characters(text: str) -> str:
+    """`fold` as it was: each character folded on its own (a `str.translate` table)."""
+    from nlp.text import _fold_char
+
+    return "".join(map(_fold_char, text))
+
+
+def test_fold_is_the_fold_of_each_character_on_every_fixture_text():
+    texts = _fixture_texts()
+    assert sum(not t.isascii() for t in texts) > 300  # accents, ’, «, œ: the byte table and the others
+    for text in texts:
+        assert fold(text) == _fold_by_characters(text), text[:200]
+        assert fold_part(text) == fold(text)
+
+
+def test_fold_of_every_character_and_of_question_marks_among_them():
+    # Every code point (surrogates and astral ones too), alone and in runs where "?" stands
+    # next to the characters that `encode("latin-1", "replace")` also writes as "?".
+    every = [chr(code) for code in range(0x110000)]
+    for chunk in range(0, len(every), 4096):
+        run = "?".join(every[chunk:chunk + 4096]) + "?"
+        assert fold(run) == _fold_by_characters(run)
+    assert all(fold(c) == _fold_by_characters(c) for c in every[::97])
+    assert fold("??é’?Œ") == "??e'?œ"
