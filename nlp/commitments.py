@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from nlp.quantities import Deadline, choose_amount, deadlines, demand_deadlines, pick_deadline, relative_deadlines
 from nlp.syntax import Clause, background_clause, clause, detached_participle, negated_content, stray_trigger
 from nlp.text import fold
+from nlp.verbs import lexicon_triggers
 
 _W = r"(?<![\w-])"
 
@@ -270,6 +271,10 @@ def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     purpose = _PURPOSE.search(folded)
     if purpose and "demand" not in spans and _TEXT_NOUN.search(folded[:purpose.start()]):
         spans["demand"] = purpose.span()
+    # Verbs and predicate nouns of the lexicon (nlp/patterns/lists/verb_classes.jsonl) that the
+    # tables above do not read: « déplore », « se sont prononcés », « exprime de fortes inquiétudes ».
+    for kind, span in lexicon_triggers(folded).items():
+        spans.setdefault(kind, span)
     if "demand" in spans and _NEGATED_BEFORE.search(folded[max(0, spans["demand"][0] - 30):spans["demand"][0]]):
         denied = spans.pop("demand")  # « n'a pas souhaité prolonger »: a wish denied is a refusal, no demand
         if negation:

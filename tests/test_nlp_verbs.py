@@ -1,0 +1,73 @@
+"""The verb-class lexicon (`nlp/patterns/lists/verb_classes.jsonl`, read by `nlp/verbs.py`):
+verbs and predicate nouns the trigger tables missed on real dev sentences (the dev part of
+`tests/fixtures/nlp/realset.jsonl`, item id and source URL given), and the lexicon's own
+consistency. No model is loaded: `classify` is the surface rule every sentence goes through."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.commitments import classify
+from nlp.verbs import KINDS, lexicon, lexicon_triggers, verb_class
+from nlp.text import fold
+
+# (sentence, expected kind, source)
+REAL = [
+    # A predicate noun after its support verb in a compound passive (guide: a petition asks).
+    ("Une pétition a été lancée par les structures qui bénéficient de ce financement.", "demand",
+     "p104, https://travailleur-alpin.fr/2026/02/06/forte-mobilisation-a-echirolles-pour-sauver-village-2-sante"),
+    # « exprimer des inquiétudes » (guide: an expressed worry is a demand), quote marks between.
+    ("Dans un communiqué publié hier, AVECsanté exprime \"de fortes inquiétudes face aux évolutions actuellement "
+     "envisagées pour la sortie de l’expérimentation de Secpa\".", "demand",
+     "p118, https://www.concourspluripro.fr/parcours-de-soin/article-51/arret-de-secpa-avecsante-sinquiete-du-risque-"
+     "reel-sur-la-continuite-des"),
+    # « déplorer » (guide: « déplore » is a demand).
+    ("Une nouvelle \"sans aucun signe avant-coureur\", d'une \"violence\" inouïe, avec \"une impréparation complète\", et "
+     "\"sans accompagnement d'une fin d'expérimentation\", déplore celle qui est également co-présidente de la CPTS Paris 20 : "
+     "\"C'est un abandon total de l'État vis-à-vis des structures engagées depuis quatre ans…\"", "demand",
+     "p116, https://www.concourspluripro.fr/parcours-de-soin/article-51/cest-un-abandon-total-de-letat-larticle-51-"
+     "secpa-sarrete-fin-avril-et"),
+    # « se prononcer » on the scheme's future: an opinion made known.
+    ("Alors que l’expérimentation des Structures d’Exercice Coordonné PArticipatives (SECPA) touche à sa fin le 30 avril "
+     "2025, le comité technique et le conseil stratégique de l’innovation en santé se sont prononcés sur son avenir.",
+     "announcement",
+     "p113, https://fecop.fr/actualites/avis-du-comite-technique-et-du-conseil-strategique-de-linnovation-en-sante-sur-"
+     "lopportunite-de"),
+    # « poser des engagements »: the noun after its support verb is the promise.
+    ("Le 9 février dernier, après une première semaine d’une mobilisation intense, la ministre de la Santé Stéphanie Rist "
+     "a transmis aux équipes expérimentatrices SECPa un courrier dans lequel elle pose par écrit des engagements quant "
+     "au maintien des financements pour 2026 et quant à l’ouverture d’un espace de travail pour construire le dispositif "
+     "d’entrée dans le droit commun de SECPa.", "commitment",
+     "p103, https://reseau-cdsc.fr/secpa-la-balle-est-dans-le-camp-du-premier-ministre"),
+]
+
+
+@pytest.mark.parametrize("sentence,kind,source", REAL)
+def test_lexicon_verbs_and_predicate_nouns_give_the_kind(sentence, kind, source):
+    found = classify(sentence)
+    assert found is not None and found[0] == kind, source
+
+
+def test_a_bare_stem_is_no_verb_form():
+    # « l’ARS Pays de la Loire » (realset dev p49): « pays » is no form of a lexicon verb;
+    # « la garantie de financement »: a predicate noun without its support verb.
+    assert lexicon_triggers(fold("chargée de projets à l’ARS Pays de la Loire")) == {}
+    assert lexicon_triggers(fold("la garantie de financement est une question")) == {}
+
+
+def test_every_row_has_a_class_and_a_source():
+    rows = list(lexicon().values())
+    assert len(rows) > 80
+    for row in rows:
+        assert row["class"] in (*KINDS, "support"), row
+        assert row["source"], row
+    assert verb_class("déplorer") == "demand" and verb_class("promettre") == "commitment"
+    assert verb_class("engagement", "NOUN") == "commitment" and verb_class("manger") == ""
+
+
+def test_verbs_outside_the_tables_give_a_trigger_of_their_class():
+    for (word, pos), row in lexicon().items():
+        if pos != "VERB" or row["class"] == "support" or row.get("in_tables"):
+            continue
+        stem = row.get("stems", [fold(word)[:-2]])[0]
+        assert lexicon_triggers(f"le comite {stem}e la decision").get(row["class"]), word
