@@ -14,7 +14,7 @@ Figures (`choose_deadline` of `nlp/commitments.py` over `nlp/quantities.py`, `ch
 | grammar | dev deadlines | dev amounts | test deadlines | test amounts |
 |---|---|---|---|---|
 | before this work (commit 3976582) | 21/24 | 9/10 | 18/24 | 10/11 |
-| after | 24/24 | 10/10 | 21/24 | 10/11 |
+| after | 24/24 | 10/10 | 22/24 | 10/11 |
 
 The test floors below are the measured values minus a margin of two deadlines and one amount.
 """
@@ -66,7 +66,7 @@ def test_dev_phrase(row):
         assert (amount.value if amount else None) == (pytest.approx(row["expected"]) if row["expected"] else None)
 
 
-@pytest.mark.parametrize("field, floor", [("deadline", 19), ("amount", 9)])
+@pytest.mark.parametrize("field, floor", [("deadline", 20), ("amount", 9)])
 def test_test_half_stays_above_its_floor(field, floor):
     rows = [r for r in TEST if r["field"] == field]
     right = sum(_right(r) for r in rows)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from nlp.commitments import choose_deadline
-from nlp.quantities import amounts, choose_amount, deadlines, pick_deadline, relative_deadlines
+from nlp.quantities import amounts, before_trigger, choose_amount, deadlines, pick_deadline, relative_deadlines
 
 TABLE = Path(__file__).parent / "fixtures" / "nlp" / "quantities_phrases.jsonl"
 ROWS = [json.loads(line) for line in TABLE.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -91,6 +91,8 @@ def test_constructed_time_expressions(text, iso):
     "dans un délai de six mois à compter de la promulgation de la loi",
     "À l'issue de l'expérimentation, le directeur établit un rapport dans un délai de 6 mois",
     "un forfait de 2000 euros", "l'expérimentation, prolongée jusqu'en avril 2025, a pris fin",
+    "le financement promis en 2024 n'est jamais arrivé", "Le ministère a annoncé la fin de l'expérimentation en 2024.",
+    "La ministre rencontrera les représentants des structures le 12 mars.",
 ])
 def test_constructed_vague_past_and_event_times_are_not_deadlines(text):
     assert pick_deadline(deadlines(text, DATE) + relative_deadlines(text, DATE)) is None
@@ -100,10 +102,23 @@ def test_constructed_vague_past_and_event_times_are_not_deadlines(text):
     ("La ministre avait promis de les pérenniser en 2024.", "2024-12-31"),
     ("Elle s'était engagée à rouvrir le centre d'ici fin 2023.", "2023-12-31"),
     ("Il a confirmé que les financements seraient maintenus jusqu'à fin 2025.", "2025-12-31"),
+    ("On nous avait promis une généralisation en 2024.", "2024-12-31"),
 ])
 def test_constructed_reported_past_promise_keeps_its_deadline(text, iso):
     """REALSET_GUIDE: « a reported past promise keeps its own deadline even when it is over »."""
     assert choose_deadline(text, DATE, 0, "commitment").date == iso
+
+
+def test_real_fronted_subordinate_clause_dates_its_own_verb():
+    """realset.jsonl p113 (dev; fecop.fr, CTIS/CSIS opinion): the end date belongs to « touche à
+    sa fin », not to the trigger « se sont prononcés » (gold deadline null)."""
+    text = ("Alors que l’expérimentation des Structures d’Exercice Coordonné PArticipatives (SECPA) touche à sa fin "
+            "le 30 avril 2025, le comité technique et le conseil stratégique de l’innovation en santé se sont prononcés sur son avenir.")
+    found = deadlines(text, "2025-03-01")
+    assert [d.date for d in found] == ["2025-04-30"]
+    assert before_trigger(found, text, text.index("prononcés")) == []
+    fronted = "Jusqu'au 30 avril 2027, la ministre maintient les fonds."
+    assert [d.date for d in before_trigger(deadlines(fronted, DATE), fronted, fronted.index("maintient"))] == ["2027-04-30"]
 
 
 def test_constructed_start_date_gives_way_to_the_end_date():
