@@ -137,7 +137,7 @@ def store_question(db: sqlite_utils.Database, matcher: TopicMatcher, item: Parli
     (`senator_id`), when the reference data holds exactly one; else it stays empty."""
     question, answer = item.documents()
     author_id = item.author_id or (senator_id(db, item.author_name) if item.chamber == "Sénat" else None)
-    if _new_and_off_topic(db, matcher, question) and (answer is None or _new_and_off_topic(db, matcher, answer)):
+    if _new_and_off_topic(db, matcher, question, answer):
         # Most questions of a back-fill: what `store_document` would find for both texts,
         # without normalising what matching does not read; only the metadata row is written.
         database.upsert_record(db, "questions", _question_row(item, author_id, False, False))
@@ -164,16 +164,24 @@ def _question_row(item: ParliamentQuestion, author_id: str | None, relevant: boo
     return row
 
 
-def _new_and_off_topic(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Document) -> bool:
-    """True when `store_document(db, matcher, doc)` would return "irrelevant" at once,
-    reading and writing nothing else: a document under an id of its own (`keep_id`), not
-    stored yet, whose title and text, cleaned as `normalize_document` cleans them, do not
-    name the topic. Only those two fields are cleaned (not the URL, the author...)."""
-    if not doc.id or not doc.extra.get("keep_id") or database.has_document(db, doc.id):
+def _new_and_off_topic(db: sqlite_utils.Database, matcher: TopicMatcher, *docs: Document | None) -> bool:
+    """True when `store_document(db, matcher, doc)` would return "irrelevant" at once for
+    each of `docs` (None: no document), reading and writing nothing else: documents under an
+    id of their own (`keep_id`), none stored yet (one look-up), whose titles and texts,
+    cleaned as `normalize_document` cleans them, do not name the topic. Only those two fields
+    are cleaned (not the URL, the author...)."""
+    present = [doc for doc in docs if doc is not None]
+    if not all(doc.id and doc.extra.get("keep_id") for doc in present):
         return False
-    cleaned = Document(source=doc.source, url=doc.url, id=doc.id, title=clean_text(doc.title),
-                       text=clean_text(doc.text) or clean_text(doc.summary))
-    return not matcher.is_relevant(match_document(cleaned, matcher))
+    marks = ", ".join("?" * len(present))
+    if db.conn.execute(f"SELECT 1 FROM documents WHERE id IN ({marks}) LIMIT 1", [d.id for d in present]).fetchone():
+        return False
+    for doc in present:
+        cleaned = Document(source=doc.source, url=doc.url, id=doc.id, title=clean_text(doc.title),
+                           text=clean_text(doc.text) or clean_text(doc.summary))
+        if matcher.is_relevant(match_document(cleaned, matcher)):
+            return False
+    return True
 
 
 def store_amendment(db: sqlite_utils.Database, matcher: TopicMatcher, item: Amendment) -> str:

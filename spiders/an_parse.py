@@ -172,16 +172,18 @@ def _too_big(name: str, declared: int, limit: int, counted: int | None = None) -
     return f"membre {name} trop gros ({what}, limite {limit // MB} Mo) : archive piégée ou endommagée, non lu"
 
 
-def iter_zip(body: bytes | str, suffixes: tuple[str, ...], skipped: list[tuple[str, str]],
+def iter_zip(body: bytes | str | zipfile.ZipFile, suffixes: tuple[str, ...], skipped: list[tuple[str, str]],
              max_member_bytes: int = MAX_MEMBER_BYTES) -> Iterator[Member]:
-    """Stream the members of an archive held in memory (bytes) or in a file (its path), one
-    at a time, never writing to disk.
+    """Stream the members of an archive held in memory (bytes), in a file (its path) or
+    already opened (a `ZipFile`, closed once read), one at a time, never writing to disk.
 
     Raises `zipfile.BadZipFile` when the archive itself is unreadable (truncated...). A
     member with an unsafe name is appended to `skipped` as (uid, cause); a member bigger
     than `max_member_bytes` (declared, or counted while decompressing) or unreadable is
     yielded without data, with its `problem`; the others go on."""
-    with zipfile.ZipFile(io.BytesIO(body) if isinstance(body, bytes) else body) as archive:
+    if not isinstance(body, zipfile.ZipFile):
+        body = zipfile.ZipFile(io.BytesIO(body) if isinstance(body, bytes) else body)
+    with body as archive:
         for info in archive.infolist():
             if info.is_dir():
                 continue

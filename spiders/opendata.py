@@ -106,9 +106,8 @@ class OpenDataSpider(VeilleSpider):
             return None
         skipped: list[tuple[str, str]] = []
         limit = self.member_max_bytes
-        try:
-            zipfile.ZipFile(path or io.BytesIO(response.body)).close()
-            members = iter_zip(path or response.body, suffixes, skipped, limit)
+        try:  # opened here, so that an unreadable archive is known before its members are read
+            members = iter_zip(zipfile.ZipFile(path or io.BytesIO(response.body)), suffixes, skipped, limit)
         except zipfile.BadZipFile as exc:
             logger.warning("source %s : archive endommagée (%s), lecture membre par membre", source.name, exc)
             skipped.append((response.url.rsplit("/", 1)[-1], f"archive zip endommagée ({exc}), membres lisibles récupérés,"
