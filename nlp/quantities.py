@@ -72,7 +72,8 @@ _MONEY_WORDS = re.compile(r"euro|€|depense|financ|budget|credit|enveloppe|dota
 _NUMBER_WORD = (r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
                 r"vingts?|trente|quarante|cinquante|soixante|cents?|et)")
 _WORD_AMOUNT = re.compile(r"(?<![\w-])(?P<words>" + _NUMBER_WORD + r"(?:[- ]" + _NUMBER_WORD + r")*)\s+"
-                          r"(?P<scale>milliards?|millions?|mille)(?P<half>\s+et\s+demie?)?\s+(?:d'euros|de euros|euros?|€)")
+                          r"(?:(?P<scale>milliards?|millions?|mille)(?P<half>\s+et\s+demie?)?\s+)?(?:d'euros|de euros|euros?\b|€)")
+_WORD_EURO = re.compile(r"(?<![\w-])" + _NUMBER_WORD + r"\s+(?:euros?\b|€)")
 _HALF_AMOUNT = re.compile(r"(?<![\w-])(?:un )?demi-(?P<scale>milliard|million)\s+(?:d'euros|de euros|euros?|€)")
 
 
@@ -121,7 +122,10 @@ def _word_amounts(text: str, folded: str) -> list[Amount]:
         except ValueError:
             continue
         if number:
-            value = (float(number) + (0.5 if match.group("half") else 0.0)) * _SCALES[match.group("scale")]
+            scale = match.group("scale")
+            if not scale and match.group(0).startswith(("d'", "de ")):
+                continue  # « de euros » needs a scale
+            value = (float(number) + (0.5 if match.group("half") else 0.0)) * (_SCALES[scale] if scale else 1.0)
             start = match.start() + match.group(0).index(words[0]) if words[0] in match.group(0) else match.start()
             found.append(Amount(round(value, 2), start, match.end(), text[start:match.end()]))
     return found
@@ -132,8 +136,8 @@ def amounts(text: str) -> list[Amount]:
     "1,5 milliard de dépenses", and numbers in words: "trois millions d'euros")."""
     folded = fold(text)
     if not _DIGIT.search(text):
-        return _word_amounts(text, folded) if "illi" in folded or "mille" in folded else []
-    found = _word_amounts(text, folded) if "illi" in folded else []
+        return _word_amounts(text, folded) if "illi" in folded or "mille" in folded or "euro" in folded or "€" in folded else []
+    found = _word_amounts(text, folded) if "illi" in folded or _WORD_EURO.search(folded) else []
     for match in _AMOUNT.finditer(folded):
         scale = match.group("scale")
         currency = match.group("cur1") or match.group("cur2") or (scale if scale and scale.endswith(("€", "eur")) else None)
@@ -190,6 +194,10 @@ _YEAR_END = re.compile(r"\b(?:fin (?:de l'annee|d'annee)|la fin de l'annee|fin d
 # « l'année prochaine » (a month named after « fin du mois de » is read by _MONTH_ONLY).
 _RELATIVE_PERIOD = re.compile(r"\b(?:(?:la )?fin (?:du|de ce) (?P<unit>mois)\b(?! de| d')|(?:le |au |du )?(?P<unit2>mois) (?P<next>prochain)|"
                               r"(?:l'|l')(?P<unit3>annee|an) prochaine?)\b")
+# « la semaine prochaine » → the Sunday ending the next week; « d'ici la fin de la semaine »,
+# « cette semaine », « dans la semaine » → the Sunday ending the document's week.
+_WEEK = re.compile(r"\b(?:(?:la |d'ici la |avant la |pour la )?semaine (?P<next>prochaine)|(?:d'ici |avant )?la fin de (?:la|cette) semaine|"
+                   r"cette semaine|dans la semaine)\b(?! derniere)")
 _YEAR_ONLY = re.compile(r"\b(?P<edge>fin |d'ici |d'ici a |avant |jusqu'en |en |pour |d'ici fin |avant fin |a l'horizon |a horizon |horizon |"
                         r"l'annee |exercice |courant |des |au cours de l'annee |d'ici la fin |avant la fin |jusqu'a la fin |a l'echeance (?:de )?|echeance |a compter de (?:l'annee )?|a partir de (?:l'annee )?|"
                         r"au titre de (?:l'annee |l'exercice )?)" + _YEAR +
@@ -221,7 +229,7 @@ _STRONG_MARK = re.compile(r"(?:jusqu'|d'ici|avant|au plus tard|a compter|a parti
                           r"(?:\s*(?:\ba|au|aux|en|la|le|les|l'|de|d'|du|fin|mois))*\s*$")
 _PAST_MARK = re.compile(r"(plfss pour|lfss pour|plf pour|securite sociale pour|finances pour|depuis|en date du|lancee?s? en|lancee?s? le|date du|du \d+ \w+ au)\s*$")
 # Every date pattern above needs a digit, a month, "trimestre" or "annee": a cheap first look.
-_MAY_DATE = re.compile(r"\d|trimestre|semestre|annee|\bmois\b|\ban prochain|printemps|ete\b|automne|hiver|noel|rentree|" + "|".join(MONTHS))
+_MAY_DATE = re.compile(r"\d|trimestre|semestre|annee|\bmois\b|semaine|\ban prochain|printemps|ete\b|automne|hiver|noel|rentree|" + "|".join(MONTHS))
 _DIGIT = re.compile(r"\d")
 _QUARTERS = {"premier": 1, "1er": 1, "1 er": 1, "deuxieme": 2, "2e": 2, "second": 2, "troisieme": 3, "3e": 3,
              "quatrieme": 4, "4e": 4, "dernier": 4}
@@ -421,6 +429,12 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
     if date:
         for m in _RELATIVE_PERIOD.finditer(folded):
             add(m.start(), m.end(), _period_end(m, date), "year" if m["unit3"] else "month")
+        for m in _WEEK.finditer(folded):
+            import datetime
+
+            today = datetime.date.fromisoformat(date[:10])
+            sunday = today + datetime.timedelta(days=6 - today.weekday() + (7 if m["next"] else 0))
+            add(m.start(), m.end(), sunday.isoformat(), "day")
         for m in _PERIOD_END.finditer(folded):
             months = 3 if m["unit"] == "trimestre" else 6
             month = -(-int(date[5:7]) // months) * months

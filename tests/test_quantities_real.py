@@ -70,6 +70,7 @@ DATE = "2026-02-10"
     ("dans vingt-quatre mois", "2028-02-10"), ("sous 48 heures", "2026-02-12"),
     ("au cours des deux prochaines années", "2028-02-10"), ("au plus tard le 30.04.2026", "2026-04-30"),
     ("à l'échéance 2028", "2028-12-31"), ("au titre de l'année 2026", "2026-12-31"),
+    ("la semaine prochaine", "2026-02-22"), ("d'ici la fin de la semaine", "2026-02-15"),  # 10 Feb 2026 is a Tuesday
 ])
 def test_constructed_time_expressions(text, iso):
     found = pick_deadline(deadlines(text, DATE) + relative_deadlines(text, DATE))
@@ -131,7 +132,7 @@ def test_constructed_start_date_gives_way_to_the_end_date():
     ("un milliard d'euros", 1_000_000_000), ("trois millions d'euros", 3_000_000), ("2.3 M€", 2_300_000),
     ("1,5 milliard d'euros", 1_500_000_000), ("300 k€", 300_000), ("4,6 Md€", 4_600_000_000),
     ("un demi-milliard d'euros", 500_000_000), ("5,5 MdEUR", 5_500_000_000), ("300 000 EUR", 300_000),
-    ("12 MEUR", 12_000_000), ("460M€", 460_000_000),
+    ("12 MEUR", 12_000_000), ("460M€", 460_000_000), ("cinquante euros", 50), ("vingt-cinq euros", 25),
 ])
 def test_constructed_amount_forms(text, value):
     assert [a.value for a in amounts(text)] == [pytest.approx(value)]
