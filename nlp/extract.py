@@ -582,6 +582,15 @@ def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Re
             surface, end = surface[:mark.start()], start + mark.start()
         if ent.ent_id_ in media_ids() and media_as_source(text, start, end):
             return None  # « selon Mediapart »: the medium reports, it does not act
+        longer = _NAME_GOES_ON.match(text, end) if ent.label_ == "PER" and _CIVILITY.match(surface) else None
+        if longer and len(surface.split()) == 2:
+            # « M. Paul Christophle »: « M. Paul » is not the senator Philippe Paul, « Paul » is a first name
+            name, begin = _without_civility(text[start:longer.end()], start)
+            return _person(text, begin, longer.end(), reference, "civilite_prenom", names)
+        line_before = text[text.rfind("\n", 0, start) + 1:start]
+        if (ent.label_ == "PER" and _capitals_alone(surface) and fold(surface) not in (names or {})
+                and not _CIVILITY_ON_LINE.search(line_before)):
+            return None  # a surname in capitals is a parliamentarian's only after « M. », « Mmes »…
         kind = "person" if ent.label_ == "PER" else "organisation"
         name = reference.display(ent.ent_id_) if kind == "person" else surface
         name = surface if name == ent.ent_id_ else name
@@ -634,6 +643,16 @@ def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Re
         if again:  # « la fondation Ramsay Santé … à Ramsay Santé »: the organisation named again
             return ActorMention(start, end, surface, again.actor_id, again.name, "organisation", "deja_nomme")
     return None
+
+
+_NAME_GOES_ON = re.compile(r"(?: (?:de |du |Le |La )?[A-ZÀ-Ý][a-zà-ÿ][\w'-]*){1,2}(?![\w-])")
+_CIVILITY_ON_LINE = re.compile(r"(?:^|[\s,(])(?:M\.|MM\.|Mme|Mmes|Monsieur|Madame|Messieurs|Mesdames)\s")
+
+
+def _capitals_alone(surface: str) -> bool:
+    """« SOUYRIS », « de MARCO », « PONCET MONGE »: a surname in capitals without a first name."""
+    words = [w for w in surface.split() if fold(w) not in ("de", "d'", "du", "des")]
+    return bool(words) and not _CIVILITY.match(surface) and all(w.isupper() and len(w) > 1 for w in words)
 
 
 _APPOINTED_TO = re.compile(r"(?:nomination|nomme|nommee|arrivee|depart|entree|retour|installation|passage)\s+(?:\w+\s+)?a\s*$")

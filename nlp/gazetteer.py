@@ -20,7 +20,7 @@ import re
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from nlp.extract import sanitize
 from nlp.roles import Reference, row_extra
@@ -182,7 +182,7 @@ def footnote_patterns(patterns: Iterable[dict[str, Any]], numbers: Iterable[int]
     mention. An acronym shared by two ids gets none. Sorted (`sort_patterns`)."""
     owners: dict[str, set[tuple[str, str]]] = {}
     for p in patterns:
-        acronym = _acronym(p.get("pattern"))
+        acronym = _acronym(p.get("pattern")) if p.get("label") != "PER" else None  # « SOUYRIS »: a surname
         if acronym:
             owners.setdefault(acronym, set()).add((p["id"], p["label"]))
     numbers = list(numbers)
@@ -216,3 +216,78 @@ def reference_patterns(reference: Reference) -> list[dict[str, Any]]:
         nom = row_extra(people.get(m["actor_id"], {})).get("nom")
         records.append({"id": m["actor_id"], "name": m["actor_name"], "civ": m.get("civ"), "nom": nom})
     return actor_patterns(records)
+
+
+# ------------------------------------------------------------ senators
+SENATORS_FILE = "senators.jsonl"
+_NAME_PARTICLES = {"de", "d'", "du", "des"}
+
+
+def senator_id(first: str, last: str) -> str:
+    """The id of a senator: person:<slug of the full name>, the id the annotation guide gives
+    to a person outside the AN reference (« Anne Souyris » -> person:anne-souyris)."""
+    return "person:" + re.sub(r"[^a-z0-9]+", "-", fold(f"{first} {last}")).strip("-")
+
+
+def capitals_form(surname: str) -> str:
+    """The surname as parliamentary documents print it after a civility: in capitals but
+    its leading particles (« de Marco » -> « de MARCO », « Poncet Monge » -> « PONCET MONGE »)."""
+    words = surname.split()
+    lead = []
+    while len(words) > 1 and fold(words[0]) in _NAME_PARTICLES:
+        lead.append(words.pop(0))
+    return " ".join(lead + [w.upper() for w in words])
+
+
+def senator_patterns(senators: Iterable[dict[str, Any]], tokenize: Callable[[str], list[str]], taken: dict[str, set[str]] | None = None
+                     ) -> list[dict[str, Any]]:
+    """Patterns for senators (`civ`, `prenom`, `nom`; `patterns/sources/senators.json`): the
+    full name in both orders (« Anne Souyris », « SOUYRIS Anne », also after the civility),
+    civility + surname (« Mme Souyris ») and the surname in capitals alone (« Mmes SOUYRIS et PONCET MONGE »,
+    a token pattern on the exact text; `nlp.extract` keeps it only after a civility of the
+    same line). `tokenize(text)` gives the token texts the pipeline's tokenizer makes of
+    `text`. A form already in `taken` (folded pattern text -> ids of the other shipped
+    files) or shared by two senators gets no pattern: a homonym is never guessed, and the
+    surname alone also yields to a deputy's « M. X »; a senator whose full name another file
+    gives (a deputy since) takes that file's id."""
+    taken = taken or {}
+    surnames = {p.split(" ", 1)[1] for p in taken if p.startswith(("m. ", "mme "))}
+    found: list[dict[str, Any]] = []
+    for record in senators:
+        first, last = pattern_text(record.get("prenom")), pattern_text(record.get("nom"))
+        if not first or not last:
+            continue
+        # A senator who is also in another file (a deputy since) keeps that file's id.
+        elsewhere = taken.get(fold(f"{first} {last}"), set())
+        actor_id = next(iter(elsewhere)) if len(elsewhere) == 1 else senator_id(first, last)
+        civ = _CIVILITY.get(record.get("civ") or "")
+        texts = [f"{first} {last}", f"{capitals_form(last)} {first}"]
+        texts += [f"{civ} {last}", f"{civ} {capitals_form(last)} {first}"] if civ else []
+        found += [{"label": "PER", "pattern": t, "id": actor_id} for t in texts
+                  if fold(t) not in taken]
+        capitals = capitals_form(last)
+        if len(fold(last)) >= 4 and fold(last) not in surnames:
+            found.append({"label": "PER", "id": actor_id,
+                          "pattern": [{"TEXT": token} for token in tokenize(capitals)]})
+    owners: dict[str, set[str]] = {}
+    for p in found:
+        owners.setdefault(fold(json.dumps(p["pattern"], ensure_ascii=False)), set()).add(p["id"])
+    return sort_patterns(p for p in found if len(owners[fold(json.dumps(p["pattern"], ensure_ascii=False))]) == 1)
+
+
+def french_tokens(text: str) -> list[str]:
+    """The token texts of `text` after a civility, as spaCy's French tokenizer makes them
+    (« APOURCEAU-POLY » is three tokens there, « SAINT-PÉ » one)."""
+    import spacy
+
+    return [t.text for t in spacy.blank("fr")(f"Mme {text}")][1:]
+
+
+def generate_senators(source: dict[str, Any], shipped: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The committed `senators.jsonl` from `patterns/sources/senators.json` and the patterns
+    of the other shipped files (whose forms the senators' patterns never take)."""
+    taken: dict[str, set[str]] = {}
+    for p in shipped:
+        if isinstance(p.get("pattern"), str):
+            taken.setdefault(fold(p["pattern"]), set()).add(p["id"])
+    return senator_patterns(source["senators"], french_tokens, taken)
