@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import operator
 import os
 import sqlite3
 import weakref
@@ -152,10 +153,28 @@ def restore_search_index(db: sqlite_utils.Database) -> None:
         db.conn.execute(sql)
 
 
+# One encoder for every content hash: what `json.dumps(value, ensure_ascii=False, sort_keys=True,
+# default=str)` builds at each call, built once.
+_HASH_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def content_hash(record: dict[str, Any], fields: Iterable[str] = HASHED_FIELDS) -> str:
     """Stable hash of the given fields of a record (used to skip unchanged rows)."""
-    payload = json.dumps([record.get(f) for f in fields], ensure_ascii=False, sort_keys=True, default=str)
+    payload = _HASH_ENCODER.encode([record.get(f) for f in fields])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# The statements of a document's write, built once (every column, in one order).
+_DOCUMENT_COLUMNS = DOCUMENT_FIELDS + ("topics", "relevant", "content_hash", "first_seen", "updated_at")
+_INSERT_DOCUMENT = (f"INSERT INTO documents ({', '.join(f'[{c}]' for c in _DOCUMENT_COLUMNS)})"
+                    f" VALUES ({', '.join('?' * len(_DOCUMENT_COLUMNS))})")
+_UPDATE_DOCUMENT = f"UPDATE documents SET {', '.join(f'[{c}] = ?' for c in _DOCUMENT_COLUMNS[1:])} WHERE id = ?"
+_EXTRA_INDEX = DOCUMENT_FIELDS.index("extra")
+_MENTION_COLUMNS = ("id", "document_id", "matched", "rule", "strength", "start", "end", "snippet", "field")
+_MENTION_FIELDS = frozenset(_MENTION_COLUMNS[2:])  # what a mention row gives (id and document added)
+_MENTION_GETTER = operator.itemgetter(*_MENTION_COLUMNS[2:])
+_INSERT_MENTIONS = (f"INSERT INTO mentions ({', '.join(f'[{c}]' for c in _MENTION_COLUMNS)})"
+                    f" VALUES ({', '.join('?' * len(_MENTION_COLUMNS))})")
 
 
 def upsert_document(
@@ -167,45 +186,76 @@ def upsert_document(
     """Insert or update one document with its topic mentions; return "insert", "update"
     or "noop". A document already stored from another source is only replaced by a
     longer text (so two feeds carrying one article never flip-flop)."""
-    row: dict[str, Any] = {f: record.get(f) for f in DOCUMENT_FIELDS}
-    row["extra"] = _json(row["extra"])
-    row["topics"] = record.get("topics", "")
-    row["relevant"] = int(bool(record.get("relevant", True)))
-    row["content_hash"] = document_hash(record)
-    stamp = now_iso()
-    links = [row["url"], *aliases]
     with write_unit(db):
-        existing = _get(db, "documents", row["id"])
-        if existing is None:
-            action = "insert"
-            row["first_seen"] = row["updated_at"] = stamp
-            insert_rows(db, "documents", [row])
-        elif existing["content_hash"] == row["content_hash"] or (
-            existing["source"] != row["source"]
-            and (len(row["text"] or ""), row["source"]) <= (len(existing["text"] or ""), existing["source"])
-        ):
-            _link(db, row["id"], row["source"], links, stamp)
-            return "noop"
-        else:
-            action = "update"
-            row["first_seen"], row["updated_at"] = existing["first_seen"], stamp
-            columns = [c for c in row if c != "id"]
-            flush_search_index(db)
-            db.conn.execute(f"UPDATE documents SET {', '.join(f'[{c}] = ?' for c in columns)} WHERE id = ?",
-                            [_value(row[c]) for c in columns] + [row["id"]])
-        _link(db, row["id"], row["source"], links, stamp)
-        if existing is not None:
-            db.conn.execute("DELETE FROM mentions WHERE document_id = ?", [row["id"]])
+        return write_document(db, record, mentions, aliases)
+
+
+def write_document(
+    db: sqlite_utils.Database,
+    record: dict[str, Any],
+    mentions: list[dict[str, Any]],
+    aliases: Iterable[str] = (),
+) -> str:
+    """`upsert_document` inside the caller's open write unit (`write_unit`, a batch's unit),
+    which rolls back whole when this raises: no savepoint of its own. Each row is one
+    statement built once: the document, its source, its addresses, its mentions
+    (`executemany`)."""
+    extra = _json(record.get("extra"))
+    values = [_value(record.get(f)) for f in DOCUMENT_FIELDS]
+    values[_EXTRA_INDEX] = _value(extra)
+    digest = _document_digest(record, extra)
+    values += [_value(record.get("topics", "")), int(bool(record.get("relevant", True))), digest]
+    document_id, text = values[0], record.get("text")
+    source: Any = record.get("source")
+    stamp = now_iso()
+    links: list[Any] = [record.get("url"), *aliases]
+    conn = db.conn
+    existing = conn.execute("SELECT content_hash, source, first_seen FROM documents WHERE id = ?",
+                            [document_id]).fetchone()
+    if existing is None:
+        action = "insert"
+        conn.execute(_INSERT_DOCUMENT, values + [stamp, stamp])
+    elif existing[0] == digest or (existing[1] != source and (len(text or ""), source) <= (
+            len(conn.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()[0] or ""),
+            existing[1])):
+        _link(db, document_id, source, links, stamp)
+        return "noop"
+    else:
+        action = "update"
+        flush_search_index(db)
+        conn.execute(_UPDATE_DOCUMENT, values[1:] + [existing[2], stamp, document_id])
+    _link(db, document_id, source, links, stamp)
+    if existing is not None:
+        conn.execute("DELETE FROM mentions WHERE document_id = ?", [document_id])
+    if all(m.keys() == _MENTION_FIELDS for m in mentions):  # the rows of `pipelines.match.mention_rows`
+        conn.executemany(_INSERT_MENTIONS, _mention_values(document_id, mentions))
+    else:
         insert_rows(db, "mentions", [
-            {**m, "id": f"{row['id']}:{m.get('field', 'text')}:{m['start']}:{m['end']}",
-             "document_id": row["id"], "field": m.get("field", "text")}
+            {**m, "id": f"{document_id}:{m.get('field', 'text')}:{m['start']}:{m['end']}",
+             "document_id": document_id, "field": m.get("field", "text")}
             for m in mentions])
     return action
 
 
+def _mention_values(document_id: str, mentions: list[dict[str, Any]]) -> list[tuple]:
+    """Mention rows as values in `_MENTION_COLUMNS` order, each id built from the document's
+    (stored as sqlite-utils stores them, like `insert_rows`)."""
+    rows = [(f"{document_id}:{field}:{start}:{end}", document_id, matched, rule, strength, start, end, snippet, field)
+            for matched, rule, strength, start, end, snippet, field in map(_MENTION_GETTER, mentions)]
+    if not {type(v) for row in rows for v in row} <= _STORED_AS_IS:
+        rows = [tuple(_value(v) for v in row) for row in rows]
+    return rows
+
+
 def document_hash(record: dict[str, Any]) -> str:
     """Content hash of a document record (its text fields and the topic rules' fingerprint)."""
-    return content_hash({**record, "extra": _json(record.get("extra"))}, DOCUMENT_HASHED_FIELDS)
+    return _document_digest(record, _json(record.get("extra")))
+
+
+def _document_digest(record: dict[str, Any], extra: Any) -> str:
+    """`document_hash` with the record's `extra` given as stored (JSON text)."""
+    payload = _HASH_ENCODER.encode([extra if f == "extra" else record.get(f) for f in DOCUMENT_HASHED_FIELDS])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def document_is_stored(db: sqlite_utils.Database, record: dict[str, Any]) -> bool:
@@ -269,6 +319,7 @@ def _value(value: Any) -> Any:
 
 
 _PLAIN = (str, int, float, bytes, bool)
+_STORED_AS_IS = frozenset((*_PLAIN, type(None)))
 
 
 def upsert_rows(db: sqlite_utils.Database, table: str, rows: Iterable[dict[str, Any]], pk: str) -> None:

@@ -42,6 +42,8 @@ def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Docume
     normalized = normalize_document(doc)
     record = None  # built only when needed: most items of a back-fill are off topic and new
     mentions = None
+    # Read in an open transaction (a batch), the answer holds until the unit below writes.
+    probed_in_transaction = db.conn.in_transaction
     if database.has_document(db, normalized.id):
         record = _record(normalized, matcher)
         if _unchanged(db, normalized, record):
@@ -54,7 +56,8 @@ def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Docume
         if not matcher.is_relevant(mentions):
             return "irrelevant"
     with write_unit(db):
-        return _store_document(db, matcher, doc, normalized, record, keep_irrelevant, mentions)
+        return _store_document(db, matcher, doc, normalized, record, keep_irrelevant, mentions,
+                               known_new=probed_in_transaction)
 
 
 def _record(doc: Document, matcher: TopicMatcher) -> dict:
@@ -78,14 +81,17 @@ def _unchanged(db: sqlite_utils.Database, doc: Document, record: dict) -> bool:
 
 
 def _store_document(db: sqlite_utils.Database, matcher: TopicMatcher, original: Document, normalized: Document,
-                    record: dict | None, keep_irrelevant: bool, mentions: list | None = None) -> str:
+                    record: dict | None, keep_irrelevant: bool, mentions: list | None = None,
+                    known_new: bool = False) -> str:
+    # `known_new`: `normalized.id` was found absent in this transaction (no record built).
     doc = same_document(db, normalized)
     renamed = renames(doc)
     if renamed:
         database.rename_document(db, renamed, doc.id)
     if doc is not normalized:  # stored under another id
         record = None
-    if record is None and database.has_document(db, doc.id):
+    known_new = known_new and record is None and doc is normalized and not renamed
+    if record is None and not known_new and database.has_document(db, doc.id):
         record = _record(doc, matcher)
     aliases = _link_aliases(doc)
     if record is not None and database.document_is_stored(db, record):
@@ -100,7 +106,7 @@ def _store_document(db: sqlite_utils.Database, matcher: TopicMatcher, original: 
     record = record or _record(doc, matcher)
     record["topics"] = topic_keywords(matcher) if relevant else ""
     record["relevant"] = relevant
-    action = database.upsert_document(db, record, mention_rows(mentions), aliases)
+    action = database.write_document(db, record, mention_rows(mentions), aliases)  # in this unit
     setattr(original, _STORED_ATTRIBUTE, doc)
     return action
 
