@@ -162,9 +162,16 @@ _COMPARISON_BEFORE = re.compile(r"(?:parmi (?:ces|les)|en dessous|au-dessous|au-
 _RANGE_GAP = re.compile(r"\s*(?:a|et|-|ou)\s*")
 
 
+# « …, alors que le déficit atteint 23 milliards », « …, car 2 millions manquent »: a contrastive
+# or causal clause after the trigger gives context, not the object of the promise.
+_CONTEXT_CLAUSE = re.compile(r",\s*(?:alors qu|tandis qu|bien qu|meme si|car\b|parce qu|puisqu)")
+
+
 def choose_amount(sentence: str, trigger: int = 0) -> Amount | None:
     """The amount of the promise whose trigger starts at `trigger`: the first amount after
-    the trigger in its clause (up to « ; »), else after it, else the first of the sentence;
+    the trigger in its clause (up to « ; »), else after it, else the first before it; figures
+    of a contrastive or causal clause after the trigger (« , alors que … ») or of a fronted
+    subordinate clause before it (« Alors que le déficit atteint 23 milliards, … ») are context;
     a point of comparison gives way to the object (« 50 000 euros … bien en dessous des
     500 000 euros »), and the low end of a range to its high end (« de 23,3 milliards à 18
     milliards » → 18 milliards)."""
@@ -176,10 +183,14 @@ def choose_amount(sentence: str, trigger: int = 0) -> Amount | None:
             if not (i + 1 < len(found) and _RANGE_GAP.fullmatch(folded[a.end:found[i + 1].start]))
             and not _COMPARISON_BEFORE.search(folded[max(0, a.start - 30):a.start])]
     found = kept or found
-    after = [a for a in found if a.start >= trigger]
+    context = _CONTEXT_CLAUSE.search(folded, trigger)
+    after = [a for a in found if a.start >= trigger and (context is None or a.start < context.start())]
     stop = folded.find(";", trigger)
     own = [a for a in after if stop < 0 or a.start < stop]
-    return (own or after or found)[0]
+    fronted = _fronted_clause_end(folded, trigger)
+    before = [a for a in found if fronted < a.start < trigger]
+    chosen = own or after or before
+    return chosen[0] if chosen else None
 
 
 _MARKER = r"(?P<marker>jusqu'(?:au|a|en|a la)|d'ici(?: a| au| la| le| fin)?|avant(?: le| la)?|au plus tard(?: le| au| en| fin)?|a compter du|a partir du|des le|pour|au|le|en|fin|d'ici a)?\s*"
@@ -571,15 +582,16 @@ _CRITICISED = re.compile(r"\b(?:arret\w*|fin|suppression|supprim\w*|interromp\w*
 _FRONTED_SUBORDINATE = re.compile(r"^\W*(?:alors qu|tandis qu|bien qu|meme si|si |lorsqu|quand |puisqu|parce qu|comme |depuis qu|apres qu|avant qu)")
 
 
+def _fronted_clause_end(folded: str, trigger: int) -> int:
+    """Where a fronted subordinate clause closed by a comma before `trigger` ends, else -1."""
+    close = folded.find(",")
+    return close if _FRONTED_SUBORDINATE.match(folded) and 0 <= close < trigger else -1
+
+
 def before_trigger(candidates: list[Deadline], sentence: str, trigger: int) -> list[Deadline]:
     """The dates before the trigger at `trigger` that can still be its deadline: not those of a
     fronted subordinate clause that closes, with a comma, before the trigger."""
-    folded = fold(sentence)
-    if not _FRONTED_SUBORDINATE.match(folded):
-        return [d for d in candidates if d.start < trigger]
-    close = folded.find(",")
-    if close < 0 or close > trigger:
-        return [d for d in candidates if d.start < trigger]
+    close = _fronted_clause_end(fold(sentence), trigger)
     return [d for d in candidates if close < d.start < trigger]
 
 

@@ -143,6 +143,18 @@ def test_constructed_total_after_parmi_gives_way_to_the_part():
     assert choose_amount(text, text.index("destinés")).value == 4_000_000
 
 
+@pytest.mark.parametrize("text, trigger, value", [
+    ("La ministre a promis de maintenir les crédits, alors que le déficit atteint 23 milliards d'euros.", "promis", None),
+    ("Alors que le déficit atteint 23 milliards d'euros, la ministre promet de maintenir les crédits.", "promet", None),
+    ("Alors que le déficit atteint 23 milliards d'euros, la ministre promet 3 millions d'euros.", "promet", 3_000_000),
+    ("Avec 14 millions d'euros, l'État finance le dispositif.", "finance", 14_000_000),
+])
+def test_constructed_figures_of_a_contrastive_clause_are_context(text, trigger, value):
+    """REALSET_GUIDE: the amount is the object of the promise, « not a figure quoted as context »."""
+    found = choose_amount(text, text.index(trigger))
+    assert (found.value if found else None) == value
+
+
 def test_constructed_range_gives_its_upper_bound():
     text = "une aide comprise entre 10 et 15 millions d'euros"
     assert choose_amount(text).value == 15_000_000
