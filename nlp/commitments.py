@@ -478,7 +478,16 @@ def _actor(sentence: str, start: int, kind: str, facts: Clause | None, actors: S
     actor, rule = decided or choose_actor(sentence, start, actors, antecedent, kind)
     if actor is None and publisher and _NOUS.search(sentence[:start + 20]):
         actor, rule = ActorRef(0, 0, "nous", publisher, "organisation"), "publieur"
+    if (actor is None and publisher and publisher.startswith(("org:", "structure:")) and kind == "demand"
+            and not _TEXT_OBJECT.search(fold(sentence))):
+        # What an organisation's release asks for with nobody named (« pour exiger l'entrée des
+        # SEC-Pa dans le droit commun ») is its publisher's demand; what an amendment or a bill
+        # asks for is the text's, not its author's (guide: a demand without actor).
+        actor, rule = ActorRef(0, 0, "", publisher, "organisation"), "publieur_demande"
     return actor, rule
+
+
+_TEXT_OBJECT = re.compile(r"(?<![\w-])(?:amendements?|articles?|propositions? de loi|projets? de loi|texte)(?![\w-])")
 
 
 def _clause_with_actor(sentence: str, masked: str, found: tuple[str, int, int], parsed: Doc,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.commitments import classify
+from nlp.commitments import classify, find_commitment
 from nlp.verbs import KINDS, lexicon, lexicon_triggers, verb_class
 from nlp.text import fold
 
@@ -71,3 +71,23 @@ def test_verbs_outside_the_tables_give_a_trigger_of_their_class():
             continue
         stem = row.get("stems", [fold(word)[:-2]])[0]
         assert lexicon_triggers(f"le comite {stem}e la decision").get(row["class"]), word
+
+
+# realset dev p10, https://lescentresdesante.com/?p=6799 (a release of the collective).
+RELEASE_DEMAND = ("Un rassemblement est prévu samedi 14 février à 15h Place de la République à Paris, pour défendre "
+                  "la santé participative et pour exiger l’entrée des SEC-Pa dans le droit commun.")
+
+
+def test_an_actorless_demand_of_an_organisations_release_is_its_publishers():
+    found = find_commitment(RELEASE_DEMAND, "2026-02-10", [], publisher="org:collectif-secpa")
+    assert found is not None and found.kind == "demand" and found.actor_id == "org:collectif-secpa"
+
+
+def test_an_actorless_demand_of_a_parliamentarians_text_has_no_actor():
+    # Constructed from the same sentence: a person publishes amendments and questions, whose
+    # demands without a named subject are the text's (guide, amendments p38-p40).
+    found = find_commitment(RELEASE_DEMAND, "2026-02-10", [], publisher="PA794008")
+    assert found is not None and found.kind == "demand" and found.actor_id is None
+    amendment = "Cet amendement vise à exiger l’entrée des SEC-Pa dans le droit commun."
+    found = find_commitment(amendment, "2026-02-10", [], publisher="org:collectif-secpa")
+    assert found is not None and found.actor_id is None
