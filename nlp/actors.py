@@ -63,6 +63,23 @@ def media_ids() -> frozenset[str]:
     return frozenset(json.loads(line)["id"] for line in lines if line.strip())
 
 
+@functools.lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Folded first names of French parliamentarians (`patterns/lists/first_names.jsonl`)."""
+    lines = (files("nlp") / "patterns" / "lists" / "first_names.jsonl").read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(json.loads(line)["first_name"]) for line in lines if line.strip())
+
+
+def known_first_name(text: str, start: int, end: int) -> bool:
+    """The one word at [start, end) the model tags as a person is a first name of the list,
+    capitalised, not in capitals, that the text names again: a person of the story named by
+    a first name (« Un surnom auquel adhère totalement Jean-Pierre. … Jean-Pierre a donc pu »)."""
+    surface = text[start:end]
+    return (len(surface.split()) == 1 and surface[:1].isupper() and not surface.isupper()
+            and fold(surface) in first_names()
+            and len(re.findall(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", text)) >= 2)
+
+
 def media_as_source(text: str, start: int, end: int) -> bool:
     """The medium mentioned at [start, end) is quoted as a source, not acting."""
     before = fold(text[max(0, start - 40):start])
@@ -305,3 +322,15 @@ def organisation_named(text: str, start: int, end: int) -> bool:
         return False
     return bool(_ORG_BEFORE.search(fold(text[max(0, start - 25):start]))
                 or (surface.isupper() and _ORG_APPOSITION.match(fold(text[end:end + 40]))))
+
+
+# A CPTS is named by its territory: « la CPTS Paris 20 », « la CPTS Sud-Est Grenoblois », « la
+# CPTS du Grand Nancy » (the model cuts these names or takes them for places).
+_CPTS = re.compile(r"CPTS(?: (?:du |de la |de l'|des |d')?[A-ZÀ-Ý][\w'-]*(?: [A-ZÀ-Ý][\w'-]*){0,3}(?: \d{1,2}(?:e|ème)?\b)?)")
+
+
+def cpts_name(text: str, start: int) -> int | None:
+    """The end of the name of the CPTS whose acronym starts at `start`, or None when no
+    territory follows the acronym."""
+    match = _CPTS.match(text, start)
+    return match.end() if match else None

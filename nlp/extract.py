@@ -19,9 +19,9 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
-from nlp.actors import (apposed_name, apposed_person, first_name_alone, full_name_of, generic_body, local_authority,
-                        media_as_source, media_ids, name_before, named_centre, org_name, organisation_named, person_span,
-                        speaker_line, surname_owner)
+from nlp.actors import (apposed_name, apposed_person, cpts_name, first_name_alone, full_name_of, generic_body,
+                        known_first_name, local_authority, media_as_source, media_ids, name_before, named_centre,
+                        org_name, organisation_named, person_span, speaker_line, surname_owner)
 from nlp.commitments import ActorRef, Commitment, choose_deadline, classify, find_commitment, not_a_sentence
 from nlp.quantities import amounts
 from nlp.quotes import speakers
@@ -597,6 +597,10 @@ def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Re
         return ActorMention(start, end, surface, ent.ent_id_, name, kind, "gazetteer")
     if any(s < end and start < e for s, e in topic_spans):
         return None
+    named_cpts = cpts_name(text, start) if ent.label_ in ("MISC", "LOC", "ORG") and surface.startswith("CPTS ") else None
+    if named_cpts:
+        surface = text[start:named_cpts]
+        return ActorMention(start, named_cpts, surface, f"org:{_slug(surface)}", surface, "organisation", "cpts")
     if ent.label_ in ("MISC", "LOC", "ORG"):
         stop = re.search(r"[,;\n]", surface)
         if stop and ent.label_ == "ORG":  # « Conseil national des villes, Mesdames »
@@ -630,7 +634,7 @@ def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Re
             owner = surname_owner(surface, text, date, reference, names, earlier)
             if owner:
                 return ActorMention(start, end, surface, owner[0], owner[1], "person", owner[2])
-            return _first_name(text, start, end, surface)
+            return _first_name(text, start, end, surface, tagged_person=True)
         span = person_span(text, start, end)
         if span is None:
             return None
@@ -660,10 +664,11 @@ _INDEFINITE = re.compile(r"(?:^|[^\w-])(?:un|d'un|aucun|chaque|tout|nouveau|futu
 _FOOTNOTE_MARK = re.compile(r"(?:\[\d{1,3}\]?|\(\d{1,3}\)?|[¹²³⁰⁴-⁹]+)\.?$")
 
 
-def _first_name(text: str, start: int, end: int, surface: str) -> ActorMention | None:
-    """A person named by a first name with an age or function after it; the full name given
-    elsewhere in the text gives the id."""
-    if not first_name_alone(text, start, end):
+def _first_name(text: str, start: int, end: int, surface: str, tagged_person: bool = False) -> ActorMention | None:
+    """A person named by a first name with an age or function after it, or (`tagged_person`:
+    the model's PER) a first name of the list; the full name given elsewhere in the text
+    gives the id."""
+    if not (first_name_alone(text, start, end) or (tagged_person and known_first_name(text, start, end))):
         return None
     full = full_name_of(surface, text) or surface
     return ActorMention(start, end, surface, f"person:{_slug(full)}", full, "person", "prenom_seul")

@@ -158,3 +158,33 @@ def test_a_contracted_article_is_not_part_of_a_role_mention(nlp_model, ref, topi
 def test_structures_under_their_usual_spelling(nlp_model, ref, topic):
     mentions = _mentions("p116", nlp_model, ref, topic)  # « la MSP Pyrénées Belleville » (no hyphen)
     assert any(actor_id == "structure:msp-pyrenees-belleville" for _, actor_id, _ in mentions)
+
+
+def test_a_first_name_of_the_list_named_again_is_a_person(nlp_model, ref, topic):
+    # p109 (MSP du Kruysbellaert): « adhère totalement Jean-Pierre. … Jean-Pierre a donc pu … »
+    from nlp.actors import first_names, known_first_name
+
+    assert {"jean-pierre", "louise", "elise"} <= first_names() and "martin" not in first_names()  # « Martin »: a surname too
+    found = _mentions("p109", nlp_model, ref, topic)
+    assert [m for m in found if m[1] == "person:jean-pierre"] and all(
+        rule == "prenom_seul" for _, actor_id, rule in found if actor_id == "person:jean-pierre")
+    text, start, end = _passage("p109", "Elise")  # named once: not enough
+    assert not known_first_name(text, start, end)
+
+
+def test_a_cpts_is_named_by_its_territory(nlp_model, ref, topic):
+    # p116: « co-présidente de la CPTS Paris 20 » (the model tags « CPTS Paris » as a place)
+    from nlp.actors import cpts_name
+
+    text, start, _ = _passage("p116", "CPTS Paris 20")
+    assert text[start:cpts_name(text, start)] == "CPTS Paris 20"
+    assert cpts_name("la CPTS soutient", 3) is None  # no territory: the acronym alone
+    assert ("CPTS Paris 20", "org:cpts-paris-20", "cpts") in _mentions("p116", nlp_model, ref, topic)
+
+
+def test_structures_named_by_a_written_question_and_by_their_short_name(nlp_model, ref, topic):
+    # p122 (AN question QE13027): « le centre de santé du Diaconat protestant »; p109: « au Kruysbellaert »
+    p122 = _mentions("p122", nlp_model, ref, topic)
+    assert ("centre de santé du Diaconat protestant", "structure:centre-de-sante-du-diaconat-protestant") in [
+        (t, i) for t, i, _ in p122]
+    assert ("Kruysbellaert", "structure:msp-du-kruysbellaert") in [(t, i) for t, i, _ in _mentions("p109", nlp_model, ref, topic)]

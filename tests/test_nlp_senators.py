@@ -69,3 +69,14 @@ def test_a_surname_in_capitals_needs_a_civility_on_its_line(nlp_model, ref, topi
     found = _mentions("LE PLAN DE JADOT ET GONTARD POUR LA SANTÉ\n\nM. JADOT et M. GONTARD ont déposé un texte.",
                       "2026-02-10", nlp_model, ref, topic)
     assert found == [("M. JADOT", "person:yannick-jadot"), ("M. GONTARD", "person:guillaume-gontard")]
+
+
+def test_civility_and_a_senators_surname_that_is_a_first_name(nlp_model, ref, topic):
+    # p122, https://www.assemblee-nationale.fr/dyn/17/questions/QANR5L17QE13027: « M. Paul
+    # Christophle » is no « M. Paul » (the senator Philippe Paul).
+    item = next(json.loads(x) for x in (FIXTURES / "realset.jsonl").read_text(encoding="utf-8").splitlines()
+                if json.loads(x)["id"] == "p122")
+    assert item["split"] == "dev"
+    found = _mentions(item["text"], item["date"], nlp_model, ref, topic)
+    assert ("Paul Christophle", "person:paul-christophle") in found
+    assert not any(actor_id == "person:philippe-paul" for _, actor_id in found)
