@@ -33,8 +33,6 @@ Rules for what is not written as a date (issue 13; phrase table in
   en 2024 », « a confirmé que les financements seraient maintenus jusqu'à fin 2025 ».
 - The start date of an event (« une grève est prévue à partir du 5 janvier ») and the date of a
   meeting verb (« rencontrera », « réunira », « auditionnés ») or of a vote are events.
-- `before_trigger` leaves out the dates of a fronted subordinate clause (« Alors que … touche à
-  sa fin le 30 avril 2025, le comité s'est prononcé »): they date that clause's verb.
 - Amounts: a range (« entre 10 et 15 millions », « de 3 000 à 10 000 euros ») gives its upper
   bound; « de X à Y » after a verb of change (« passer de 23,3 à 18 milliards ») gives Y; an
   amount « par structure / par an » is kept as written (per unit); the amount of a promise is
@@ -576,9 +574,9 @@ _FORESEEN = re.compile(r"\b(?:qui|que|dont)\b[^,;:]{0,30}\b\w+(?:rait|raient)\b[
 _CRITICISED = re.compile(r"\b(?:arret\w*|fin|suppression|supprim\w*|interromp\w*|interruption|cessation|baisse|decision|prevue?s?)\b")
 
 
-# « Alors que l'expérimentation touche à sa fin le 30 avril 2025, le comité … s'est prononcé »: a
-# fronted subordinate clause (concessive, temporal, causal, conditional) closed by a comma before
-# the trigger dates its own verb, not the trigger's.
+# « Alors que le déficit atteint 23 milliards, la ministre promet … »: a fronted subordinate clause
+# (concessive, temporal, causal, conditional) closed by a comma before the trigger speaks of its
+# own verb, not of the trigger's.
 _FRONTED_SUBORDINATE = re.compile(r"^\W*(?:alors qu|tandis qu|bien qu|meme si|si |lorsqu|quand |puisqu|parce qu|comme |depuis qu|apres qu|avant qu)")
 
 
@@ -588,11 +586,10 @@ def _fronted_clause_end(folded: str, trigger: int) -> int:
     return close if _FRONTED_SUBORDINATE.match(folded) and 0 <= close < trigger else -1
 
 
-def before_trigger(candidates: list[Deadline], sentence: str, trigger: int) -> list[Deadline]:
-    """The dates before the trigger at `trigger` that can still be its deadline: not those of a
-    fronted subordinate clause that closes, with a comma, before the trigger."""
-    close = _fronted_clause_end(fold(sentence), trigger)
-    return [d for d in candidates if close < d.start < trigger]
+# « demandent le report de l'arrêt au 31 décembre »: a change asked for gives the criticised
+# step its new date; « demande que le financement soit maintenu en 2026 »: the year of what is asked.
+_ASKED_CHANGE = re.compile(r"\b(?:report\w*|prolong\w*|repouss\w*|decal\w*|maintien|mainteni\w*|maintenu\w*|reconduct\w*|reconduire)\b")
+_ASKED_CONTENT = re.compile(r"\b(?:mainten\w*|maintien|prolong\w*|perennis\w*|garanti\w*|reconduit\w*|reconduire|financ\w*|verse\w*|inscri\w*)\b[^,;:]{0,30}$")
 
 
 def demand_deadlines(candidates: list[Deadline], sentence: str, trigger: int) -> list[Deadline]:
@@ -601,10 +598,12 @@ def demand_deadlines(candidates: list[Deadline], sentence: str, trigger: int) ->
     folded = fold(sentence)
     kept = []
     for d in candidates:
-        if d.start < trigger or _FORESEEN.search(folded[trigger:d.start]) or _CRITICISED.search(folded[trigger:d.start]):
+        span = folded[trigger:d.start]
+        if d.start < trigger or _FORESEEN.search(span) or (_CRITICISED.search(span) and not _ASKED_CHANGE.search(span)):
             continue
         before = folded[max(0, d.start - 15):d.start]
         if d.strong or (d.marked and d.precision in ("day", "quarter", "semester")) or _DEMAND_YEAR.search(before) \
-                or (d.precision == "year" and folded[d.start:d.end].startswith(("des ", "courant ", "a horizon", "a l'horizon", "l'annee "))):
+                or (d.precision == "year" and folded[d.start:d.end].startswith(("des ", "courant ", "a horizon", "a l'horizon", "l'annee "))) \
+                or (d.precision == "year" and folded[d.start:d.end].startswith("en ") and _ASKED_CONTENT.search(folded[max(0, d.start - 40):d.start])):
             kept.append(d)
     return kept
