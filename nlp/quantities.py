@@ -586,6 +586,15 @@ def _fronted_clause_end(folded: str, trigger: int) -> int:
     return close if _FRONTED_SUBORDINATE.match(folded) and 0 <= close < trigger else -1
 
 
+def before_trigger(candidates: list[Deadline], sentence: str, trigger: int) -> list[Deadline]:
+    """The dates before the trigger at `trigger` that can still be its deadline: not those of a
+    fronted subordinate clause that closes, with a comma, before the trigger (« Alors que
+    l'expérimentation touche à sa fin le 30 avril 2025, le comité … s'est prononcé »: the date
+    is that clause's). For `nlp.commitments.choose_deadline`'s last fallback."""
+    close = _fronted_clause_end(fold(sentence), trigger)
+    return [d for d in candidates if close < d.start < trigger]
+
+
 # « demandent le report de l'arrêt au 31 décembre »: a change asked for gives the criticised
 # step its new date; « demande que le financement soit maintenu en 2026 »: the year of what is asked.
 _ASKED_CHANGE = re.compile(r"\b(?:report\w*|prolong\w*|repouss\w*|decal\w*|maintien|mainteni\w*|maintenu\w*|reconduct\w*|reconduire)\b")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from nlp.commitments import choose_deadline
-from nlp.quantities import amounts, choose_amount, deadlines, pick_deadline, relative_deadlines
+from nlp.quantities import amounts, before_trigger, choose_amount, deadlines, pick_deadline, relative_deadlines
 
 TABLE = Path(__file__).parent / "fixtures" / "nlp" / "quantities_phrases.jsonl"
 ROWS = [json.loads(line) for line in TABLE.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -117,6 +117,18 @@ def test_constructed_reported_past_promise_keeps_its_deadline(text, iso):
 def test_constructed_demand_years_and_criticised_dates(text, trigger, iso):
     found = choose_deadline(text, DATE, text.index(trigger), "demand")
     assert (found.date if found else None) == iso
+
+
+def test_real_fronted_subordinate_clause_dates_its_own_verb():
+    """realset.jsonl p113 (dev; fecop.fr, CTIS/CSIS opinion): the end date belongs to « touche à
+    sa fin », not to the trigger « se sont prononcés » (gold deadline null)."""
+    text = ("Alors que l’expérimentation des Structures d’Exercice Coordonné PArticipatives (SECPA) touche à sa fin "
+            "le 30 avril 2025, le comité technique et le conseil stratégique de l’innovation en santé se sont prononcés sur son avenir.")
+    found = deadlines(text, "2025-03-01")
+    assert [d.date for d in found] == ["2025-04-30"]
+    assert before_trigger(found, text, text.index("prononcés")) == []
+    fronted = "Jusqu'au 30 avril 2027, la ministre maintient les fonds."
+    assert [d.date for d in before_trigger(deadlines(fronted, DATE), fronted, fronted.index("maintient"))] == ["2027-04-30"]
 
 
 def test_constructed_start_date_gives_way_to_the_end_date():
