@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from nlp.quantities import Deadline, choose_amount, deadlines, demand_deadlines, pick_deadline, relative_deadlines
 from nlp.syntax import Clause, background_clause, clause, detached_participle, negated_content, stray_trigger
 from nlp.text import fold
-from nlp.verbs import lexicon_triggers
+from nlp.verbs import future_main_verb, lexicon_triggers
 
 _W = r"(?<![\w-])"
 
@@ -548,6 +548,9 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
     if (kind in ("commitment", "announcement") and facts is not None and "Imp" in facts.tense.split(",")
             and _CONCESSIVE_START.match(fold(sentence))):
         return None  # « Alors que le dossier de presse annonçait que… »: the background of the sentence
+    if (kind == "announcement" and parsed is not None and future_main_verb(parsed)
+            and not END_CONTENT.search(fold(sentence)) and not (facts is not None and facts.negated)):
+        kind = "commitment"  # « Annoncée cet été…, une expérimentation débutera en janvier »: a plan made known
     if kind == "announcement" and facts is not None and "Cnd" in facts.mood.split(","):
         return None  # « il diminuerait l'attractivité… »: a consequence foreseen, not a fact made known
     actor, rule = _actor(sentence, start, kind, facts, actors, antecedent, publisher, speaker)

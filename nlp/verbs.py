@@ -15,6 +15,9 @@ import json
 import re
 from importlib.resources import files
 
+from spacy.tokens import Doc
+
+from nlp.syntax import lemma
 from nlp.text import fold
 
 KINDS = ("commitment", "announcement", "demand", "refusal")
@@ -78,3 +81,15 @@ def surface_patterns() -> tuple[tuple[str, re.Pattern], ...]:
 def lexicon_triggers(folded: str) -> dict[str, tuple[int, int]]:
     """The first surface trigger of each class of the lexicon in a folded sentence."""
     return {kind: m.span() for kind, pattern in surface_patterns() for m in [pattern.search(folded)] if m}
+
+
+def future_main_verb(doc: Doc) -> bool:
+    """True when the sentence's main verb is a simple future of the indicative (« une
+    expérimentation débutera en janvier »): what it states is planned, not done. The future of
+    an obligation (« les SEC-Pa devront déposer leur dossier ») states a condition, not a plan."""
+    roots = [t for t in doc if t.head.i == t.i and t.pos_ in ("VERB", "AUX")]
+    return any(t.morph.get("Tense", []) == ["Fut"] and t.morph.get("Mood", []) == ["Ind"]
+               and lemma(t).lower() not in OBLIGATIONS for t in roots)
+
+
+OBLIGATIONS = {"devoir", "falloir"}

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.commitments import classify, find_commitment
-from nlp.verbs import KINDS, lexicon, lexicon_triggers, verb_class
+from nlp.commitments import ActorRef, classify, find_commitment
+from nlp.syntax import parse
+from nlp.verbs import KINDS, future_main_verb, lexicon, lexicon_triggers, verb_class
+from nlp_fixtures import nlp_model  # noqa: F401  (fixture)
 from nlp.text import fold
 
 # (sentence, expected kind, source)
@@ -91,3 +93,19 @@ def test_an_actorless_demand_of_a_parliamentarians_text_has_no_actor():
     amendment = "Cet amendement vise à exiger l’entrée des SEC-Pa dans le droit commun."
     found = find_commitment(amendment, "2026-02-10", [], publisher="org:collectif-secpa")
     assert found is not None and found.actor_id is None
+
+
+def test_a_future_main_verb_makes_an_announced_plan_a_commitment(nlp_model):
+    # realset dev p50, https://static3.lequotidiendumedecin.fr/un-centre-de-sante-participatif-pour-faire-tomber-les-barrieres
+    # (guide: a decision for the future is a commitment); the future of an
+    # obligation is a condition made known (devset w036, written).
+    planned = ("Annoncée cet été par le gouvernement, une expérimentation débutera en janvier pour développer une "
+               "soixantaine de maisons et centres de santé « participatifs » d’ici 2024.")
+    condition = ("Les SEC-Pa devront déposer leur dossier de candidature avant le 30 septembre 2026 pour entrer dans le "
+                 "nouveau cadre, a fait savoir l'ARS.")
+    [plan_doc, condition_doc] = parse(nlp_model, [planned, condition])
+    assert future_main_verb(plan_doc) and not future_main_verb(condition_doc)
+    found = find_commitment(planned, "2021-10-01", [], parsed=plan_doc)
+    assert found is not None and found.kind == "commitment"
+    found = find_commitment(condition, "2026-02-20", [ActorRef(131, 136, "l'ARS", "org:ars", "organisation")], parsed=condition_doc)
+    assert found is not None and found.kind == "announcement"
