@@ -25,7 +25,7 @@ from nlp.actors import (apposed_name, apposed_person, cpts_name, first_name_alon
 from nlp.commitments import ActorRef, Commitment, choose_deadline, classify, find_commitment, not_a_sentence
 from nlp.quantities import amounts
 from nlp.quotes import speakers
-from nlp.roles import Reference, Resolution, resolve
+from nlp.roles import Reference, Resolution, resolve, title_end
 from nlp.syntax import has_syntax, parse
 from nlp.text import fold, render
 from nlp.topic import TopicMatcher
@@ -575,6 +575,10 @@ def _actor(ent, start: int, end: int, text: str, date: str | None, reference: Re
         if named and named[0] != found.actor_id:
             # « alors qu'elle était ministre de la Santé, Agnès Firmin Le Bodo »: the name says who
             return ActorMention(start, end, surface, named[0], named[1], "person", "apposition")
+        if ent.ent_id_.startswith("role:ministre") and found.actor_id != "role:ministre_autre":
+            # the whole title: « ministre auprès de la ministre du travail, …, chargé de la santé et de l'accès aux soins »
+            end = title_end(text, end)
+            surface = text[start:end]
         return ActorMention(start, end, surface, found.actor_id, found.name, found.kind, found.rule)
     if ent.ent_id_:
         mark = _FOOTNOTE_MARK.search(surface)

@@ -346,3 +346,49 @@ def _antecedent(role_id: str, sex: str | None, date: str | None, ref: Reference,
         if role_id == "role:ministere" and previous.kind == "organisation" and previous.actor_id in ministries:
             return Resolution(previous.actor_id, previous.name, "organisation", "antecedent")
     return unresolved(role_id, "antecedent:aucun")
+
+
+# The rest of a minister's title after the words a role pattern took: « Le ministre » + « de
+# l'économie, des finances et de la souveraineté industrielle et numérique », « … des familles »
+# + « , chargé de la santé et de l'accès aux soins ». Each piece is a preposition (after « , »,
+# « et » or a space, maybe « chargé(e) », « délégué(e) », « auprès ») and the words of a
+# portfolio; « et » + a word without article goes on (« industrielle et numérique »).
+_TITLE_PIECE = re.compile(
+    r"(?:,\s*|\s+et\s+|\s+)(?:(?:chargée?|déléguée?)\s+(?:chargée?\s+)?|auprès\s+)?"
+    r"(?:de la |de l'|du |des |de |d'|aux |à la |à l'|au )"
+    r"(?P<first>[A-Za-zÀ-ÿ][a-zà-ÿ'-]*)(?P<rest>(?: (?:aux|au|à|des|du|de|la|l'|d')?\s?[a-zà-ÿ][a-zà-ÿ'-]*)*)")
+_TITLE_AND = re.compile(r"\s+et\s+(?P<word>[a-zà-ÿ][a-zà-ÿ'-]*)")
+_NOT_TITLE = {"le", "la", "les", "l", "un", "une", "son", "sa", "ses", "leur", "leurs", "ce", "cette", "sur", "pour", "a",
+              "ont", "est", "sont", "qui", "que", "dans", "en", "par", "avec", "gouvernement", "epoque", "moment",
+              "alors", "lors", "mais", "ou", "donc", "aussi", "deja", "encore", "premier", "premiere", "president",
+              "presidente", "republique"}
+_TITLE_MAX = 160
+_LINK_WORDS = {"et", "aux", "au", "a", "des", "du", "de", "la", "l'", "d'"}
+
+
+def title_end(text: str, end: int) -> int:
+    """The end of the minister's title whose first words end at `end` (unchanged when no
+    portfolio follows, or when it goes on with a verb: « de revenir sur »)."""
+    position = end
+    while position - end < _TITLE_MAX:
+        piece = _TITLE_PIECE.match(text, position)
+        if piece is not None:
+            words = list(re.finditer(r"[^\s]+", text[piece.start("first"):piece.end()]))
+            kept: list[re.Match[str]] = []
+            for word in words:
+                if kept and fold(word.group(0)).strip("'") in _NOT_TITLE:
+                    break
+                kept.append(word)
+            while len(kept) > 1 and fold(kept[-1].group(0)) in _LINK_WORDS:
+                kept.pop()
+            first = fold(kept[0].group(0))
+            if first in _NOT_TITLE or _INFINITIVE.match("de " + first):
+                break
+            position = piece.start("first") + kept[-1].end()
+            continue
+        joined = _TITLE_AND.match(text, position)
+        if joined is not None and fold(joined["word"]) not in _NOT_TITLE and fold(joined["word"]) != "ministre":
+            position = joined.end()
+            continue
+        break
+    return position

@@ -188,3 +188,23 @@ def test_structures_named_by_a_written_question_and_by_their_short_name(nlp_mode
     assert ("centre de santé du Diaconat protestant", "structure:centre-de-sante-du-diaconat-protestant") in [
         (t, i) for t, i, _ in p122]
     assert ("Kruysbellaert", "structure:msp-du-kruysbellaert") in [(t, i) for t, i, _ in _mentions("p109", nlp_model, ref, topic)]
+
+
+def test_a_ministers_title_goes_on_to_its_last_portfolio_word():
+    from nlp.roles import title_end
+
+    # p115 (AN written question): the role pattern stops at « … et des familles »
+    text, _, end = _passage("p115", "de la solidarité et des familles")
+    assert text[end:title_end(text, end)] == ", chargé de la santé et de l'accès aux soins"
+    # p107 (the order's header): « Le ministre » + the whole portfolio, not the next minister
+    text, start, end = _passage("p107", "Le ministre")
+    assert text[start:title_end(text, end)] == ("Le ministre de l'économie, des finances et de la souveraineté "
+                                                "industrielle et numérique")
+    # p12: « à la ministre de revenir sur sa décision »: a verb, not a portfolio
+    text, _, end = _passage("p12", "pour demander à la ministre")
+    assert title_end(text, end) == end
+
+
+def test_the_health_ministers_whole_title_is_the_mention(nlp_model, ref, topic):
+    found = _mentions("p115", nlp_model, ref, topic)
+    assert any(t.endswith("chargé de la santé et de l'accès aux soins") and i == "PA794038" for t, i, _ in found)
