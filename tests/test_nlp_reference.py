@@ -127,7 +127,10 @@ def test_evaluate_reads_the_default_devset_of_a_checkout(nlp_model, monkeypatch)
     # The old set meets its targets; the real set does not yet (issue 13), hence exit code 1.
     assert result.exit_code == 1, result.output
     assert result.output.startswith("Évaluation sur 166 phrases annotées (devset.jsonl)")
-    assert "objectif roles_accuracy ≥ 0.95 : 0.986 (atteint)" in result.output
+    # 0.972 (70/72) since the senators are in the gazetteer: w032 « sénatrice Émilienne Poumirol »,
+    # annotated role:parlementaire_nomme when no senator was known, now resolves to the senator, as
+    # the set's « députée Cyrielle Chatelain » resolves to PA794008 (gold left as annotated).
+    assert "objectif roles_accuracy ≥ 0.95 : 0.972 (atteint)" in result.output
     assert "textes réels, partie dev (realset.jsonl)" in result.output
     assert result.output.index("partie dev") < result.output.index("partie test")
     assert "commitments (souple)" in result.output and "confusion des types" in result.output
