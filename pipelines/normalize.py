@@ -51,11 +51,31 @@ def clean_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(_query_parts(parts.query)), ""))
 
 
+def _canonical_as_is(url: str) -> bool:
+    """True when `canonical_url(url)` is `url` itself, seen without parsing it: a plain URL
+    (no query, fragment, blank space), a lower-case host without user, port or mobile prefix,
+    a path without trailing slash or AMP mark (`tests/test_canonical_url.py`)."""
+    if not _PLAIN_URL.match(url) or "/amp" in url or ".amp" in url or "ampproject" in url:
+        return False
+    start = url.find("://") + 3
+    slash = url.find("/", start)
+    if slash <= start:
+        return False
+    host = url[start:slash]
+    return ("@" not in host and ":" not in host and host == host.lower() and not MOBILE_HOSTS.match(host)
+            and (slash == len(url) - 1 or url[-1] != "/"))
+
+
 @functools.lru_cache(maxsize=8192)  # a pure function, asked 9 times per stored document
 def canonical_url(url: str) -> str:
     """URL without tracking parameters, fragment, default port or trailing slash,
     with a lower-case scheme and host and sorted query parameters; AMP and mobile
     versions (amp./m. hosts, /amp paths, AMP cache URLs) map to the article itself."""
+    return url if _canonical_as_is(url) else canonical_parse(url)
+
+
+def canonical_parse(url: str) -> str:
+    """`canonical_url` by parsing `url`, whatever it is."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     if AMP_CACHE.match(host) and re.match(r"^/[cvi]/(s/)?", parts.path):
