@@ -134,15 +134,102 @@ def windows(hits: Iterable[int], before: int, after: int, length: int) -> list[t
     return [(a, b) for a, b in spans]
 
 
+_BOUNDS = re.compile(r"\{(\d*),(\d+)\}")
+
+
+def literal_specs(pattern: list[dict[str, Any]]) -> list[tuple[frozenset[int], int, int]] | None:
+    """The pattern as (lower-cased word ids, fewest, most tokens) per spec when every spec
+    is a LOWER literal or `IN` list with a bounded operator (None, "?", "{n,m}"); None otherwise."""
+    specs = []
+    for spec in pattern:
+        if set(spec) - {"LOWER", "OP"}:
+            return None
+        value, op = spec.get("LOWER"), spec.get("OP")
+        words = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) and set(value) == {"IN"} else None
+        bounds = _BOUNDS.fullmatch(op) if isinstance(op, str) else None
+        if (not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower() for w in words)
+                or not (op in (None, "1", "?") or bounds)):
+            return None
+        low, high = (int(bounds[1] or 0), int(bounds[2])) if bounds else (0 if op == "?" else 1, 1)
+        specs.append((frozenset(get_string_id(w) for w in words), low, high))
+    return specs
+
+
+class LiteralMatcher:
+    """A `Matcher` for patterns of LOWER literals and `IN` lists only: every (key, start,
+    end) where the lower-cased words match (spaCy's `Matcher` calls a Python predicate per
+    `IN` list, token and state: 5 ms per window for the longest role patterns). Each
+    pattern runs as an automaton built as it is used: a state is a set of (spec, tokens
+    taken by it), and a word moves it according to the specs that hold the word."""
+
+    def __init__(self, patterns: list[tuple[int, list[tuple[frozenset[int], int, int]]]]):
+        self.patterns = [_LiteralPattern(key, specs) for key, specs in patterns]
+
+    def find(self, words: list[int], start: int, end: int) -> list[tuple[int, int, int]]:
+        """Matches inside words[start:end], in the offsets of `words`."""
+        found = []
+        for pattern in self.patterns:
+            for begin in range(start, end):
+                state, position = pattern.start, begin
+                while position < end:
+                    state = pattern.step(state, words[position])
+                    if not state:
+                        break
+                    position += 1
+                    if pattern.accept in state:
+                        found.append((pattern.key, begin, position))
+        return found
+
+
+_State = frozenset[tuple[int, int]]
+
+
+class _LiteralPattern:
+    def __init__(self, key: int, specs: list[tuple[frozenset[int], int, int]]):
+        self.key, self.specs = key, specs
+        self.start: _State = _closure({(0, 0)}, specs)
+        self.accept = (len(specs), 0)
+        self._holding: dict[int, frozenset[int]] = {}  # word id -> indices of the specs holding it
+        self._moves: dict[tuple[_State, frozenset[int]], _State] = {}
+
+    def step(self, state: _State, word: int) -> _State:
+        """The state after `word` (empty: no match can go on)."""
+        holding = self._holding.get(word)
+        if holding is None:
+            holding = self._holding[word] = frozenset(j for j, (ids, _, _) in enumerate(self.specs) if word in ids)
+        if not holding:
+            return _EMPTY
+        move = self._moves.get((state, holding))
+        if move is None:
+            move = self._moves[state, holding] = _closure(
+                {(j, c + 1) for j, c in state if j in holding and c < self.specs[j][2]}, self.specs)
+        return move
+
+
+_EMPTY: _State = frozenset()
+
+
+def _closure(states: set[tuple[int, int]], specs: list[tuple[frozenset[int], int, int]]) -> _State:
+    """`states` (spec index, tokens taken by it) with every state reached by leaving a spec
+    that has its fewest tokens."""
+    todo = list(states)
+    while todo:
+        j, c = todo.pop()
+        if j < len(specs) and c >= specs[j][1] and (j + 1, 0) not in states:
+            states.add((j + 1, 0))
+            todo.append((j + 1, 0))
+    return frozenset(states)
+
+
 class AnchoredEntityRuler(EntityRuler):
     """`EntityRuler` running each group of token patterns around its anchor tokens only."""
 
     _plan_key: tuple[int, int] | None = None
-    _plan: list[tuple[int, int, list[set[int]], Matcher]] | None = None
+    _plan: list[tuple[int, int, list[set[int]], Matcher | LiteralMatcher]] | None = None
     _groups_of: dict[int, list[int]]  # anchor word id -> indices of its groups in the plan
     _anchor_ids: numpy.ndarray
 
-    def anchored_matchers(self) -> list[tuple[int, int, list[set[int]], Matcher]] | None:
+    def anchored_matchers(self) -> list[tuple[int, int, list[set[int]], Matcher | LiteralMatcher]] | None:
         """(tokens before, tokens after, other required word ids, matcher) for each anchor
         group of the current token patterns (rebuilt when they change), or None when the
         whole text must be matched."""
@@ -161,7 +248,10 @@ class AnchoredEntityRuler(EntityRuler):
             self._plan_key = state
         return self._plan
 
-    def _matcher(self, pairs: list[tuple[str, list[dict[str, Any]]]]) -> Matcher:
+    def _matcher(self, pairs: list[tuple[str, list[dict[str, Any]]]]) -> Matcher | LiteralMatcher:
+        literal = [(key, literal_specs(pattern)) for key, pattern in pairs]
+        if all(specs is not None for _, specs in literal):
+            return LiteralMatcher([(self.nlp.vocab.strings.add(key), specs) for key, specs in literal if specs is not None])
         matcher = Matcher(self.nlp.vocab, fuzzy_compare=self.matcher_fuzzy_compare)
         for key, pattern in pairs:
             matcher.add(key, expand_counts(pattern))
@@ -198,7 +288,10 @@ class AnchoredEntityRuler(EntityRuler):
         for group, positions in sorted(by_group.items()):
             before, after, _, matcher = plan[group]
             for start, end in windows(positions, before, after, len(doc)):
-                found += [(key, start + s, start + e) for key, s, e in matcher(doc[start:end])]
+                if isinstance(matcher, LiteralMatcher):
+                    found += matcher.find(words, start, end)
+                else:
+                    found += [(key, start + s, start + e) for key, s, e in matcher(doc[start:end])]
         return found
 
     def match(self, doc: Doc):
