@@ -94,14 +94,18 @@ class Annotations:
         return {m.actor_id: {"name": m.name, "kind": m.kind} for m in self.actor_mentions}
 
 
-_SAME_LENGTH = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": " ", "\u202f": " "})
+_SAME_LENGTH = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u00a0", " "), ("\u202f", " "))
 
 
 def sanitize(text: str | None) -> str:
     """Same-length repair: lone surrogates become U+FFFD, typographic apostrophes and
     no-break spaces become plain ones, markup is rendered (`nlp.text.render`), so offsets
     still hold in the stored text."""
-    return render(_SURROGATES.sub("\ufffd", text or "").translate(_SAME_LENGTH))
+    text = _SURROGATES.sub("\ufffd", text or "")
+    for typographic, plain in _SAME_LENGTH:  # five `str.replace` run ~100x faster than one `str.translate`
+        if typographic in text:
+            text = text.replace(typographic, plain)
+    return render(text)
 
 
 def looks_french(text: str) -> bool:
