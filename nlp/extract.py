@@ -260,6 +260,7 @@ def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language,
     for k in range(len(buffer)):
         if not candidates[k]:
             continue
+        text = buffer[k][0]
         topic_spans = [(m.start, m.end) for m in buffer[k][3]]
         chosen = set(candidates[k])
         for offset, doc in parsed.get(k, []):
@@ -267,10 +268,12 @@ def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language,
             ents = list(doc.ents)
             starts = [e.start for e in ents]
             for s in doc.sents:
-                if (offset + s.start_char, offset + s.end_char) in chosen:
+                begin, end = offset + s.start_char, offset + s.end_char
+                if (begin, end) in chosen:
                     inside = _span_ents(ents, starts, s.start, s.end)
-                    if needs_syntax(s, local, inside):
-                        wanted.append((k, offset + s.start_char, s.text))
+                    sentence = text[begin:end]  # `Span.text` joins the tokens again
+                    if needs_syntax(s, local, inside, sentence):
+                        wanted.append((k, begin, sentence))
     try:
         docs = parse(nlp, [sentence for _, _, sentence in wanted])
     except Exception as error:  # noqa: BLE001 - the surface rules still work without syntax
@@ -324,15 +327,17 @@ def may_act(ent: Any, topic_spans: Sequence[tuple[int, int]] = ()) -> bool:
     return ent.label_ == "ORG" and len(ent.text) > 6 and bool(_ORG_HEADS.search(fold(ent.text)))
 
 
-def needs_syntax(sentence: Any, topic_spans: Sequence[tuple[int, int]] = (), ents: Sequence[Any] | None = None) -> bool:
+def needs_syntax(sentence: Any, topic_spans: Sequence[tuple[int, int]] = (), ents: Sequence[Any] | None = None,
+                 text: str | None = None) -> bool:
     """A parse can change the result of a candidate sentence (a spaCy span): it has a
     pronoun or a quotation, or names an actor or holds a second trigger, and the surface
     cannot settle the rest (more than one actor, an actor that is not a plain subject
     before the trigger, a negation, a concessive clause, a conditional, a beneficiary
     verb, or a first trigger that may be a noun or a qualifying participle). `topic_spans`: the
     topic mentions, in the offsets of the sentence's doc; `ents`: the sentence's entities
-    (`sentence.ents`) when already at hand (that property walks every entity of the doc)."""
-    text = sentence.text
+    (`sentence.ents`) when already at hand (that property walks every entity of the doc);
+    `text`: `sentence.text` when already at hand."""
+    text = sentence.text if text is None else text
     if _WHO_WORDS.search(text):
         return True
     found = classify(text)
