@@ -176,7 +176,10 @@ def snippet(text: str, start: int, end: int, width: int = 90) -> str:
     if right < len(text):
         space = text.rfind(" ", end, right)
         right = space if space != -1 else right
-    body = " ".join(text[left:right].split())
+    body = text[left:right]
+    # Printable: no blank space but the plain space (`str.split` splits on nothing else).
+    if not body.isprintable() or "  " in body or body[:1] == " " or body[-1:] == " ":
+        body = " ".join(body.split())
     return ("…" if left > 0 else "") + body + ("…" if right < len(text) else "")
 
 

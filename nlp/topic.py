@@ -377,7 +377,7 @@ class TopicMatcher:
         return [
             Mention(start, end, text[start:end], rules[index][0], rules[index][1], snippet(text, start, end))
             for start, end, index in hits
-            if not any(s < end and start < e for s, e in excluded)
+            if not excluded or not any(s < end and start < e for s, e in excluded)
         ]
 
     def _rule_of(self, folded: str, start: int, end: int) -> tuple[str, str]:

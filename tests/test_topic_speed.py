@@ -322,3 +322,27 @@ def test_fold_of_every_character_and_of_question_marks_among_them():
         assert fold(run) == _fold_by_characters(run)
     assert all(fold(c) == _fold_by_characters(c) for c in every[::97])
     assert fold("??é’?Œ") == "??e'?œ"
+
+
+def _snippet_as_it_was(text: str, start: int, end: int, width: int = 90) -> str:
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    body = " ".join(text[left:right].split())
+    return ("…" if left > 0 else "") + body + ("…" if right < len(text) else "")
+
+
+def test_snippets_are_those_of_split_and_join_on_every_fixture_text():
+    rng = random.Random(5)
+    blanks = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # every blank `split` knows
+    texts = list(_fixture_texts()) + [f"a{b}b {b}c{b}{b}d {b}" for b in blanks] + [" ", "", "  x  "]
+    for text in texts:
+        for _ in range(20):
+            start = rng.randrange(len(text) + 1)
+            end = min(len(text), start + rng.randrange(12))
+            assert snippet(text, start, end) == _snippet_as_it_was(text, start, end), text[:200]
