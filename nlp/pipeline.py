@@ -11,6 +11,7 @@ Load once per process and reuse: `load_pipeline()` caches by arguments.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from pathlib import Path
 from typing import Any, Iterable
@@ -70,15 +71,31 @@ def build_pipeline(model: str = DEFAULT_MODEL, extra_patterns: Iterable[dict[str
     nlp = spacy.load(model, exclude=list(exclude),
                      disable=[c for c in SYNTAX_COMPONENTS if c not in set(exclude)])
     nlp.add_pipe("veille_senter", first=True)
-    add_ruler(nlp, [*shipped_patterns(), *extra_patterns], before="ner" if "ner" in nlp.pipe_names else None)
+    add_ruler(nlp, with_reference_ids(shipped_patterns(), list(extra_patterns)),
+              before="ner" if "ner" in nlp.pipe_names else None)
     log.info("pipeline %s : %s", model, ", ".join(nlp.pipe_names))
     return nlp
 
 
+def _pattern_key(pattern: dict[str, Any]) -> tuple[str, str]:
+    return pattern.get("label", ""), json.dumps(pattern.get("pattern"), ensure_ascii=False, sort_keys=True)
+
+
+def with_reference_ids(shipped: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Shipped and reference patterns together, the reference winning: a shipped pattern that
+    the reference also gives is dropped, and a person the shipped files could only name
+    `person:<slug>` (e.g. a senator) takes the reference id on all of their forms once the
+    reference gives one of them (the Sénat's `SEN…` ids)."""
+    reference_ids = {_pattern_key(p): p["id"] for p in extra if p.get("id")}
+    renamed = {p["id"]: reference_ids[_pattern_key(p)] for p in shipped
+               if str(p.get("id", "")).startswith("person:") and _pattern_key(p) in reference_ids}
+    kept = [dict(p, id=renamed[p["id"]]) if p.get("id") in renamed else p
+            for p in shipped if _pattern_key(p) not in reference_ids]
+    return [*kept, *extra]
+
+
 @functools.lru_cache(maxsize=2)
 def _cached(model: str, extra: tuple[str, ...]) -> Language:
-    import json
-
     return build_pipeline(model, [json.loads(p) for p in extra])
 
 
@@ -87,8 +104,6 @@ def load_pipeline(model: str = DEFAULT_MODEL, extra_patterns: Iterable[dict[str,
 
     `extra_patterns` are gazetteer patterns built from the reference data at hand (the
     actors of the database, or of a test fixture), added to the shipped ones."""
-    import json
-
     key = tuple(sorted(json.dumps(p, ensure_ascii=False, sort_keys=True) for p in extra_patterns))
     return _cached(model, key)
 

@@ -80,3 +80,17 @@ def test_civility_and_a_senators_surname_that_is_a_first_name(nlp_model, ref, to
     found = _mentions(item["text"], item["date"], nlp_model, ref, topic)
     assert ("Paul Christophle", "person:paul-christophle") in found
     assert not any(actor_id == "person:philippe-paul" for _, actor_id in found)
+
+
+def test_a_senator_of_the_reference_data_takes_its_id_on_every_shipped_form():
+    # The Sénat reference source (spiders/senat_reference.py) names Vivette Lopez SEN14059S;
+    # the shipped file can only call her person:vivette-lopez. Once the reference gives one of
+    # her forms, every shipped form (« Mme Lopez », « LOPEZ ») resolves to the reference id.
+    from nlp.pipeline import shipped_patterns, with_reference_ids
+
+    reference = [{"id": "SEN14059S", "label": "PER", "pattern": "Vivette Lopez"}]
+    merged = with_reference_ids(shipped_patterns(), reference)
+    ids = {p["id"] for p in merged if p["pattern"] in ("mme Lopez", [{"TEXT": "LOPEZ"}], "Vivette Lopez")}
+    assert ids == {"SEN14059S"}
+    assert sum(p["pattern"] == "Vivette Lopez" for p in merged) == 1
+    assert {p["id"] for p in merged if p["pattern"] == "Jean Hingray"} == {"person:jean-hingray"}  # not in the reference
