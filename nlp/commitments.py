@@ -16,7 +16,8 @@ from typing import Sequence
 
 from spacy.tokens import Doc
 
-from nlp.quantities import Deadline, choose_amount, deadlines, demand_deadlines, pick_deadline, relative_deadlines
+from nlp.quantities import (Deadline, before_trigger, choose_amount, deadlines, demand_deadlines, pick_deadline,
+                            relative_deadlines)
 from nlp.syntax import Clause, background_clause, clause, detached_participle, negated_content, stray_trigger
 from nlp.text import fold
 from nlp.verbs import future_main_verb, lexicon_triggers
@@ -412,7 +413,8 @@ def choose_deadline(sentence: str, date: str | None, trigger: int, kind: str) ->
     # jusqu'à fin octobre… »: what follows the colon details the promise).
     stop = re.search(r"[:;]", folded[trigger:])
     own = [d for d in after if stop is None or d.start < trigger + stop.start()]
-    return pick_deadline(own) or pick_deadline(after) or pick_deadline(sorted(found, key=lambda d: d.start))
+    return (pick_deadline(own) or pick_deadline(after)
+            or pick_deadline(before_trigger(sorted(found, key=lambda d: d.start), sentence, trigger)))
 
 
 def _main_trigger(sentence: str, found: tuple[str, int, int], parsed: Doc) -> tuple[str, int, int] | None:
