@@ -518,6 +518,21 @@ _PASSIVE_PLAN = re.compile(r"(?<![\w-])(?:(?:est|sont|sera|seront) (?:desormais 
 _PAST_YEAR = re.compile(r"[^.;:]{0,30}?(?<![\w-])(?:en|depuis|des|des le|au cours de|courant) (?:\w+ )?((?:19|20)\d\d)\b")
 
 
+def _concessive_background(sentence: str, trigger: int, facts: Clause | None, parsed: Doc | None) -> bool:
+    """True when the trigger sits in a fronted concessive clause told in the imperfect (« Alors
+    que le dossier de presse annonçait que des moyens seraient alloués…, les structures restent
+    sans réponse »): the clause is the background the main clause answers, whichever of its
+    verbs the trigger is."""
+    folded = fold(sentence)
+    if not _CONCESSIVE_START.match(folded):
+        return False
+    if facts is not None and "Imp" in facts.tense.split(","):
+        return True
+    close = folded.find(",")
+    return (parsed is not None and 0 <= trigger < close
+            and any("Imp" in token.morph.get("Tense") for token in parsed if token.idx < close))
+
+
 def _history(folded: str, trigger_end: int, date: str | None) -> bool:
     """True when the announcement's trigger is followed, in its own clause, by a year before
     the document's (« lancé en 2021 » in 2026): history, not news."""
@@ -547,8 +562,7 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
     if (kind == "commitment" and facts is not None and facts.negated
             and not POSITIVE_NEGATION.search(fold(sentence))):
         kind = "refusal"  # « le Gouvernement ne prolongera pas… »: the negation is in the verb's scope
-    if (kind in ("commitment", "announcement") and facts is not None and "Imp" in facts.tense.split(",")
-            and _CONCESSIVE_START.match(fold(sentence))):
+    if kind in ("commitment", "announcement") and _concessive_background(sentence, start, facts, parsed):
         return None  # « Alors que le dossier de presse annonçait que… »: the background of the sentence
     if (kind == "announcement" and parsed is not None and future_main_verb(parsed)
             and not END_CONTENT.search(fold(sentence)) and not (facts is not None and facts.negated)):
