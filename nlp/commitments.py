@@ -530,7 +530,7 @@ def _concessive_background(sentence: str, trigger: int, facts: Clause | None, pa
         return True
     close = folded.find(",")
     return (parsed is not None and 0 <= trigger < close
-            and any("Imp" in token.morph.get("Tense") for token in parsed if token.idx < close))
+            and any("Imp" in token.morph.get("Tense", []) for token in parsed if token.idx < close))
 
 
 def _history(folded: str, trigger_end: int, date: str | None) -> bool:
