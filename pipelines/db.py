@@ -171,7 +171,6 @@ _INSERT_DOCUMENT = (f"INSERT INTO documents ({', '.join(f'[{c}]' for c in _DOCUM
 _UPDATE_DOCUMENT = f"UPDATE documents SET {', '.join(f'[{c}] = ?' for c in _DOCUMENT_COLUMNS[1:])} WHERE id = ?"
 _EXTRA_INDEX = DOCUMENT_FIELDS.index("extra")
 _MENTION_COLUMNS = ("id", "document_id", "matched", "rule", "strength", "start", "end", "snippet", "field")
-_MENTION_FIELDS = frozenset(_MENTION_COLUMNS[2:])  # what a mention row gives (id and document added)
 _MENTION_GETTER = operator.itemgetter(*_MENTION_COLUMNS[2:])
 _INSERT_MENTIONS = (f"INSERT INTO mentions ({', '.join(f'[{c}]' for c in _MENTION_COLUMNS)})"
                     f" VALUES ({', '.join('?' * len(_MENTION_COLUMNS))})")
@@ -227,19 +226,13 @@ def write_document(
     _link(db, document_id, source, links, stamp)
     if existing is not None:
         conn.execute("DELETE FROM mentions WHERE document_id = ?", [document_id])
-    if all(m.keys() == _MENTION_FIELDS for m in mentions):  # the rows of `pipelines.match.mention_rows`
-        conn.executemany(_INSERT_MENTIONS, _mention_values(document_id, mentions))
-    else:
-        insert_rows(db, "mentions", [
-            {**m, "id": f"{document_id}:{m.get('field', 'text')}:{m['start']}:{m['end']}",
-             "document_id": document_id, "field": m.get("field", "text")}
-            for m in mentions])
+    conn.executemany(_INSERT_MENTIONS, _mention_values(document_id, mentions))
     return action
 
 
 def _mention_values(document_id: str, mentions: list[dict[str, Any]]) -> list[tuple]:
-    """Mention rows as values in `_MENTION_COLUMNS` order, each id built from the document's
-    (stored as sqlite-utils stores them, like `insert_rows`)."""
+    """Mention rows (`pipelines.match.mention_rows`) as values in `_MENTION_COLUMNS` order, each
+    id built from the document's (stored as sqlite-utils stores them, like `insert_rows`)."""
     rows = [(f"{document_id}:{field}:{start}:{end}", document_id, matched, rule, strength, start, end, snippet, field)
             for matched, rule, strength, start, end, snippet, field in map(_MENTION_GETTER, mentions)]
     if not {type(v) for row in rows for v in row} <= _STORED_AS_IS:

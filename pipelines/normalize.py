@@ -137,6 +137,12 @@ def identifies_one_page(alias: str, url: str = "") -> bool:
 _DOCUMENT_FIELDS = tuple(f.name for f in fields(Document))
 
 
+def matched_fields(doc: Document) -> tuple[str, str]:
+    """The title and text of `doc` as `normalize_document` cleans them: what the topic
+    matcher reads (the text falls back on the summary)."""
+    return clean_text(doc.title), clean_text(doc.text) or clean_text(doc.summary)
+
+
 def normalize_document(doc: Document) -> Document:
     """Return a cleaned copy: plain-text title, summary and text; UTC date; stable id."""
     published = doc.published
@@ -148,9 +154,8 @@ def normalize_document(doc: Document) -> Document:
     values = doc.__dict__
     cleaned.__dict__.update({name: values[name] for name in _DOCUMENT_FIELDS})
     cleaned.url = clean_url(doc.url)
-    cleaned.title = clean_text(doc.title)
+    cleaned.title, cleaned.text = matched_fields(doc)
     cleaned.summary = clean_text(doc.summary)
-    cleaned.text = clean_text(doc.text) or clean_text(doc.summary)
     cleaned.publisher = clean_text(doc.publisher)
     cleaned.author = clean_text(doc.author)
     cleaned.published = published

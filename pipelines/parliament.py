@@ -23,10 +23,11 @@ from typing import Any
 
 import sqlite_utils
 
-from nlp.text import clean_text, fold
+from nlp.text import fold
 from nlp.topic import TopicMatcher
 from pipelines import db as database
 from pipelines.match import match_document
+from pipelines.normalize import matched_fields
 from pipelines.store import store_document
 from pipelines.transaction import write_unit
 from spiders.items import CrawlState, Document
@@ -169,7 +170,7 @@ def _new_and_off_topic(db: sqlite_utils.Database, matcher: TopicMatcher, *docs: 
     each of `docs` (None: no document), reading and writing nothing else: documents under an
     id of their own (`keep_id`), none stored yet (one look-up), whose titles and texts,
     cleaned as `normalize_document` cleans them, do not name the topic. Only those two fields
-    are cleaned (not the URL, the author...)."""
+    are cleaned, by `matched_fields` (not the URL, the author...)."""
     present = [doc for doc in docs if doc is not None]
     if not all(doc.id and doc.extra.get("keep_id") for doc in present):
         return False
@@ -177,8 +178,8 @@ def _new_and_off_topic(db: sqlite_utils.Database, matcher: TopicMatcher, *docs: 
     if db.conn.execute(f"SELECT 1 FROM documents WHERE id IN ({marks}) LIMIT 1", [d.id for d in present]).fetchone():
         return False
     for doc in present:
-        cleaned = Document(source=doc.source, url=doc.url, id=doc.id, title=clean_text(doc.title),
-                           text=clean_text(doc.text) or clean_text(doc.summary))
+        title, text = matched_fields(doc)
+        cleaned = Document(source=doc.source, url=doc.url, id=doc.id, title=title, text=text)
         if matcher.is_relevant(match_document(cleaned, matcher)):
             return False
     return True
