@@ -5,7 +5,7 @@ demand, refusal, and the support verbs of predicate nouns: « exprimer une inqui
 « prendre un engagement », « une pétition a été lancée »); each row names its source. Rows
 marked `in_tables` are already read by the trigger tables of `nlp/commitments.py`; the others
 give surface triggers (stem + a verb ending, or the noun next to a support verb), so that a
-sentence is a candidate before any parse. `verb_class` gives the class of a parsed lemma.
+sentence is a candidate before any parse.
 """
 
 from __future__ import annotations
@@ -31,12 +31,6 @@ def lexicon() -> dict[tuple[str, str], dict]:
     path = files("nlp") / "patterns" / "lists" / "verb_classes.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return {(r["lemma"], r["pos"]): r for r in rows}
-
-
-def verb_class(word_lemma: str, pos: str = "VERB") -> str:
-    """The class of a lemma in the lexicon ("" when it has none)."""
-    row = lexicon().get((word_lemma.lower(), pos))
-    return row["class"] if row else ""
 
 
 def _stems(row: dict) -> list[str]:

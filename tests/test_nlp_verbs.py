@@ -9,7 +9,7 @@ import pytest
 
 from nlp.commitments import ActorRef, classify, find_commitment
 from nlp.syntax import parse
-from nlp.verbs import KINDS, future_main_verb, lexicon, lexicon_triggers, verb_class
+from nlp.verbs import KINDS, future_main_verb, lexicon, lexicon_triggers
 from nlp_fixtures import nlp_model  # noqa: F401  (fixture)
 from nlp.text import fold
 
@@ -63,8 +63,8 @@ def test_every_row_has_a_class_and_a_source():
     for row in rows:
         assert row["class"] in (*KINDS, "support"), row
         assert row["source"], row
-    assert verb_class("déplorer") == "demand" and verb_class("promettre") == "commitment"
-    assert verb_class("engagement", "NOUN") == "commitment" and verb_class("manger") == ""
+    assert lexicon()[("déplorer", "VERB")]["class"] == "demand" and lexicon()[("promettre", "VERB")]["class"] == "commitment"
+    assert lexicon()[("engagement", "NOUN")]["class"] == "commitment" and ("manger", "VERB") not in lexicon()
 
 
 def test_verbs_outside_the_tables_give_a_trigger_of_their_class():
