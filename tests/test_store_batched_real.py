@@ -56,7 +56,9 @@ def _questions(spider: AnQuestionsSpider) -> list:
         part = variant["question"][field]["texteQuestion" if field == "textesQuestion" else "texteReponse"]
         part["texte"] = TOPIC + part["texte"]
         members.append((f"json/QANR5L17QE{number}.json", json.dumps(variant, ensure_ascii=False).encode("utf-8")))
-    items += spider.parse(body_response(spider, "an_questions_ecrites", make_zip(members)))
+    # At a URL of its own: two different archives at one URL would each rewrite its version row.
+    items += spider.parse(body_response(spider, "an_questions_ecrites", make_zip(members),
+                                        url="https://data.assemblee-nationale.fr/constructed/Questions_ecrites_variants.json.zip"))
     return items
 
 
