@@ -16,8 +16,7 @@ from typing import Sequence
 
 from spacy.tokens import Doc
 
-from nlp.quantities import (Deadline, before_trigger, choose_amount, deadlines, demand_deadlines, pick_deadline,
-                            relative_deadlines)
+from nlp.quantities import choose_amount, choose_deadline
 from nlp.syntax import Clause, background_clause, clause, detached_participle, negated_content, stray_trigger
 from nlp.text import fold
 from nlp.verbs import future_main_verb, lexicon_triggers
@@ -378,8 +377,6 @@ def choose_actor(sentence: str, trigger_start: int, actors: Sequence[ActorRef],
 
 
 # A date that was a deadline once ("qui devait s'arrêter fin avril") is background.
-_FORMER = re.compile(r"(?:devait|devaient|initialement|prevue? (?:pour|jusqu')|annonce (?:de|d'|du)|l'arret|"
-                     r"depuis|suite a|apres)\b[^,;]{0,40}$")
 _NOUS = re.compile(r"(?:^|[\s,;:«\"(])nous\b(?!\s+\w+ons\s+(?:que|si)\b)", re.I)
 
 
@@ -398,23 +395,6 @@ def not_a_sentence(sentence: str, own_line: bool) -> bool:
     if own_line and folded.endswith("?") and len(folded.split()) < 10:
         return True  # a short question on its own line is a subtitle (« Un arrêt brutal en mai ? »)
     return own_line and not re.search(r"[.!?…:»\"]\s*$", folded) and len(folded.split()) < 25
-
-
-def choose_deadline(sentence: str, date: str | None, trigger: int, kind: str) -> Deadline | None:
-    """The deadline of the promise: dates already past in the sentence's own terms (« qui
-    devait s'arrêter fin avril ») are dropped; after the trigger first, then before it."""
-    folded = fold(sentence)
-    found = [d for d in deadlines(sentence, date) + relative_deadlines(sentence, date)
-             if not _FORMER.search(folded[max(0, d.start - 45):d.start])]
-    if kind == "demand":  # what is asked for by a date says so (« d'ici », « avant », « au 1er janvier »)
-        found = demand_deadlines(found, sentence, trigger)
-    after = sorted((d for d in found if d.start >= trigger), key=lambda d: d.start)
-    # The trigger's own clause first (« seront maintenus en 2026 : dispositif prolongé
-    # jusqu'à fin octobre… »: what follows the colon details the promise).
-    stop = re.search(r"[:;]", folded[trigger:])
-    own = [d for d in after if stop is None or d.start < trigger + stop.start()]
-    return (pick_deadline(own) or pick_deadline(after)
-            or pick_deadline(before_trigger(sorted(found, key=lambda d: d.start), sentence, trigger)))
 
 
 def _main_trigger(sentence: str, found: tuple[str, int, int], parsed: Doc) -> tuple[str, int, int] | None:

@@ -19,10 +19,10 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
-from nlp.commitments import ActorRef, Commitment, choose_deadline, classify, find_commitment, not_a_sentence
-from nlp.quantities import amounts
-from nlp.quotes import speakers
+from nlp.commitments import ActorRef, Commitment, classify, find_commitment, not_a_sentence
 from nlp.mentions import ORG_HEADS, ActorMention, actor_mention
+from nlp.quantities import amounts, choose_deadline
+from nlp.quotes import speakers
 from nlp.roles import Reference, Resolution
 from nlp.syntax import has_syntax, parse
 from nlp.text import fold, render

@@ -590,7 +590,7 @@ def before_trigger(candidates: list[Deadline], sentence: str, trigger: int) -> l
     """The dates before the trigger at `trigger` that can still be its deadline: not those of a
     fronted subordinate clause that closes, with a comma, before the trigger (« Alors que
     l'expérimentation touche à sa fin le 30 avril 2025, le comité … s'est prononcé »: the date
-    is that clause's). For `nlp.commitments.choose_deadline`'s last fallback."""
+    is that clause's). For `choose_deadline`'s last fallback."""
     close = _fronted_clause_end(fold(sentence), trigger)
     return [d for d in candidates if close < d.start < trigger]
 
@@ -616,3 +616,24 @@ def demand_deadlines(candidates: list[Deadline], sentence: str, trigger: int) ->
                 or (d.precision == "year" and folded[d.start:d.end].startswith("en ") and _ASKED_CONTENT.search(folded[max(0, d.start - 40):d.start])):
             kept.append(d)
     return kept
+
+
+_FORMER = re.compile(r"(?:devait|devaient|initialement|prevue? (?:pour|jusqu')|annonce (?:de|d'|du)|l'arret|"
+                     r"depuis|suite a|apres)\b[^,;]{0,40}$")
+
+
+def choose_deadline(sentence: str, date: str | None, trigger: int, kind: str) -> Deadline | None:
+    """The deadline of the promise: dates already past in the sentence's own terms (« qui
+    devait s'arrêter fin avril ») are dropped; after the trigger first, then before it."""
+    folded = fold(sentence)
+    found = [d for d in deadlines(sentence, date) + relative_deadlines(sentence, date)
+             if not _FORMER.search(folded[max(0, d.start - 45):d.start])]
+    if kind == "demand":  # what is asked for by a date says so (« d'ici », « avant », « au 1er janvier »)
+        found = demand_deadlines(found, sentence, trigger)
+    after = sorted((d for d in found if d.start >= trigger), key=lambda d: d.start)
+    # The trigger's own clause first (« seront maintenus en 2026 : dispositif prolongé
+    # jusqu'à fin octobre… »: what follows the colon details the promise).
+    stop = re.search(r"[:;]", folded[trigger:])
+    own = [d for d in after if stop is None or d.start < trigger + stop.start()]
+    return (pick_deadline(own) or pick_deadline(after)
+            or pick_deadline(before_trigger(sorted(found, key=lambda d: d.start), sentence, trigger)))

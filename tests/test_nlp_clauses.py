@@ -5,7 +5,8 @@ adapted from the real dev texts (realset.jsonl, dev part only)."""
 
 from __future__ import annotations
 
-from nlp.commitments import choose_deadline, classify, not_a_sentence
+from nlp.commitments import classify, not_a_sentence
+from nlp.quantities import choose_deadline
 from nlp.extract import antecedent, extract, gender
 from nlp.commitments import ActorRef
 from nlp.syntax import background_clause, parse

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.commitments import choose_deadline
-from nlp.quantities import amounts, before_trigger, choose_amount, deadlines, pick_deadline, relative_deadlines
+from nlp.quantities import amounts, before_trigger, choose_amount, choose_deadline, deadlines, pick_deadline, relative_deadlines
 
 TABLE = Path(__file__).parent / "fixtures" / "nlp" / "quantities_phrases.jsonl"
 ROWS = [json.loads(line) for line in TABLE.read_text(encoding="utf-8").splitlines() if line.strip()]
