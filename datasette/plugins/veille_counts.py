@@ -3,17 +3,24 @@ counts of the table pages, which Datasette runs again at each visit (for the doc
 four column facets and two counts over up to 200 000 rows, some 150 ms at each visit), and any
 read that took more than SLOW_MS (the page of a search matching most documents). They are
 kept per SQL, parameters and day, for as long as the database's version
-(`site_data.database_version`: any committed write changes it) stays the same."""
+(`site_data.database_version`: any committed write changes it) stays the same.
+
+A count or facet cut by its time limit marks its page incomplete (never kept whole, see
+`site_pages`) and goes on in the background, with the site's SQL time limit, so that the
+next visit finds it counted (a visit meanwhile waits for it rather than counting again)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 
 from pipelines.site_data import database_version, site_database, today_key
+from pipelines.site_pages import mark_incomplete
 
 REMEMBERED_MAX = 256
 SLOW_MS = 50
@@ -37,24 +44,44 @@ def remember_counts(db) -> None:
         return
     original = db.execute
     memory: dict[str, tuple] = {}
+    finishing: dict[str, asyncio.Task] = {}
     db._veille_counts = memory
+
+    def keep(key: str, version, sql: str, results, slow: bool) -> None:
+        if (version is not None and (slow or counting(sql)) and len(key) <= KEY_MAX
+                and len(results.rows) <= ROWS_MAX):
+            if len(memory) >= REMEMBERED_MAX:
+                memory.pop(next(iter(memory)))
+            memory[key] = (version, results)
+
+    async def finish(key: str, version, sql, params, args, kwargs):
+        try:
+            keep(key, version, sql, await original(sql, params, *args, **kwargs), True)
+        except Exception:  # still too long, or the database went away: the next visit tries again
+            pass
+        finally:
+            finishing.pop(key, None)
 
     async def execute(sql, params=None, *args, **kwargs):
         if sql.lstrip()[:6].lower() != "select":
             return await original(sql, params, *args, **kwargs)
         key = json.dumps([sql, params, args, sorted(kwargs.items()), today_key()], default=str)
         version = database_version(db.path)
+        if key in finishing:
+            await asyncio.shield(finishing[key])
         found = memory.get(key)
         if found is not None and found[0] == version:
             return found[1]
         started = time.perf_counter()
-        results = await original(sql, params, *args, **kwargs)
-        slow = time.perf_counter() - started > SLOW_MS / 1000
-        if (version is not None and (slow or counting(sql)) and len(key) <= KEY_MAX
-                and len(results.rows) <= ROWS_MAX):
-            if len(memory) >= REMEMBERED_MAX:
-                memory.pop(next(iter(memory)))
-            memory[key] = (version, results)
+        try:
+            results = await original(sql, params, *args, **kwargs)
+        except QueryInterrupted:
+            mark_incomplete()
+            if kwargs.get("custom_time_limit") and counting(sql) and len(key) <= KEY_MAX and key not in finishing:
+                unlimited = {**kwargs, "custom_time_limit": None}
+                finishing[key] = asyncio.ensure_future(finish(key, version, sql, params, args, unlimited))
+            raise
+        keep(key, version, sql, results, time.perf_counter() - started > SLOW_MS / 1000)
         return results
 
     db.execute = execute

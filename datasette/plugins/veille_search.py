@@ -16,6 +16,7 @@ from datasette.utils import path_with_added_args, path_with_removed_args
 from pipelines.labels import ACCESS_LABELS, ACTOR_KIND_LABELS, french_month
 from pipelines.site_data import database_version, table_names
 from pipelines.site_markup import mark_extract, mark_snippet, mark_term
+from pipelines.site_pages import mark_incomplete
 from pipelines.site_search import actor_suggestions_sql, names_expression, search_plan
 
 FACET_ORDER = ["source", "kind", "mois", "acteur", "groupe", "ministere", "publisher", "access"]
@@ -109,7 +110,10 @@ class JoinFacet(Facet):
         if configs:
             # Counting through the citations of a wide selection is too slow for a page: the
             # facet says so (never a silent gap) and asks for a narrower search.
-            total = (await self.ds.execute(self.database, f"select count(*) from ({self.sql})", self.params)).rows[0][0]
+            total = self.row_count  # the table's count, already made for the page
+            if total is None:
+                total = (await self.ds.execute(self.database, f"select count(*) from ({self.sql})",
+                                               self.params)).rows[0][0]
             if total > JOIN_FACET_MAX_DOCUMENTS:
                 names = [FACET_TITLES.get(c["config"].get("simple"), "") for c in configs]
                 return results, [f"{', '.join(n for n in names if n)} (sélection de {total:,} documents, plus de "
@@ -126,6 +130,7 @@ class JoinFacet(Facet):
                 rows = (await self.ds.execute(self.database, sql, self.params, truncate=False,
                                               custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
             except Exception:  # a timed-out or impossible facet must not break the page: it is named instead
+                mark_incomplete()
                 timed_out.append(FACET_TITLES.get(name, name))
                 continue
             results.append(self._result(name, rows, size))
