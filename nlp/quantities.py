@@ -7,7 +7,8 @@ with their precision (day, month, quarter, year). Past dates are never deadlines
 
 Rules for what is not written as a date (issue 13; phrase table in
 `tests/fixtures/nlp/quantities_phrases.jsonl`):
-- « mi-mars » → 15 March; « début avril » → 10 April (the end of its first third); « mi-2026 » → 30 June 2026; « Noël » → 25 December; « la rentrée »
+- « mi-mars » → 15 March; « début mars » names no day: no deadline (REALSET_GUIDE), except after a
+  deadline word (« avant début avril » → 10 April, the end of its first third); « mi-2026 » → 30 June 2026; « Noël » → 25 December; « la rentrée »
   → 30 September; « courant 2026 », « dès 2026 », « à horizon 2035 » → 31 December of the year;
   « premier / second semestre » → 30 June / 31 December; « fin du trimestre / du semestre »
   → the end of the document's quarter or half-year.
@@ -31,6 +32,13 @@ Rules for what is not written as a date (issue 13; phrase table in
 - A past date is dropped, except when it closes the period of a reported promise (annotation
   guide): « avait promis de les pérenniser en 2024 », « on nous avait promis une généralisation
   en 2024 », « a confirmé que les financements seraient maintenus jusqu'à fin 2025 ».
+- A date of another clause than the promise is not its deadline (`choose_deadline`): the feared
+  event (« craint de devoir fermer ses portes avant fin 2008 »), a consequence clause (« , ce qui
+  induit … sous 6 mois »), a frame (« dans le cadre de la convention … pour 2022-2024 »), a place's
+  opening in a relative clause after the trigger (« … qui ouvrira ses portes à l'automne 2024 »);
+  a planned meeting (« une réunion doit se tenir … le 22 décembre pour … l'année 2015 ») keeps only
+  a strong deadline; « les dix ans de l'Accord » is an age, not a span; a count before « en » + a
+  year (« vise 5 000 maisons en 2027 ») is a target due that year, also when asked for.
 - The start date of an event (« une grève est prévue à partir du 5 janvier ») and the date of a
   meeting verb (« rencontrera », « réunira », « auditionnés ») or of a vote are events.
 - Amounts: a range (« entre 10 et 15 millions », « de 3 000 à 10 000 euros ») gives its upper
@@ -411,6 +419,9 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
     for m in _MONTH_ONLY.finditer(folded):
         if m["month"] == "mai" and not (m["edge"] or m["year"]):
             continue  # "mai" alone is too often something else
+        if m["edge"] == "debut " and not _STRONG_MARK.search(folded[max(0, m.start() - 25):m.start()]):
+            taken.append((m.start(), m.end()))
+            continue  # « Début mars, les engins … entameront »: the start of a month names no day (REALSET_GUIDE)
         mo = MONTHS[m["month"]]
         mid = m["edge"] in ("mi-", "debut ")
         day = 15 if m["edge"] == "mi-" else 10  # « mi-mars » → 15 March, « début avril » → 10 April
@@ -493,6 +504,9 @@ _RELATIVE = re.compile(r"\b(?P<lead>dans un delai (?:maximum |maximal |de rigueu
                        r"(?P<n>" + _COUNT + r")(?:\s+(?:a|ou)\s+(?P<n2>" + _COUNT + r"))?\s+(?P<next>prochaine?s\s+)?(?P<unit>heures?|jours?|semaines?|mois|ans?|annees?)\b")
 _OTHER_ANCHOR_AFTER = re.compile(r"\s*,?\s*(?:a compter|a partir|apres|suivant|a l'issue|de la (?:promulgation|publication|reception|notification))\b"
                                  r"(?!\s+(?:de ce jour|d'aujourd'hui|du present))")
+# « les dix ans de l'Accord »: a duration with its article and a complement measures that
+# thing's age or period, not a span from the document's date.
+_OF_ANOTHER = re.compile(r"\s+(?:de|d'|du|des|qui suivent|suivant)\b")
 _OTHER_ANCHOR_BEFORE = re.compile(r"(?:^|[.;:!?]\s*)[^.;:!?]*\b(?:a l'issue|au terme|a compter|apres l'|apres la|apres le)\b[^.;:!?]*$")
 
 
@@ -530,6 +544,8 @@ def relative_deadlines(text: str, date: str | None) -> list[Deadline]:
             continue  # « avait été prolongée pour un an »: a duration already run
         if lead[0] in "prd" and not lead.startswith(("dans", "d'ici")) and _PLUPERFECT.search(before):
             continue  # « avait été prolongée d'un an »
+        if "les " in lead and _OF_ANOTHER.match(folded, m.end()):
+            continue  # « pour les dix ans de l'Accord », « dans les trois mois de sa publication »: X's age or period
         if _OTHER_ANCHOR_AFTER.match(folded, m.end()) or _OTHER_ANCHOR_BEFORE.search(folded[max(0, m.start() - 160):m.start()]):
             continue
         n = _count(m["n2"] or m["n"])
@@ -601,6 +617,11 @@ _ASKED_CHANGE = re.compile(r"\b(?:report\w*|prolong\w*|repouss\w*|decal\w*|maint
 _ASKED_CONTENT = re.compile(r"\b(?:mainten\w*|maintien|prolong\w*|perennis\w*|garanti\w*|reconduit\w*|reconduire|financ\w*|verse\w*|inscri\w*)\b[^,;:]{0,30}$")
 
 
+# « vise 5 000 maisons « France Santé » en 2027 », « jusqu'à 4 000 en 2027 »: a count and its noun
+# right before « en » + a year is a target, and the year is when it is due.
+_TARGET_COUNT = re.compile(r"\b\d[\d \u00a0.]*(?:\s+[^\s,;:.!?]+){0,3}\s*$")
+
+
 def demand_deadlines(candidates: list[Deadline], sentence: str, trigger: int) -> list[Deadline]:
     """The dates after a demand's trigger that can be what is asked for (see `_DEMAND_YEAR`),
     without the dates of a consequence foreseen in a relative clause."""
@@ -613,7 +634,8 @@ def demand_deadlines(candidates: list[Deadline], sentence: str, trigger: int) ->
         before = folded[max(0, d.start - 15):d.start]
         if d.strong or (d.marked and d.precision in ("day", "quarter", "semester")) or _DEMAND_YEAR.search(before) \
                 or (d.precision == "year" and folded[d.start:d.end].startswith(("des ", "courant ", "a horizon", "a l'horizon", "l'annee "))) \
-                or (d.precision == "year" and folded[d.start:d.end].startswith("en ") and _ASKED_CONTENT.search(folded[max(0, d.start - 40):d.start])):
+                or (d.precision == "year" and folded[d.start:d.end].startswith("en ")
+                    and (_ASKED_CONTENT.search(folded[max(0, d.start - 40):d.start]) or _TARGET_COUNT.search(folded[max(0, d.start - 40):d.start]))):
             kept.append(d)
     return kept
 
@@ -622,12 +644,56 @@ _FORMER = re.compile(r"(?:devait|devaient|initialement|prevue? (?:pour|jusqu')|a
                      r"depuis|suite a|apres)\b[^,;]{0,40}$")
 
 
+# « craint de devoir fermer ses portes avant fin 2008 », « menacé de fermeture début novembre »:
+# the complement of a verb or noun of fear is the feared event, dated as such.
+_FEARED = re.compile(r"\b(?:crai(?:n|gn)\w*|redout\w*|risqu\w*|menace\w*|peur|inquiet\w*)\s+(?:de\s+|d')[^.;:!?]{0,60}$")
+# « …, ce qui induit l'obligation de négocier … sous 6 mois », « de quoi offrir un sursis »: a
+# clause that takes the whole preceding clause as its antecedent states a consequence.
+_CONSEQUENCE = re.compile(r",\s*(?:ce qui|ce qu'|ce que|de quoi)\b")
+# « dans le cadre de la convention … conclue … pour 2022-2024 »: a date inside the noun phrase of a
+# frame dates the frame, not the verb.
+_FRAME = re.compile(r"\bdans le cadre d(?:e|u|es|')[^.;:!?,]*$")
+# « … du futur Pôle de santé qui ouvrira ses portes à l'automne 2024 »: a relative clause after the
+# trigger that tells when a place opens dates that place, not the promise (REALSET_GUIDE).
+_OPENING_RELATIVE = re.compile(r"\b(?:qui|ou|dont)\s+(?:[a-z']+\s+){0,2}?(?:ouvr\w*|inaugur\w*|accueill\w*|demarr\w*|sera livre\w*)\b[^,;:]*$")
+# « Une réunion doit se tenir à l'ARS le 22 décembre pour finaliser … pour l'année 2015 », « sera
+# reçue le 17 novembre » (the passive: « recevront leur dotation » is money): when the promise is a meeting, its day is an event date and the purpose's
+# year is not a deadline either (REALSET_GUIDE: a scheduled meeting has no deadline).
+_MEETING = re.compile(r"\b(?:reunions?|rencontres?|rendez-vous|table ronde|entretiens?|auditions?)\b|\b(?:sera|seront|etre)\s+recue?s?\b|"
+                      r"\b(?:reunira|reuniront|rencontrera|rencontreront)\b")
+
+
+def _meeting_plan(folded: str, trigger: int) -> bool:
+    """True when the trigger's clause plans a meeting on a named day (see `_MEETING`)."""
+    for m in _MEETING.finditer(folded, max(0, trigger - 60), trigger + 40):
+        tail = folded[m.end():m.end() + 80]
+        cut = re.search(r"[.;:!?]", tail)
+        tail = tail[:cut.start()] if cut else tail
+        if _DAY_WORD.search(tail) or _DAY_NUM.search(tail):
+            return True
+    return False
+
+
+def _not_the_promise(folded: str, d: Deadline, trigger: int) -> bool:
+    """True when the date at `d` belongs to another clause than the promise at `trigger`: the
+    feared event, a consequence clause, a frame, the opening of a place named after the trigger."""
+    before = folded[max(0, d.start - 120):d.start]
+    if _FEARED.search(before[-80:]) or (not d.strong and _FRAME.search(before)):
+        return True
+    span = folded[trigger:d.start] if d.start > trigger else ""
+    return bool(_CONSEQUENCE.search(span) or _OPENING_RELATIVE.search(span))
+
+
 def choose_deadline(sentence: str, date: str | None, trigger: int, kind: str) -> Deadline | None:
     """The deadline of the promise: dates already past in the sentence's own terms (« qui
-    devait s'arrêter fin avril ») are dropped; after the trigger first, then before it."""
+    devait s'arrêter fin avril ») are dropped, and so are the dates of another clause (a feared
+    event, a consequence, a frame, a place's opening; see `_not_the_promise`); a planned
+    meeting has only strong deadlines; after the trigger first, then before it."""
     folded = fold(sentence)
     found = [d for d in deadlines(sentence, date) + relative_deadlines(sentence, date)
-             if not _FORMER.search(folded[max(0, d.start - 45):d.start])]
+             if not _FORMER.search(folded[max(0, d.start - 45):d.start]) and not _not_the_promise(folded, d, trigger)]
+    if _meeting_plan(folded, trigger):
+        found = [d for d in found if d.strong]
     if kind == "demand":  # what is asked for by a date says so (« d'ici », « avant », « au 1er janvier »)
         found = demand_deadlines(found, sentence, trigger)
     after = sorted((d for d in found if d.start >= trigger), key=lambda d: d.start)

@@ -1,0 +1,97 @@
+"""Which date of a sentence is the promise's deadline (issue 13, point 4), on real dev sentences.
+
+Each case is a sentence of a `dev` item of `tests/fixtures/nlp/realset_nearby.jsonl` (sources in
+that folder's `SOURCES.md`), read with the item's date, the trigger the stage finds in it (or the
+promise's verb) and the gold kind; the expected value is the item's gold deadline, under the
+rules of `REALSET_GUIDE.md`. The families are those the deadline errors of the dev parts fell into:
+a date of another clause than the promise (a feared event, a consequence, a frame, a place's
+opening), a meeting's day, a duration measuring something else, a month's start, a target's year.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.quantities import choose_deadline, relative_deadlines
+
+NEARBY = Path(__file__).parent / "fixtures" / "nlp" / "realset_nearby.jsonl"
+ITEMS = {i["id"]: i for i in map(json.loads, NEARBY.read_text(encoding="utf-8").splitlines()) if i.get("split") == "dev"}
+
+
+def _deadline(item_id: str, sentence: str, trigger: str, kind: str) -> str | None:
+    item = ITEMS[item_id]
+    assert sentence in item["text"].replace("’", "'") or sentence in item["text"]
+    found = choose_deadline(sentence, item["date"], sentence.index(trigger), kind)
+    return found.date if found else None
+
+
+CASES = [
+    # A scheduled meeting is a promise without a deadline: its day is an event date, and the
+    # year of its purpose is not the meeting's deadline.
+    ("p55", "Une réunion doit se tenir à l'ARS le 22 décembre pour finaliser l'engagement financier des partenaires publics pour l'année 2015.",
+     "doit", "commitment", None),
+    ("p127", "La Case de Santé, elle, sera reçue le 17 novembre par les mêmes interlocuteurs.", "sera", "commitment", None),
+    # « , ce qui … »: a consequence clause has its own dates.
+    ("p100", "L'accord national des centres de santé a été dénoncé par la Fédération nationale des centres de santé (FNCS), "
+             "ce qui induit l'obligation de négocier un nouvel accord sous 6 mois.", "dénoncé", "refusal", None),
+    # « dans le cadre de la convention … pour 2022-2024 »: the frame's period.
+    ("p142", "À une question écrite et orale que je lui avais posée ici même lors de l'examen du projet de loi de financement de la "
+             "sécurité sociale pour 2023, votre prédécesseur, M. François Braun, avait répondu que des réflexions étaient en cours pour "
+             "assurer la pérennité de ces structures dans le cadre de la convention d'objectifs et de gestion conclue entre l'État et la "
+             "CANSSM pour 2022-2024.", "répondu", "commitment", None),
+    # The complement of a verb of fear is the feared event.
+    ("p166", "C'est ce qu'apprend à ses dépens la Case de santé à Toulouse, une structure innovante qui craint de devoir fermer ses "
+             "portes avant fin 2008, faute de financement.", "craint", "demand", None),
+    # « Début mars » names no day.
+    ("p176", "Début mars, les engins de chantier entameront la démolition de la boulangerie et de la boucherie du petit centre "
+             "commercial Ambroise-Croizat.", "entameront", "commitment", None),
+    # « pour les dix ans de l'Accord »: the age of the Accord, not a span from the document's date.
+    ("p76", "Mais pour les dix ans de l'Accord, nous nous devions de le dénoncer car il n'est plus adapté à l'évolution des pratiques "
+            "des centres en équipe pluriprofessionnelle coordonnée, aux besoins de santé des patients qu'ils prennent en soins et à "
+            "leur engagement dans la prévention.", "dénoncer", "refusal", None),
+    # A place's opening told in a relative clause after the promise dates the place.
+    ("p134", "Dans sa démarche de soutien à l'offre de soins de proximité, la Ville de Rennes a validé l'octroi d'une subvention "
+             "exceptionnelle de 765 000 € à Territoires Publics pour contribuer aux travaux d'aménagement du futur Pôle de santé du "
+             "Blosne qui ouvrira ses portes à l'automne 2024 place Jean Normand.", "validé", "commitment", None),
+    # A count and its noun before « en » + a year: the target's year, for a promise and for a demand.
+    ("p62", "Sébastien Lecornu vise 5 000 maisons «France Santé» en 2027 qui seront conçues sur le modèle des maisons «France "
+            "Services» qui proposent un guichet unique pour diverses démarches administratives.", "vise", "commitment", "2027-12-31"),
+    ("p62", "Sébastien Lecornu vise 5 000 maisons «France Santé» en 2027 qui seront conçues sur le modèle des maisons «France "
+            "Services» qui proposent un guichet unique pour diverses démarches administratives.", "vise", "demand", "2027-12-31"),
+    ("p181", "Je ne vous demande pas de nous admirer, mais je citerai quelques actions concrètes, comme le doublement des maisons de "
+             "santé en trois ans – jusqu'à 4 000 en 2027 –, qui bénéficie d'un accompagnement financier de l'État à hauteur de 45 "
+             "millions d'euros.", "citerai", "commitment", "2027-12-31"),
+    ("p181", "Je ne vous demande pas de nous admirer, mais je citerai quelques actions concrètes, comme le doublement des maisons de "
+             "santé en trois ans – jusqu'à 4 000 en 2027 –, qui bénéficie d'un accompagnement financier de l'État à hauteur de 45 "
+             "millions d'euros.", "demande", "demand", "2027-12-31"),
+]
+
+
+@pytest.mark.parametrize("item_id, sentence, trigger, kind, expected", CASES, ids=[f"{c[0]}-{c[3]}" for c in CASES])
+def test_the_promise_keeps_its_own_date(item_id, sentence, trigger, kind, expected):
+    assert _deadline(item_id, sentence, trigger, kind) == expected
+
+
+# Constructed phrases (not from a source): the limits of each rule, so that it does not eat
+# the deadlines it must keep.
+DATE = "2026-02-10"
+
+
+@pytest.mark.parametrize("text, trigger, kind, iso", [
+    ("La ministre réunira les structures le 5 mars et maintiendra le financement jusqu'à fin 2026.", "maintiendra", "commitment", "2026-12-31"),
+    ("Les structures recevront leur dotation au 1er novembre 2026.", "recevront", "commitment", "2026-11-01"),
+    ("Le financement sera maintenu jusqu'au 31 décembre, ce qui rassure les équipes.", "maintenu", "commitment", "2026-12-31"),
+    ("Le ministère s'engage à verser les fonds avant début avril.", "engage", "commitment", "2026-04-10"),
+    ("Le financement sera prolongé pour trois ans.", "prolongé", "commitment", "2029-02-10"),
+    ("Ils réclament 2 000 postes en 2027.", "réclament", "demand", "2027-12-31"),
+    ("Ils dénoncent la suppression de 2 000 postes en 2027.", "dénoncent", "demand", None),
+])
+def test_constructed_limits(text, trigger, kind, iso):
+    found = choose_deadline(text, DATE, text.index(trigger), kind)
+    assert (found.date if found else None) == iso
+
+
+def test_a_duration_of_its_own_still_moves_the_date():
+    assert [d.date for d in relative_deadlines("dans les trois mois", DATE)] == ["2026-05-10"]
+    assert relative_deadlines("dans les trois mois de sa publication", DATE) == []
