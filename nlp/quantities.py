@@ -173,6 +173,11 @@ _RANGE_GAP = re.compile(r"\s*(?:a|et|-|ou)\s*")
 _CONTEXT_CLAUSE = re.compile(r",\s*(?:alors qu|tandis qu|bien qu|meme si|car\b|parce qu|puisqu)")
 
 
+# A sum per unit (« 50 000 euros par structure », « chacune »), and the envelope it is drawn from.
+_PER_UNIT = re.compile(r"\s*(?:\(?[^()]{0,12}\)\s*)?(?:par|pour chaque)\s+(?:structure|centre|maison|pole|projet|site|equipe|etablissement|porteur|beneficiaire)s?\b|\s*chacune?\b")
+_ENVELOPE_BEFORE = re.compile(r"\b(?:enveloppe|fonds|dotation globale|budget global|budget total|montant total|total)\b[^,;:()]{0,20}$")
+
+
 def choose_amount(sentence: str, trigger: int = 0) -> Amount | None:
     """The amount of the promise whose trigger starts at `trigger`: the first amount after
     the trigger in its clause (up to « ; »), else after it, else the first before it; figures
@@ -196,6 +201,13 @@ def choose_amount(sentence: str, trigger: int = 0) -> Amount | None:
     fronted = _fronted_clause_end(folded, trigger)
     before = [a for a in found if fronted < a.start < trigger]
     chosen = own or after or before
+    if chosen and _PER_UNIT.match(folded, chosen[0].end):
+        # « à hauteur de 50.000 euros par structure, dans le cadre d'une enveloppe de 130 millions
+        # d'euros »: the promise is the envelope the per-structure sum comes from (REALSET_GUIDE).
+        envelope = [a for a in found if a is not chosen[0] and fronted < a.start
+                    and _ENVELOPE_BEFORE.search(folded[max(0, a.start - 40):a.start]) and not _PER_UNIT.match(folded, a.end)]
+        if envelope:
+            return envelope[0]
     return chosen[0] if chosen else None
 
 
@@ -206,7 +218,8 @@ _FIRST = r"1\s?(?:<sup>)?(?:er|re)\b(?:</sup>)?|premier"
 _DAY_WORD = re.compile(r"\b(?P<d>" + _FIRST + r"|\d{1,2})\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?\b(?!\s+derni)")
 _MONTH_ONLY = re.compile(r"\b(?P<edge>fin |debut |mi-|courant |d'ici |avant |jusqu'en |en )?" + _MONTH + r"(?:\s+" + _YEAR + r")?\b(?!\s+derni)")
 _QUARTER = re.compile(r"\b(?P<q>premier|1\s?er|deuxieme|2e|second|troisieme|3e|quatrieme|4e|dernier)\s+trimestre(?:\s+(?:de\s+|d')?" + _YEAR + r")?\b|\bt(?P<qn>[1-4])\s+(?P<qyear>(?:19|20)\d\d)")
-_YEAR_END = re.compile(r"\b(?:fin (?:de l'annee|d'annee)|la fin de l'annee|fin de cette annee|cette annee)\b")
+# « la fin de l'année 2024 » names its year: read by _YEAR_ONLY (« l'année 2024 »), not as the document's.
+_YEAR_END = re.compile(r"\b(?:fin (?:de l'annee|d'annee)|la fin de l'annee|fin de cette annee|cette annee)\b(?!\s+(?:19|20)\d\d)")
 # Periods read against the document's date: « d'ici la fin du mois », « le mois prochain »,
 # « l'année prochaine » (a month named after « fin du mois de » is read by _MONTH_ONLY).
 _RELATIVE_PERIOD = re.compile(r"\b(?:(?:la )?fin (?:du|de ce) (?P<unit>mois)\b(?! de| d')|(?:le |au |du )?(?P<unit2>mois) (?P<next>prochain)|"
@@ -216,7 +229,7 @@ _RELATIVE_PERIOD = re.compile(r"\b(?:(?:la )?fin (?:du|de ce) (?P<unit>mois)\b(?
 _WEEK = re.compile(r"\b(?:(?:la |d'ici la |avant la |pour la )?semaine (?P<next>prochaine)|(?:d'ici |avant )?la fin de (?:la|cette) semaine|"
                    r"cette semaine|dans la semaine)\b(?! derniere)")
 _YEAR_ONLY = re.compile(r"\b(?P<edge>fin |d'ici |d'ici a |avant |jusqu'en |en |pour |d'ici fin |avant fin |a l'horizon |a horizon |horizon |"
-                        r"l'annee |exercice |courant |des |au cours de l'annee |d'ici la fin |avant la fin |jusqu'a la fin |a l'echeance (?:de )?|echeance |a compter de (?:l'annee )?|a partir de (?:l'annee )?|"
+                        r"l'annee |d'annee |exercice |courant |des |au cours de l'annee |d'ici la fin |avant la fin |jusqu'a la fin |a l'echeance (?:de )?|echeance |a compter de (?:l'annee )?|a partir de (?:l'annee )?|"
                         r"au titre de (?:l'annee |l'exercice )?)" + _YEAR +
                         r"\b(?![\s\u00a0]*(?:€|euros?\b|eur\b|[.,]?\d))")
 # A range or a list of years or months ends with its last one: « sur la période 2018-2020 »,
@@ -282,6 +295,10 @@ _EVENT_NOUN = re.compile(r"\b(?:reunions?|rencontres?|table ronde|rendez-vous|en
                          r"\b[^.,;:«»\"()]{0,60}(?:,\s*(?:prevue?s?|programmee?s?|organisee?s?|fixee?s?)\b[^.,;:]{0,20})?$")
 # « après l'automne 2026 », « depuis le mois de juin »: not a due date (« au-delà de juin » is a limit).
 _NOT_DUE = re.compile(r"(?:\bapres|\bdepuis(?: le mois)?(?: de| d'| le| la| l')?)\s*(?:le |la |l'|du )?$")
+# « À quelques mois de l'année 2024 », « à une dizaine de jours de la fin de l'année »: the time of
+# speaking told by its distance to a date, not a due date.
+_COUNTDOWN = re.compile(r"\ba\s+(?:quelques|une? (?:dizaine|quinzaine|vingtaine|centaine) d[e']\s*|\d+|[a-z]+)\s*"
+                        r"(?:heures?|jours?|semaines?|mois|ans?|annees?)\s+(?:de|d'|du)\s*$")
 
 
 # A past date in the complement of a verb of promise keeps its role of deadline (REALSET_GUIDE:
@@ -366,7 +383,8 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         if _PAST_MARK.search(lead) or re.search(r"\b(?:p?lfss|plf)\s*$", before) or _BUDGET_TEXT.search(folded[max(0, start - 70):start] + lead[-5:]):
             taken.append((start, end))
             return
-        if date and iso < date[:10] and not _reported_promise(folded, start, precision) or _NOT_DUE.search(before):
+        if date and iso < date[:10] and not _reported_promise(folded, start, precision) or _NOT_DUE.search(before) \
+                or _COUNTDOWN.search(folded[max(0, start - 40):start]):
             taken.append((start, end))
             return
         strong = bool(_STRONG_MARK.search(before)) or folded[start:end].startswith(("fin", "d'ici", "avant", "jusqu", "a l'horizon", "a horizon"))

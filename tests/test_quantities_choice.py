@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.quantities import choose_deadline, relative_deadlines
+from nlp.quantities import choose_amount, choose_deadline, deadlines, relative_deadlines
 
 NEARBY = Path(__file__).parent / "fixtures" / "nlp" / "realset_nearby.jsonl"
 ITEMS = {i["id"]: i for i in map(json.loads, NEARBY.read_text(encoding="utf-8").splitlines()) if i.get("split") == "dev"}
@@ -54,6 +54,11 @@ CASES = [
     ("p134", "Dans sa démarche de soutien à l'offre de soins de proximité, la Ville de Rennes a validé l'octroi d'une subvention "
              "exceptionnelle de 765 000 € à Territoires Publics pour contribuer aux travaux d'aménagement du futur Pôle de santé du "
              "Blosne qui ouvrira ses portes à l'automne 2024 place Jean Normand.", "validé", "commitment", None),
+    # « À quelques mois de l'année 2024 »: the time of speaking, told by its distance to a date.
+    ("p142", "À quelques mois de l'année 2024, il me paraît légitime de vous reposer la question.", "reposer", "demand", None),
+    ("p142", "À quelques mois de l'année 2024, il me paraît légitime de vous reposer la question.", "reposer", "commitment", None),
+    ("p55", "A une dizaine de jours de la fin de l'année, nous pouvons envisager d'équilibrer notre budget, et donc d'assurer la "
+            "continuité de notre fonctionnement\" témoigne Fabien Maguin", "envisager", "commitment", None),
     # A count and its noun before « en » + a year: the target's year, for a promise and for a demand.
     ("p62", "Sébastien Lecornu vise 5 000 maisons «France Santé» en 2027 qui seront conçues sur le modèle des maisons «France "
             "Services» qui proposent un guichet unique pour diverses démarches administratives.", "vise", "commitment", "2027-12-31"),
@@ -90,6 +95,29 @@ DATE = "2026-02-10"
 def test_constructed_limits(text, trigger, kind, iso):
     found = choose_deadline(text, DATE, text.index(trigger), kind)
     assert (found.date if found else None) == iso
+
+
+def test_the_end_of_a_named_year_is_that_year():
+    # p152 (nearby dev, 2023-03-14): « plus de 2 250 à la fin de l'année 2022 » is past, not the end of 2023.
+    assert [d.date for d in deadlines("il en existe désormais plus de 2 250 à la fin de l'année 2022.", "2023-03-14")] == []
+    assert [d.date for d in deadlines("avant la fin de l'année 2024", "2023-03-14")] == ["2024-12-31"]
+    assert [d.date for d in deadlines("d'ici la fin d'année 2026", "2023-03-14")] == ["2026-12-31"]
+    assert [d.date for d in deadlines("jusqu'à la fin de l'année", "2023-03-14")] == ["2023-12-31"]
+
+
+def test_a_per_structure_sum_gives_way_to_its_envelope():
+    # p125 (nearby dev): the guide's rule, « the amount is the envelope ».
+    item = ITEMS["p125"]
+    start = item["text"].index("Sébastien Lecornu souhaite")
+    sentence = item["text"][start:item["text"].index("Carentan.", start) + 9]
+    found = choose_amount(sentence, sentence.index("souhaite"))
+    assert found is not None and found.value == 130_000_000
+    # A sentence that names only the per-structure sum keeps it; so does a dotation « chacune ».
+    alone = choose_amount("Elles recevront chacune 50 000 euros.", 0)
+    assert alone is not None and alone.value == 50_000
+    text = "les 26 SEC-Pa recevront leur dotation de 500 000 euros chacune au 1er novembre 2026."
+    each = choose_amount(text, text.index("recevront"))
+    assert each is not None and each.value == 500_000
 
 
 def test_a_duration_of_its_own_still_moves_the_date():
