@@ -660,6 +660,10 @@ def demand_deadlines(candidates: list[Deadline], sentence: str, trigger: int) ->
 
 _FORMER = re.compile(r"(?:devait|devaient|initialement|prevue? (?:pour|jusqu')|annonce (?:de|d'|du)|l'arret|"
                      r"depuis|suite a|apres)\b[^,;]{0,40}$")
+# In an announcement, « l'arrêt … au 30 avril » is the announced end, whose date is the item's
+# deadline (REALSET_GUIDE: « for an announced end, the end date »), as « la fin … au 30 avril » is.
+_FORMER_ANNOUNCED = re.compile(r"(?:devait|devaient|initialement|prevue? (?:pour|jusqu')|annonce (?:de|d'|du)|"
+                               r"depuis|suite a|apres)\b[^,;]{0,40}$")
 
 
 # « craint de devoir fermer ses portes avant fin 2008 », « menacé de fermeture début novembre »:
@@ -708,8 +712,9 @@ def choose_deadline(sentence: str, date: str | None, trigger: int, kind: str) ->
     event, a consequence, a frame, a place's opening; see `_not_the_promise`); a planned
     meeting has only strong deadlines; after the trigger first, then before it."""
     folded = fold(sentence)
+    former = _FORMER_ANNOUNCED if kind == "announcement" else _FORMER
     found = [d for d in deadlines(sentence, date) + relative_deadlines(sentence, date)
-             if not _FORMER.search(folded[max(0, d.start - 45):d.start]) and not _not_the_promise(folded, d, trigger)]
+             if not former.search(folded[max(0, d.start - 45):d.start]) and not _not_the_promise(folded, d, trigger)]
     if _meeting_plan(folded, trigger):
         found = [d for d in found if d.strong]
     if kind == "demand":  # what is asked for by a date says so (« d'ici », « avant », « au 1er janvier »)

@@ -90,6 +90,10 @@ DATE = "2026-02-10"
     ("Le ministère s'engage à verser les fonds avant début avril.", "engage", "commitment", "2026-04-10"),
     ("Le financement sera prolongé pour trois ans.", "prolongé", "commitment", "2029-02-10"),
     ("Ils réclament 2 000 postes en 2027.", "réclament", "demand", "2027-12-31"),
+    # An announced end keeps its date whether it is « la fin » or « l'arrêt »; a demand against it does not.
+    ("Le ministère a annoncé l'arrêt du financement le 30 avril.", "annoncé", "announcement", "2026-04-30"),
+    ("Le ministère a annoncé la fin du financement le 30 avril.", "annoncé", "announcement", "2026-04-30"),
+    ("Les structures dénoncent l'arrêt du financement le 30 avril.", "dénoncent", "demand", None),
     ("Ils dénoncent la suppression de 2 000 postes en 2027.", "dénoncent", "demand", None),
 ])
 def test_constructed_limits(text, trigger, kind, iso):
