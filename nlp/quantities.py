@@ -291,7 +291,7 @@ _RESCHEDULE = re.compile(r"(?:report|repouss|prolong|decal|fix|avance|porte|eten
 # The date of a meeting, a visit or a letter is an event, not a deadline.
 _EVENT_NOUN = re.compile(r"\b(?:reunions?|rencontres?|table ronde|rendez-vous|entretiens?|auditions?|seances?|conferences?|colloques?|"
                          r"manifestations?|rassemblements?|mobilisations?|journees? d'action|assemblees? generales?|congres|assises|greves?|visites?|deplacements?|courriers?|lettres?|debats?|comites? de suivi|"
-                         r"votes?|scrutins?|rencontr\w*|reuni\w*|auditionn\w*|se rend\w*|se deplac\w*|visit\w*)"
+                         r"votes?|scrutins?|examens?|examine\w*|rencontr\w*|reuni\w*|auditionn\w*|se rend\w*|se deplac\w*|visit\w*)"
                          r"\b[^.,;:«»\"()]{0,60}(?:,\s*(?:prevue?s?|programmee?s?|organisee?s?|fixee?s?)\b[^.,;:]{0,20})?$")
 # « après l'automne 2026 », « depuis le mois de juin »: not a due date (« au-delà de juin » is a limit).
 _NOT_DUE = re.compile(r"(?:\bapres|\bdepuis(?: le mois)?(?: de| d'| le| la| l')?)\s*(?:le |la |l'|du )?$")
@@ -682,7 +682,8 @@ _OPENING_RELATIVE = re.compile(r"\b(?:qui|ou|dont)\s+(?:[a-z']+\s+){0,2}?(?:ouvr
 # reçue le 17 novembre » (the passive: « recevront leur dotation » is money): when the promise is a meeting, its day is an event date and the purpose's
 # year is not a deadline either (REALSET_GUIDE: a scheduled meeting has no deadline).
 _MEETING = re.compile(r"\b(?:reunions?|rencontres?|rendez-vous|table ronde|entretiens?|auditions?)\b|\b(?:sera|seront|etre)\s+recue?s?\b|"
-                      r"\b(?:reunira|reuniront|rencontrera|rencontreront)\b")
+                      r"\b(?:reunira|reuniront|rencontrera|rencontreront)\b|\brecevr(?:a|ont)\s+(?:les|des|une|la|le|l'|leurs?)\s*(?:[a-z]+\s+)?"
+                      r"(?:representant|delegation|collectif|structure|porteur|elu|syndicat|federation|equipe|acteur|professionnel|directeur|directrice|responsable)")
 
 
 def _meeting_plan(folded: str, trigger: int) -> bool:

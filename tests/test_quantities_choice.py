@@ -86,6 +86,10 @@ DATE = "2026-02-10"
 @pytest.mark.parametrize("text, trigger, kind, iso", [
     ("La ministre réunira les structures le 5 mars et maintiendra le financement jusqu'à fin 2026.", "maintiendra", "commitment", "2026-12-31"),
     ("Les structures recevront leur dotation au 1er novembre 2026.", "recevront", "commitment", "2026-11-01"),
+    ("La ministre recevra les représentants des structures le 17 février.", "recevra", "commitment", None),
+    # A sitting of Parliament is an event, as a vote is; a due date before it is kept.
+    ("Le projet de loi sera examiné au Sénat le 12 mars.", "examiné", "commitment", None),
+    ("Le texte sera examiné en séance avant le 30 juin.", "examiné", "commitment", "2026-06-30"),
     ("Le financement sera maintenu jusqu'au 31 décembre, ce qui rassure les équipes.", "maintenu", "commitment", "2026-12-31"),
     ("Le ministère s'engage à verser les fonds avant début avril.", "engage", "commitment", "2026-04-10"),
     ("Le financement sera prolongé pour trois ans.", "prolongé", "commitment", "2029-02-10"),
