@@ -89,7 +89,17 @@ DEMAND_VERBS = _verbs(
     # Alarms, pressure and what must be done: « tirent la sonnette d'alarme », « pressent le
     # Gouvernement », « il est urgent de », « le dispositif doit être pérennisé ».
     "cri d'alarme", "sonnette d'alarme", "met\\w* en garde", "press(?:e|ent|ait|aient|er)\\b (?:le |la |l'|les )",
-    "il est (?:urgent|indispensable|necessaire|essentiel|imperatif|vital) d",
+    # What the speaker judges necessary or worth doing (« il me paraît légitime de vous reposer la
+    # question », « il serait intéressant de savoir », « il nous paraît important que la loi fixe »).
+    "il (?:me |nous |lui |leur )?(?:est|etait|parait|semble|serait|semblerait|paraitrait) (?:donc |tres |extremement |particulierement |"
+    "aussi |egalement |plus |bien |vraiment )*(?:urgent|indispensable|necessaire|essentiel|imperatif|vital|important|legitime|"
+    "interessant|souhaitable|primordial|crucial|capital|utile|opportun|temps) (?:de|d'|que|qu')",
+    # What a decision-maker or the addressee must do, or what the speaker thinks must be done
+    # (« les pouvoirs publics se doivent de remédier », « vous devriez vous appuyer sur »,
+    # « le politique doit s'appuyer », « je pense qu'une nouvelle impulsion doit être donnée »).
+    "se doi(?:t|vent) d", "vous devriez", "nous devrions", "on devrait",
+    "(?:je pense|nous pensons|j'estime|nous estimons|je crois|nous croyons|je considere|nous considerons) qu[e' ][^.;:]{0,60}\\bdoi(?:t|vent)\\b",
+    "(?:pouvoirs publics|l'etat|gouvernement|le politique|ministre|ministere|l'ars|assurance maladie|collectivites|la loi)(?: [\\w']+){0,3} (?:se )?doi(?:t|vent)\\b",
     "(?:doit|doivent|devra|devront) etre (?:perennis|maintenu|prolonge|sauve|garanti|integre|reconduit|inscrit)",
     "esper(?:e|ent|ons) que", "attend(?:ent|ons|ra|ront)? (?:des|une|un|de vraies|de reelles) (?:reponses?|garanties?|engagements?|clarifications?)",
     "veul\\w* que", "voulons\\b",
@@ -121,7 +131,8 @@ REFUSE_VERBS = _verbs(
     "(?:accord|convention)s?\\b(?: [\\w']+){0,5} (?:a|ont|avait) ete denonce",
     # In a debate, asking for an amendment's withdrawal refuses it (« je vous demanderai de
     # bien vouloir retirer cet amendement », « demande de retrait »).
-    "retir\\w* (?:cet|son|leur|votre|vos|les|ces|ses|mon|notre) (?:\\w+ )?amendements?", "(?:demande|demandons|demanderai) (?:de |le )?retrait",
+    "retir\\w* (?:cet|son|leur|votre|vos|les|ces|ses|mon|notre) (?:\\w+ )?amendements?", "(?:demand|sollicit)\\w* (?:de |le )?retrait",
+    "propos\\w* (?:\\w+ ){0,3}de (?:les |le |l')?retirer",
 )
 # An announced end of funding is an announcement, not a commitment (unless something is kept).
 END_CONTENT = re.compile(_W + r"(?:mettre fin|met fin|mis fin|mettait fin|la fin (?:de|du|des) (?:l'experimentation|financement|dispositif)|"
