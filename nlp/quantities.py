@@ -672,9 +672,10 @@ _FEARED = re.compile(r"\b(?:crai(?:n|gn)\w*|redout\w*|risqu\w*|menace\w*|peur|in
 # « …, ce qui induit l'obligation de négocier … sous 6 mois », « de quoi offrir un sursis »: a
 # clause that takes the whole preceding clause as its antecedent states a consequence.
 _CONSEQUENCE = re.compile(r",\s*(?:ce qui|ce qu'|ce que|de quoi)\b")
-# « dans le cadre de la convention … conclue … pour 2022-2024 »: a date inside the noun phrase of a
-# frame dates the frame, not the verb.
-_FRAME = re.compile(r"\bdans le cadre d(?:e|u|es|')[^.;:!?,]*$")
+# « dans le cadre de la convention … conclue … pour 2022-2024 »: a date that a past participle
+# attaches to the noun of a frame dates the frame (when it was concluded, for which period), not
+# the verb (« financées dans le cadre de France Santé en 2026 » keeps its year).
+_FRAME = re.compile(r"\bdans le cadre d(?:e|u|es|')[^.;:!?,]*\b(?:conclu|sign|adopt|vot|negoci|etabli|arret|defini|fix|approuv)(?:e|ee|es|ees|i|ie|is|ies|u|ue|us|ues)\b[^.;:!?,]*$")
 # « … du futur Pôle de santé qui ouvrira ses portes à l'automne 2024 »: a relative clause after the
 # trigger that tells when a place opens dates that place, not the promise (REALSET_GUIDE).
 _OPENING_RELATIVE = re.compile(r"\b(?:qui|ou|dont)\s+(?:[a-z']+\s+){0,2}?(?:ouvr\w*|inaugur\w*|accueill\w*|demarr\w*|sera livre\w*)\b[^,;:]*$")

@@ -87,6 +87,9 @@ DATE = "2026-02-10"
     ("La ministre réunira les structures le 5 mars et maintiendra le financement jusqu'à fin 2026.", "maintiendra", "commitment", "2026-12-31"),
     ("Les structures recevront leur dotation au 1er novembre 2026.", "recevront", "commitment", "2026-11-01"),
     ("La ministre recevra les représentants des structures le 17 février.", "recevra", "commitment", None),
+    # A frame dates the verb unless a participle attaches the date to the frame's noun.
+    ("Les structures seront financées dans le cadre de France Santé en 2026.", "financées", "commitment", "2026-12-31"),
+    ("Le financement sera assuré dans le cadre de la convention signée avec la CNAM pour 2023-2027.", "assuré", "commitment", None),
     # A sitting of Parliament is an event, as a vote is; a due date before it is kept.
     ("Le projet de loi sera examiné au Sénat le 12 mars.", "examiné", "commitment", None),
     ("Le texte sera examiné en séance avant le 30 juin.", "examiné", "commitment", "2026-06-30"),
