@@ -275,26 +275,70 @@ _SPEAKER_LINE = re.compile(r"(?!(?:DE|DU|DES|LA|LE|LES|ET|EN|POUR|AU|AUX|SUR)\b)
 
 
 # A local authority: « la Ville de Grenoble », « le Département de l'Isère », « le Conseil
-# départemental de l'Isère » (the département's id), « la Région Occitanie ».
-_LOCAL = re.compile(r"^(?:(?:la |le |l')?(?P<kind>ville|mairie|commune|departement|conseil departemental|conseil general|"
-                    r"region|conseil regional|metropole|communaute d'agglomeration|agglomeration)"
+# départemental de l'Oise », « la Région Occitanie », « la Mairie de Paris ». Its id is the slug
+# of its name (REALSET_GUIDE: « org:<slug> (folded, hyphenated surface) »).
+_LOCAL_KINDS = (r"ville|mairie|commune|departement|conseil departemental|conseil general|region|conseil regional|"
+                r"metropole|communaute d'agglomeration|communaute de communes|agglomeration|collectivite europeenne")
+_LOCAL = re.compile(r"^(?:(?:la |le |l')?(?P<kind>" + _LOCAL_KINDS + r")"
                     r"(?P<link> de la | de l'| du | des | de | d'| )(?P<place>[^\W\d_][\w' -]{1,40}))$")
-_LOCAL_KIND = {"mairie": "ville", "commune": "ville", "conseil departemental": "departement",
-               "conseil general": "departement", "conseil regional": "region", "agglomeration": "communaute-d-agglomeration"}
+# The place after a kind word: capitalised words (« Rennes », « Haute-Garonne », « Grand Est »).
+_PLACE = re.compile(r"[A-ZÀ-Ý][\w'-]*(?: (?:[A-ZÀ-Ý][\w'-]*|[Ee]st\b(?<=Grand [Ee]st)))*")
+_LINK = re.compile(r"(?: de la | de l'| du | des | de | d'| )")
+_KIND_ALONE = re.compile(r"^(?:la |le |l')?(?:" + _LOCAL_KINDS + r")(?: de la| de l'| de| du| des| d')?$")
+_KIND_BEFORE = re.compile(r"(?:^|[^\w-])(?P<kind>" + _LOCAL_KINDS + r")(?: de la | de l'| du | des | de | d'| )$")
 
 
 def local_authority(surface: str) -> str | None:
     """The id of a local authority named by `surface` (org:ville-de-grenoble,
-    org:departement-de-l-isere), or None; the place must be capitalised."""
+    org:conseil-departemental-de-l-oise), or None; the place must be capitalised."""
     match = _LOCAL.match(fold(surface.strip()))
     if match is None:
         return None
     place = surface.strip()[match.start("place"):]
-    if not place[:1].isupper():
+    if not place[:1].isupper() or (match["link"] == " " and match["kind"] not in ("region", "metropole",
+                                                                                  "collectivite europeenne")):
         return None
-    kind = _LOCAL_KIND.get(match["kind"], match["kind"])
-    slug = re.sub(r"[^a-z0-9]+", "-", f"{kind}{match['link']}{match['place']}").strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{match['kind']}{match['link']}{match['place']}").strip("-")
     return f"org:{slug}"
+
+
+def local_authority_span(text: str, start: int, end: int, tagged_until: int = -1) -> tuple[int, int] | None:
+    """The offsets of the local authority whose name the model cut (« Ville » + « Rennes »,
+    « Conseil départemental de la » + « Haute-Garonne »): the entity at [start, end) is the
+    kind word and the place follows it, or the entity is the place and the kind word stands
+    before it (« la mairie de Paris »), after `tagged_until` (the end of an entity before it,
+    which read the place already). None otherwise."""
+    surface = text[start:end]
+    article = re.match(r"(?:[Ll]a |[Ll]e |[Ll]')", surface)
+    begin = start + (article.end() if article else 0)
+    if _KIND_ALONE.match(fold(surface)):
+        if re.search(r"(?:d'|l'|de|du|des|la)$", surface):  # « Conseil départemental de la » + place
+            place = _PLACE.match(text, end + (text[end:end + 1] == " "))
+        else:
+            link = _LINK.match(text, end)
+            place = _PLACE.match(text, link.end()) if link else None
+        if place and local_authority(text[begin:place.end()]):
+            return begin, place.end()
+        return None
+    whole = _LOCAL.match(fold(text[begin:end]))
+    if whole and local_authority(text[begin:end]):  # « Région Grand » + « est »: the place goes on
+        place = _PLACE.match(text, begin + whole.start("place"))
+        return begin, max(end, place.end() if place else end)
+    if not surface[:1].isupper():
+        return None
+    before = fold(text[max(0, start - 40):start])
+    kind = _KIND_BEFORE.search(before)
+    if kind is None or re.search(r"(?:^|[^\w-])dans (?:la|une) $", before[:kind.start("kind")]):
+        return None
+    if kind["kind"] == "commune":  # « sur la commune de Salaise-sur-Sanne »: a place
+        return None
+    first = start - (len(before) - kind.start("kind"))
+    if first < tagged_until:
+        return None
+    place = _PLACE.match(text, start)
+    if place is None or local_authority(text[first:place.end()]) is None:
+        return None
+    return first, place.end()
 
 
 # Words that name a body of some organisation, never an actor by themselves.
@@ -334,3 +378,84 @@ def cpts_name(text: str, start: int) -> int | None:
     territory follows the acronym."""
     match = _CPTS.match(text, start)
     return match.end() if match else None
+
+
+# An acronym defined in the text: « le Réseau français des Villes-Santé (RFVS) », « CEA
+# (Collectivité Européenne d'Alsace) ». The name's significant words give the acronym's letters.
+_ACRONYM_AFTER = re.compile(r"\s?\(\s*([A-Z]{2,8}|[A-Z][a-z]{2,7})\s*\)")
+_ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z]{2,8})\s?\(\s*([^()\n]{5,120}?)\s*\)")
+_NAME_WORD = re.compile(r"[^\W\d_][\w']*")
+_LINK_WORDS = {"de", "du", "des", "la", "le", "les", "l'", "d'", "l", "d", "et", "a", "au", "aux", "en", "pour", "sur"}
+# Heads that name a scheme, a text or a place, not a body (« Fonds d'intervention régional (FIR) »).
+_NOT_BODY = re.compile(r"^(?:plan|programme|projet|fonds|loi|objectif|contrat|schema|dispositif|zone|zones|quartier|"
+                       r"quartiers|territoire|territoires|maisons? de sante|centres? de sante|structures?|mission|prime|indemnite|"
+                       r"allocation|aide|budget|rapport|accord|convention|pacte|strategie|parcours|protocole|"
+                       r"equipe|equipes|communautes? professionnelles?|societes? (?:interprofessionnelles?|civiles?))\b")
+_BODY_WORD = re.compile(r"(?<![\w-])(?:association|federation|collectif|coalition|syndicat|union|agence|caisse|institut|"
+                        r"conseil|ordre|fondation|observatoire|mutuelle|direction|inspection|comite|reseau|office|"
+                        r"groupement|conference|communaute|collectivite|habitat|societe|compagnie|entreprise|"
+                        r"maison de la|haute autorite|autorite|ecole|universite|centre national|cooperative)s?(?![\w-])")
+
+
+def _initials(words: list[str]) -> str:
+    letters: list[str] = []
+    for word in words:
+        if fold(word) in _LINK_WORDS:
+            continue
+        letters.extend(part[:1] for part in re.split(r"[-']", word) if part and fold(part) not in _LINK_WORDS)
+    return fold("".join(letters))
+
+
+def _name_before(text: str, end: int, acronym: str) -> tuple[int, int] | None:
+    """The offsets of the name that ends at `end` and whose significant words spell `acronym`."""
+    line_start = max(text.rfind("\n", 0, end), text.rfind(".", 0, end - 1), text.rfind(",", 0, end), end - 160) + 1
+    words = list(_NAME_WORD.finditer(text, line_start, end))
+    for first in range(len(words) - 1, -1, -1):
+        spelt = _initials([w.group(0) for w in words[first:]])
+        if spelt == fold(acronym) and fold(words[first].group(0)) not in _LINK_WORDS:
+            elided = re.match(r"[LlDd]'", words[first].group(0))  # « l'Union nationale … »
+            return words[first].start() + (2 if elided else 0), words[-1].end()
+        if len(spelt) > len(acronym):
+            return None
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def acronyms(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The acronyms the text defines, as (acronym, start, end) of the body's name in `text`:
+    « Long name (ACR) » and « ACR (Long name) », when the name is a body's (it holds an
+    organisation word; not a scheme: « Fonds d'intervention régional (FIR) »)."""
+    found = []
+    for match in _ACRONYM_AFTER.finditer(text):
+        span = _name_before(text, match.start(), match.group(1))
+        if span:
+            found.append((match.group(1), *span))
+    for match in _ACRONYM_BEFORE.finditer(text):
+        inner = match.group(2)
+        words = _NAME_WORD.findall(inner)
+        if len(words) >= 2 and _initials(words) == fold(match.group(1)):
+            found.append((match.group(1), match.start(2), match.start(2) + len(inner)))
+    return tuple((acronym, start, end) for acronym, start, end in found if _a_body(text[start:end]))
+
+
+def _a_body(name: str) -> bool:
+    folded = fold(name)
+    significant = [w for w in name.split() if fold(w) not in _LINK_WORDS]
+    return len(significant) >= 2 and not _NOT_BODY.match(folded) and bool(_BODY_WORD.search(folded))
+
+
+def defined_acronym(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """(start, end, acronym) of the body the mention at [start, end) names through an acronym
+    the text defines: the mention is the acronym (anywhere in the text) or starts the body's
+    name given with it (« Union nationale des caisses d' » cut by the model); None otherwise."""
+    surface = text[start:end]
+    for acronym, name_start, name_end in acronyms(text):
+        if surface == acronym or (name_start == start and end <= name_end + 1):
+            return name_start, name_end, acronym
+    return None
+
+
+def inside_defined_name(text: str, start: int, end: int) -> bool:
+    """The mention at [start, end) lies inside a longer body's name defined with an acronym
+    (« assurance maladie » of « Union nationale des caisses d'assurance maladie (Uncam) »)."""
+    return any(s <= start and end <= e and (s, e) != (start, end) for _, s, e in acronyms(text))

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.actors import (apposed_name, apposed_person, cpts_name, first_name_alone, full_name_of, generic_body,
-                        known_first_name, local_authority, media_as_source, media_ids, name_before, named_centre,
-                        org_name, organisation_named, person_span, speaker_line, surname_owner)
+from nlp.actors import (apposed_name, apposed_person, cpts_name, defined_acronym, first_name_alone, full_name_of,
+                        generic_body, inside_defined_name, known_first_name, local_authority, local_authority_span,
+                        media_as_source, media_ids, name_before, named_centre, org_name, organisation_named,
+                        person_span, speaker_line, surname_owner)
 from nlp.roles import Reference, Resolution, resolve, title_end
 from nlp.text import fold
 
@@ -95,6 +96,10 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
         mark = _FOOTNOTE_MARK.search(surface)
         if mark and mark.start() >= 2 and surface[:mark.start()].isupper():  # « IGAS[1] »: without its mark
             surface, end = surface[:mark.start()], start + mark.start()
+        if inside_defined_name(text, start, end):
+            return None  # « assurance maladie » of « l'Union nationale des caisses d'assurance maladie (Uncam) »
+        if ent.ent_id_ == "org:cnam" and _CAISSES_OF.search(fold(text[max(0, start - 30):start])):
+            return None  # « les caisses d'assurance maladie »: the local funds, not the CNAM
         if ent.ent_id_ in media_ids() and media_as_source(text, start, end):
             return None  # « selon Mediapart »: the medium reports, it does not act
         longer = _NAME_GOES_ON.match(text, end) if ent.label_ == "PER" and _CIVILITY.match(surface) else None
@@ -112,6 +117,15 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
         return ActorMention(start, end, surface, ent.ent_id_, name, kind, "gazetteer")
     if any(s < end and start < e for s, e in topic_spans):
         return None
+    defined = defined_acronym(text, start, end) if ent.label_ in ("MISC", "LOC", "ORG", "PER") else None
+    if defined:  # « Lyon Métropole Habitat (LMH) … construit par LMH »
+        name_start, name_end, acronym = defined
+        name = text[name_start:name_end]
+        known = next((e.ent_id_ for e in ent.doc.ents if e.text == acronym and e.ent_id_), None)
+        actor_id = known or f"org:{_slug(name)}"
+        if surface != acronym:
+            start, end, surface = name_start, name_end, name
+        return ActorMention(start, end, surface, actor_id, name, "organisation", "sigle_defini")
     named_cpts = cpts_name(text, start) if ent.label_ in ("MISC", "LOC", "ORG") and surface.startswith("CPTS ") else None
     if named_cpts:
         surface = text[start:named_cpts]
@@ -121,14 +135,23 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
         if stop and ent.label_ == "ORG":  # « Conseil national des villes, Mesdames »
             surface = surface[:stop.start()].rstrip()
             end = start + len(surface)
+        span = local_authority_span(text, start, end, _tagged_until(ent, start))
+        if span:  # the model cut the name: « Ville » + « de Rennes »
+            start, end = span
+            surface = text[start:end]
         local = local_authority(surface)
         if local:
             return ActorMention(start, end, surface, local, surface, "organisation", "collectivite")
         if generic_body(surface):
             return None
-        if surface == "Département" or surface == "Ville":
-            again = next((r for r in reversed(resolutions) if r.actor_id.startswith(f"org:{fold(surface)}-")), None)
-            return ActorMention(start, end, surface, again.actor_id, again.name, "organisation", "antecedent") if again else None
+        kind = re.sub(r"^(?:[Ll]a |[Ll]e |[Ll]')", "", surface)
+        if kind in _LOCAL_AGAIN and not _POLICY_OF.search(fold(text[max(0, start - 30):start])):
+            # « la Région » after « la Région Occitanie »: the authority named again
+            prefix = f"org:{_LOCAL_AGAIN[kind]}-"
+            again = next((r for r in reversed(resolutions) if r.actor_id.startswith(prefix)), None)
+            if again is None:
+                return None
+            return ActorMention(end - len(kind), end, kind, again.actor_id, again.name, "organisation", "antecedent")
     if ent.label_ in ("MISC", "LOC", "ORG", "PER") and organisation_named(text, start, end) and len(surface.split()) <= 4:
         return ActorMention(start, end, surface, f"org:{_slug(surface)}", surface, "organisation", "organisation_nommee")
     if ent.label_ in ("MISC", "LOC") and first_name_alone(text, start, end):
@@ -162,6 +185,20 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
         if again:  # « la fondation Ramsay Santé … à Ramsay Santé »: the organisation named again
             return ActorMention(start, end, surface, again.actor_id, again.name, "organisation", "deja_nomme")
     return None
+
+
+_LOCAL_AGAIN = {"Département": "departement", "Ville": "ville", "Région": "region", "Mairie": "mairie",
+                "Métropole": "metropole"}
+_CAISSES_OF = re.compile(r"(?:caisses|caisses? primaires?|caisses? regionales?|caisses? locales?) d'$")
+_POLICY_OF = re.compile(r"politique de (?:la |l')?$")
+
+
+def _tagged_until(ent, start: int) -> int:
+    """The end offset (in the text) of the last token before the entity that belongs to another
+    entity, among its six previous tokens; -1 when none (« Ville » of « Ville de Rennes » is its own entity)."""
+    offset = start - ent.start_char
+    tagged = [t for t in ent.doc[max(0, ent.start - 6):ent.start] if t.ent_type_]
+    return tagged[-1].idx + len(tagged[-1]) + offset if tagged else -1
 
 
 _NAME_GOES_ON = re.compile(r"(?: (?:de |du |Le |La )?[A-ZÀ-Ý][a-zà-ÿ][\w'-]*){1,2}(?![\w-])")

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from nlp.actors import (apposed_person, byline, first_name_alone, local_authority, media_as_source, name_before,
+from nlp.actors import (acronyms, apposed_person, byline, first_name_alone, local_authority, media_as_source, name_before,
                         named_centre, org_name, person_span, speaker_line, surname_owner)
 from nlp.extract import extract
 from nlp.roles import Reference, health_named, other_portfolio, resolve
@@ -109,13 +109,62 @@ def test_a_health_centre_named_after_its_kind_is_an_organisation(nlp_model, ref,
 
 def test_local_authorities_kind_words_and_footnote_marks(nlp_model, ref, topic):
     assert local_authority("Département de l'Isère") == "org:departement-de-l-isere"  # p91
-    assert local_authority("Conseil départemental de l'Isère") == "org:departement-de-l-isere"
+    # the slug of the name (REALSET_GUIDE), as p101 « conseil départemental de l'Oise »
+    assert local_authority("Conseil départemental de l'Isère") == "org:conseil-departemental-de-l-isere"
     assert local_authority("Ville de Grenoble") == "org:ville-de-grenoble"
     assert local_authority("ville de plus") is None
     assert org_name("agence Fitch") == ("Fitch", 7)  # p62
     assert org_name("collectif ALERTE") == ("collectif ALERTE", 0)
     p59 = _mentions("p59", nlp_model, ref, topic)  # « le rapport de l'IGAS[1] »
     assert ("IGAS", "org:igas", "gazetteer") in p59
+
+
+def test_local_authorities_the_model_cuts_in_two(nlp_model, ref, topic):
+    p134 = _mentions("p134", nlp_model, ref, topic)  # « la Ville de Rennes a validé » (model: « Ville » + « Rennes »)
+    assert p134.count(("Ville de Rennes", "org:ville-de-rennes", "collectivite")) == 4
+    p130 = _mentions("p130", nlp_model, ref, topic)  # « La Mairie de Paris envisage », « de la mairie de Paris »
+    assert {m[:2] for m in p130} >= {("Mairie de Paris", "org:mairie-de-paris"), ("mairie de Paris", "org:mairie-de-paris")}
+    p175 = _mentions("p175", nlp_model, ref, topic)  # « du Conseil départemental de la » + « Haute-Garonne »
+    assert ("Conseil départemental de la Haute-Garonne", "org:conseil-departemental-de-la-haute-garonne",
+            "collectivite") in p175
+    p137 = _mentions("p137", nlp_model, ref, topic)  # « la Région Occitanie » … « Vice-président de la Région »
+    assert ("Région", "org:region-occitanie", "antecedent") in p137
+    p157 = _mentions("p157", nlp_model, ref, topic)  # « sur la commune de Salaise-sur-Sanne »: a place
+    assert not any(m[1].startswith("org:commune") for m in p157)
+
+
+def test_acronyms_the_text_defines_name_one_body():
+    text = ITEMS["p134"]["text"]  # « le Réseau français des Villes-Santé (RFVS) et la Maison de la Nutrition et du Diabète (MND) »
+    assert [(a, text[s:e]) for a, s, e in acronyms(text)] == [
+        ("RFVS", "Réseau français des Villes-Santé"), ("MND", "Maison de la Nutrition et du Diabète")]
+    # « l'INPES (Institut national de la prévention et de l'éduction à la santé) » (p80), the name after the acronym
+    text = ITEMS["p80"]["text"].replace("\u2019", "'")
+    assert [(a, text[s:e]) for a, s, e in acronyms(text)] == [
+        ("INPES", "Institut national de la prévention et de l'éduction à la santé")]
+    # a scheme or a legal form is no body (p175 « société interprofessionnelle de soins ambulatoires (SISA) »)
+    text = ITEMS["p175"]["text"]
+    assert "SISA" in text and "SISA" not in {a for a, _, _ in acronyms(text)}
+    assert acronyms("le Fonds d'intervention régional (FIR) et la maison de santé pluriprofessionnelle (MSP)") == ()
+
+
+def test_an_acronym_names_its_body_everywhere_in_the_text(nlp_model, ref, topic):
+    p176 = _mentions("p176", nlp_model, ref, topic)  # « Lyon Métropole Habitat (LMH) … construit par LMH »
+    assert ("Lyon Métropole Habitat", "org:lyon-metropole-habitat", "sigle_defini") in p176
+    assert p176.count(("LMH", "org:lyon-metropole-habitat", "sigle_defini")) == 4
+    p179 = _mentions("p179", nlp_model, ref, topic)  # « l'Union nationale des caisses d' » cut by the model
+    assert ("Union nationale des caisses d'assurance maladie", "org:uncam") in {m[:2] for m in p179}
+    # its « assurance maladie » and that of « les caisses d'assurance maladie » are not the CNAM; « l'Assurance
+    # Maladie » further on is
+    assert [m[0] for m in p179 if m[1] == "org:cnam"] == ["l'Assurance Maladie"]
+
+
+def test_bodies_of_the_gazetteer_real_texts_name(nlp_model, ref, topic):
+    p173 = {m[:2] for m in _mentions("p173", nlp_model, ref, topic)}  # Sénat debate, loi HPST (2009)
+    assert {("conférence régionale de santé et de l'autonomie", "org:crsa"), ("CRSA", "org:crsa")} <= p173
+    p148 = {m[:2] for m in _mentions("p148", nlp_model, ref, topic)}  # « du PS au NPA », « (Europe-Écologie-Les Verts) »
+    assert {("NPA", "org:npa"), ("Europe-Écologie-Les Verts", "org:europe-ecologie-les-verts")} <= p148
+    p142 = {m[:2] for m in _mentions("p142", nlp_model, ref, topic)}  # « entre l'État et la CANSSM »
+    assert {("CANSSM", "org:canssm"), ("Filieris", "org:filieris")} <= p142
 
 
 @pytest.mark.parametrize("item_id, quote, source", [
