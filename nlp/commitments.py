@@ -48,7 +48,7 @@ COMMIT_VERBS = _verbs(
     "compt\\w* (?:continuer|poursuivre|maintenir|soutenir|financer|prolonger)",
     # Future funding words: « une enveloppe sera allouée », « l'ARS poursuivra son soutien ».
     "allou(?:e|ee|ees|es|era|eront|er)\\b", "poursuivr(?:a|ont)\\b", "continuer(?:a|ont) (?:a|de) (?:financer|soutenir|accompagner|verser)",
-    "ser(?:a|ont) financ",
+    "ser(?:a|ont) financ", "represent\\w* (?:pour (?:[\\w']+ ){1,3})?un investissement (?:de |d')",
     # An intention stated with « entendre / compter / s'apprêter à / prévoir de » and an act of support.
     "(?:entend|entendent|compte|comptent|s'apprete a|s'appretent a|prevoi(?:t|ent) d(?:e |'))\\s*(?:\\w+ )?(?:apporter (?:un |son |leur |tout )?soutien|"
     "soutenir|financer|maintenir|prolonger|perenniser|debloquer|verser|augmenter|accompagner|garantir|reconduire|aider)\\b",
@@ -65,6 +65,14 @@ ANNOUNCE_VERBS = _verbs(
     "explique", "affirm", "souligne", "repond(?:u|ue|ent|ons|ra|ront|rait|re|ait|ant)?\\b", "notifi", "signal",
     # A payment made is a fact made known: « l'ARS a versé 37 000 € », « a signé un chèque ».
     "(?:a|ont) (?:\\w+ )?verse\\b", "(?:a|ont) signe (?:\\w+ )?(?:un cheque|une convention|un avenant|un contrat|un accord)",
+    # Completed acts made known (guide): an agreement signed, a sum invested or spent, a
+    # building financed, a report handed over.
+    "(?:a|ont|avons|avait|avaient) (?:\\w+ ){0,3}?sign(?:e|es|ee|ees)\\b(?: [\\w']+){0,4}? (?:l'|un |une |le |la |leur |son |sa |ce |cet |cette |les )?"
+    "(?:nouvel |nouveau |nouvelle )?(?:convention|avenant|contrat|accord|protocole|charte)s?\\b",
+    "(?:convention|avenant|contrat|accord|protocole)\\b[^.;]{0,160}?\\b(?:a|ont) ete signe", "se felicit\\w* de la signature",
+    "(?:a|ont|avait|avaient) (?:deja |notamment |ainsi )?investi\\b", "(?:a|ont) (?:ete )?coute\\b",
+    "(?:a|ont) ete (?:\\w+ )?(?:co-?)?financ(?:e|ee|es|ees) par\\b",
+    "(?:a|ont) remis\\b(?: [\\w']+){0,4}? (?:leur |son |un |le |les |ses )?(?:rapport|conclusions)", "rapport\\b[^.;]{0,60}?(?:a|ont) ete (?:rendu|remis|publie)",
 )
 # Speech verbs that also evaluate (« ils soulignent la pertinence des financements ») announce
 # only a « que » clause or as an incise after the quoted content (« …, indique la DGOS »).
@@ -117,7 +125,7 @@ DEMAND_VERBS = _verbs(
     "ecri\\w* (?:a|au|aux) (?:la |le |l'|les )?(?:ministre|gouvernement|premier|ministere|president|prefet|ars|directeur|directrice)",
     "saisi(?:t|r|ssent|ssons)? (?:le |la |l'|les )(?:ministre|gouvernement|premier|ministere|president|defenseur|prefet)",
     "(?:exprim|fai|fon)\\w* (?:part )?(?:de )?(?:leur |sa |son |notre )(?:vive |profonde |grande )?(?:inquietude|colere|incomprehension|desarroi)",
-    "(?:aimer|desir|voudr)\\w* (?:savoir|connaitre)", "(?:defend|soutien)\\w* (?:le |la |leur |son |sa )(?:maintien|perennisation|prolongation|demande)",
+    "(?:aimer|desir|voudr)\\w* (?:savoir|connaitre)", "(?:formul|declin|emet|emis|present|avanc)\\w* (?:\\w+ ){0,2}?(?:recommandations|propositions)\\b", "(?:defend|soutien)\\w* (?:le |la |leur |son |sa )(?:maintien|perennisation|prolongation|demande)",
     "(?:entend|compte|envisage|prevoit)-t?-?(?:il|elle)\\b", "rappel\\w* (?:a|au) (?:m\\.|mme|madame|monsieur|la ministre|le ministre|le gouvernement|m )", "quel(?:le)?s? (?:sont |est )?(?:les |la |le )?(?:mesures|dispositions|moyens|intentions|garanties|suites?)\\b",
 )
 # « viser à » asks for something only when a text (amendment, bill, petition) does it.

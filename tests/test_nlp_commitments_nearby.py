@@ -54,3 +54,63 @@ def test_obligation_of_an_unnamed_subject_is_no_demand() -> None:
     # p176 (https://expressions-venissieux.fr/2018-02-12-vers-maison-de-sante-nouvelle-generation/amp):
     # a building that « doit être détruit » is a plan, nobody is asked anything.
     assert classify("Elle remplacera le cabinet médical du petit centre commercial, qui doit être progressivement détruit.") is None
+
+
+# Completed acts made known (guide: a signed agreement, a sum invested, a completed operation's
+# cost, a report handed over are announcements).
+ANNOUNCEMENTS = [
+    ("Après plus de trois mois de négociations, les 9 organisations représentatives des centres de santé ont signé jeudi "
+     "28 août un nouvel accord national qui vise à consolider le modèle économique de ces structures.",
+     "p146, https://www.egora.fr/actus-pro/exercice-coordonne/les-centres-de-sante-signent-avec-la-cnam-un-accord-30-millions-deuros"),
+    ("Le 14 avril 2022, l’Union nationale des caisses d’assurance maladie (Uncam) et l’ensemble des organisations "
+     "gestionnaires des centres de santé (1) ont signé l’avenant 4 à l’accord national destiné à organiser les rapports "
+     "entre les centres de santé et les caisses d’assurance maladie.",
+     "p179, https://www.ameli.fr/exercice-coordonne/actualites/signature-de-l-avenant-4-l-accord-national-des-centres-de-sante-decryptage"),
+    ("La Fédération Nationale des Centres de Santé (FNCS) se félicite de la signature le 28 août 2025 du nouvel Accord "
+     "National après quatre mois d’une négociation qu’elle a réussi à imposer.", "p145, https://www.fncs.org/node/10038"),
+    ("La Région Rhône-Alpes a investi 200 000 euros dans ce projet au titre du fonds de création des Maisons de Santé.",
+     "p136, https://www.lyon.lyftv.com/2009/03/sante-vaulx-en-velin-la-pointe-de-la.html"),
+    ("Elle a été financée par la CCPHG, avec le soutien de l'Union Européenne, de l'État, de la Région Occitanie, du "
+     "Conseil départemental de la Haute-Garonne et de l'ADEME.",
+     "p175, https://cc-pyreneeshautgaronnaises.fr/grands-projets/maisons-de-sante-du-luchonnais"),
+    ("L’opération a couté 1,8 M€ dont 2/3 à la charge d’Habitation Moderne et 1/3 de subventions :",
+     "p163, https://www.robertsau.eu/premiere-visite-a-la-maison-urbaine-de-sante-mus-de-la-cite-d-lill/"),
+    ("Les membres de la mission sur la médiation en santé, Alexandre Berkesse, Philippe Denormandie, Emilie Henry et "
+     "Nolwenn Tourniaire, accompagnés par Farida Belkhir (Igas), ont remis le 17 juillet leur rapport, avec l’ambition de "
+     "contribuer à l’objectif d’amélioration de l’accès à la santé de toutes et tous.",
+     "p167, https://www.santementale.fr/2023/07/ligas-veut-consolider-les-metiers-de-la-mediation-en-sante"),
+]
+
+
+@pytest.mark.parametrize("sentence,source", ANNOUNCEMENTS)
+def test_completed_act_is_an_announcement(sentence: str, source: str) -> None:
+    found = classify(sentence)
+    assert found is not None and found[0] == "announcement", source
+
+
+def test_recommendations_of_a_report_are_demands() -> None:
+    # p140 and p167 (guide: the recommendations of a report are demands of its authors).
+    for sentence in ("Le rapport formule 10 recommandations pour favoriser le déploiement de la médiation en santé.",
+                     "Une mission de l’Inspection générale des affaires sociales (Igas) décline 10 propositions pour "
+                     "favoriser son déploiement sur le territoire."):
+        found = classify(sentence)
+        assert found is not None and found[0] == "demand", sentence
+
+
+def test_investment_an_agreement_represents_is_a_commitment() -> None:
+    # p143 (https://www.lamedicale.fr/vous-informer/une-nouvelle-convention-pour-les-centres-de-sante), guide: a signed
+    # agreement that « représente un investissement de l'Assurance Maladie de 30 millions d'euros en 2026 » is a commitment.
+    found = classify("L’accord conclu « représente un investissement de l’Assurance Maladie de 30 millions d’euros en 2026 », "
+                     "rappelle la CNAM.")
+    assert found is not None and found[0] == "commitment"
+
+
+def test_agreement_signed_long_ago_in_a_clause_is_history() -> None:
+    # p76 (https://weka.fr/actualite/interviews/centres-de-sante-la-fncs-denonce-l-accord-national-afin-de-reviser-leur-
+    # modele-economique-198481): « a été signé en 2015 » told in 2025 is background, no news.
+    from nlp.commitments import find_commitment
+
+    sentence = ("L'Accord national, qui organise les rapports entre les centres de santé et l'Assurance maladie, et détermine "
+                "notamment leurs financements, a été signé en 2015 et reconduit tacitement en 2020 en pleine crise sanitaire.")
+    assert classify(sentence) is not None
+    assert find_commitment(sentence, "2025-04-15", []) is None
