@@ -139,6 +139,14 @@ def feed_token_accepted(path: str, supplied: str | None) -> bool:
 
 
 _OPEN_SQL: "WeakKeyDictionary[Any, bool]" = WeakKeyDictionary()
+_WARM_UP: "WeakKeyDictionary[Any, str]" = WeakKeyDictionary()
+
+
+def warm_up_host(site: Any) -> str | None:
+    """For the site of `veille serve`, the address it listens on ("127.0.0.1:8001"): its main
+    pages are built for it before the first answer, and after each write (`site_pages`); None
+    for a site made by a test."""
+    return _WARM_UP.get(site)
 
 
 def free_sql_allowed(site: Any, actor: dict | None) -> bool:
@@ -185,6 +193,7 @@ def serve(database: Path, host: str = "127.0.0.1", port: int = 8001, immutable: 
         _checkpoint(Path(database))
     local = host in ("127.0.0.1", "localhost", "::1")
     site = make_datasette(Path(database), immutable=immutable, open_sql=local)
+    _WARM_UP[site] = f"{host}:{port}"
     uvicorn.run(site.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)
 
 

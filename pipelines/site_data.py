@@ -41,8 +41,10 @@ def today_key() -> tuple[str, str]:
 
 def database_version(path: str | None) -> tuple | None:
     """Something that changes whenever a transaction commits to the database file: its
-    header's change counter, size and time, and, in WAL mode, the WAL index header (its change
-    counter and last frame). None for a database without a file."""
+    header's change counter, size and time, and, in WAL mode, the WAL's size and time and the
+    WAL index header (its change counter and last frame). Not the index file's own time:
+    readers write to it (their read marks) without anything being committed. None for a
+    database without a file."""
     if not path:
         return None
     try:
@@ -52,12 +54,11 @@ def database_version(path: str | None) -> tuple | None:
     except OSError:
         return None
     parts: list[Any] = [header[24:28], stat.st_size, stat.st_mtime_ns]
-    for suffix in ("-wal", "-shm"):
-        try:
-            stat = os.stat(path + suffix)
-            parts += [stat.st_size, stat.st_mtime_ns]
-        except OSError:
-            parts.append(None)
+    try:
+        stat = os.stat(path + "-wal")
+        parts += [stat.st_size, stat.st_mtime_ns]
+    except OSError:
+        parts.append(None)
     try:
         with open(path + "-shm", "rb") as shm:
             parts.append(shm.read(48))

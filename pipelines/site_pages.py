@@ -8,7 +8,11 @@ Never kept: an answer that sets a cookie (a login, a CSRF token, a message read)
 marked incomplete while it was built (a count or facet cut by its time limit, see
 `mark_incomplete`: the next visit computes it again), the login and Datasette's own /-/ pages,
 the pages where staff decide (/engagement/…), a traced page (?_trace=1), a large answer.
-A page being built is built once: a second visitor asking for it meanwhile waits for it."""
+A page being built is built once: a second visitor asking for it meanwhile waits for it.
+
+`veille serve` builds the main pages (`WARM_PAGES`) before answering its first visitor, and
+again whenever the database changes (a nightly run): the first staff member after a write
+finds them ready, with their counts and facets."""
 
 from __future__ import annotations
 
@@ -29,6 +33,13 @@ NOT_KEPT = re.compile(r"^/-/(?!a-propos$)|^/engagement/")
 ENVIRONMENT = ("VEILLE_STAFF_PASSWORD_HASH", "VEILLE_FEED_TOKEN", "VEILLE_CURATION_DB")
 VISITOR_HEADERS = (b"cookie", b"authorization", b"host", b"accept-language")
 
+# The pages staff open first: built when the site starts and after each write.
+WARM_PAGES = ("/", "/veille/documents", "/veille/documents?_q=secpa", "/cette-semaine", "/acteurs", "/questions",
+              "/sources", "/engagements", "/veille/flux_mentions.atom", "/veille/flux_engagements.atom",
+              "/veille/calendrier_engagements.ics")
+# Sent by the warm-up, which never waits for a page being built: the visit being built may be
+# the very one waiting for the warm-up (the first request starts the site).
+WARM_UP_HEADER = b"x-veille-warm-up"
 _INCOMPLETE: contextvars.ContextVar[list | None] = contextvars.ContextVar("veille_page_incomplete", default=None)
 
 App = Callable[[dict, Callable, Callable], Awaitable[None]]
@@ -64,17 +75,26 @@ class PageMemory:
         self.size = size
         self.pages: dict[tuple, tuple[Any, int, list, bytes]] = {}
         self.building: dict[tuple, asyncio.Future] = {}
+        self.last_host: bytes | None = None  # the Host of the last visitor (pages are built for it)
+
+    def version(self) -> tuple | None:
+        """The version of the served database now (None without a file)."""
+        return database_version(self.database_path())
 
     def wrap(self, app: App) -> App:
         """The ASGI app answering kept pages itself and keeping the others it may."""
 
         async def remembered(scope, receive, send):
             key = page_key(scope)
-            version = database_version(self.database_path()) if key is not None else None
+            version = self.version() if key is not None else None
             if key is None or version is None:
                 return await app(scope, receive, send)
+            host = dict(scope.get("headers") or ()).get(b"host")
+            if host and host != b"localhost":  # a visitor, not the site's own client (warm-up)
+                self.last_host = host
             found = self.pages.get(key)
-            if (found is None or found[0] != version) and key in self.building:
+            warming = any(k == WARM_UP_HEADER for k, _ in scope.get("headers") or ())
+            if (found is None or found[0] != version) and key in self.building and not warming:
                 await asyncio.shield(self.building[key])
                 found = self.pages.get(key)
             if found is not None and found[0] == version:

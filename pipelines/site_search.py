@@ -98,9 +98,12 @@ class SearchPlan:
     empty: bool
 
 
-def search_plan(query: str, topics: str | None, tables: set[str]) -> SearchPlan:
+def search_plan(query: str, topics: str | None, tables: set[str], named: set[str] | None = None) -> SearchPlan:
     """The plan of a query on a database holding `tables` (the actor-name index and
-    the questions join are used when present)."""
+    the questions join are used when present). With `named`, the FTS5 expressions of the
+    groups that match an actor's name (`group_expression`): the other groups skip the
+    actor-name joins (they would add nothing, and their union costs a third of a search
+    matching most documents)."""
     groups = parse_groups(query)
     if not groups:
         return SearchPlan(None, {}, False, "", True)
@@ -114,7 +117,8 @@ def search_plan(query: str, topics: str | None, tables: set[str]) -> SearchPlan:
         key = f"veille_g{i}"
         params[key] = group_expression(group)
         text_groups.append(params[key])
-        selects.append(group_sql(key, tables))
+        by_names = named is None or params[key] in named
+        selects.append(group_sql(key, tables if by_names else tables - {"actors_fts"}))
     sql = " intersect ".join(f"select * from ({s})" for s in selects) if selects else None
     return SearchPlan(sql, params, relevant_only, " OR ".join(f"({g})" for g in text_groups), False)
 

@@ -7,7 +7,8 @@ kept per SQL, parameters and day, for as long as the database's version
 
 A count or facet cut by its time limit marks its page incomplete (never kept whole, see
 `site_pages`) and goes on in the background, with the site's SQL time limit, so that the
-next visit finds it counted (a visit meanwhile waits for it rather than counting again)."""
+next visit finds it counted (a visit meanwhile waits for it rather than counting again), cut
+only after FINISH_LIMIT_MS."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import re
 import time
 
 from datasette import hookimpl
-from datasette.database import QueryInterrupted
+from datasette.database import QueryInterrupted, Results
+from datasette.utils import sqlite_timelimit
 
 from pipelines.site_data import database_version, site_database, today_key
 from pipelines.site_pages import mark_incomplete
@@ -26,6 +28,7 @@ REMEMBERED_MAX = 256
 SLOW_MS = 50
 KEY_MAX = 4000  # a query carrying a long list of rowids is not kept
 ROWS_MAX = 200  # rows of a remembered result, at most
+FINISH_LIMIT_MS = 60_000  # a count finished in the background, cut after a minute all the same
 _COUNTING = re.compile(
     r"\s*select\s+(?:\S+\s+as\s+value,\s+count\(\*\)\s+as\s+count\s+from|count\(\*\)\s+from"
     r"|p\.value,\s+max\(p\.label\)\s+as\s+label,\s+count\(distinct\s+p\.document_id\)\s+as\s+count)",
@@ -54,9 +57,13 @@ def remember_counts(db) -> None:
                 memory.pop(next(iter(memory)))
             memory[key] = (version, results)
 
-    async def finish(key: str, version, sql, params, args, kwargs):
+    async def finish(key: str, version, sql, params):
+        def counted(conn):
+            with sqlite_timelimit(conn, FINISH_LIMIT_MS):
+                cursor = conn.execute(sql, params if params is not None else {})
+                return Results(cursor.fetchall(), False, cursor.description)
         try:
-            keep(key, version, sql, await original(sql, params, *args, **kwargs), True)
+            keep(key, version, sql, await db.execute_fn(counted), True)
         except Exception:  # still too long, or the database went away: the next visit tries again
             pass
         finally:
@@ -77,9 +84,8 @@ def remember_counts(db) -> None:
             results = await original(sql, params, *args, **kwargs)
         except QueryInterrupted:
             mark_incomplete()
-            if kwargs.get("custom_time_limit") and counting(sql) and len(key) <= KEY_MAX and key not in finishing:
-                unlimited = {**kwargs, "custom_time_limit": None}
-                finishing[key] = asyncio.ensure_future(finish(key, version, sql, params, args, unlimited))
+            if version is not None and counting(sql) and len(key) <= KEY_MAX and key not in finishing:
+                finishing[key] = asyncio.ensure_future(finish(key, version, sql, params))
             raise
         keep(key, version, sql, results, time.perf_counter() - started > SLOW_MS / 1000)
         return results

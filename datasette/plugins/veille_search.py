@@ -17,7 +17,7 @@ from pipelines.labels import ACCESS_LABELS, ACTOR_KIND_LABELS, french_month
 from pipelines.site_data import database_version, table_names
 from pipelines.site_markup import mark_extract, mark_snippet, mark_term
 from pipelines.site_pages import mark_incomplete
-from pipelines.site_search import actor_suggestions_sql, names_expression, search_plan
+from pipelines.site_search import actor_suggestions_sql, group_expression, names_expression, parse_groups, search_plan
 
 FACET_ORDER = ["source", "kind", "mois", "acteur", "groupe", "ministere", "publisher", "access"]
 JOIN_FACET_MAX_DOCUMENTS = 5000
@@ -180,7 +180,8 @@ def filters_from_request(request, database, table, datasette):
         q = (request.args.get("_q") or "").strip()
         context: dict = {"veille_q": q, "veille_access_labels": SITE_ACCESS_LABELS,
                          "veille_source_labels": await source_labels(db, tables)}
-        plan = search_plan(q, await topic_keywords(db) if q else "", tables)
+        plan = search_plan(q, await topic_keywords(db) if q else "", tables,
+                           named=await named_groups(db, tables, q) if q else None)
         if not plan.empty:
             descriptions.append(f"recherche « {q} »")
             if plan.relevant_only:
@@ -212,6 +213,24 @@ def filters_from_request(request, database, table, datasette):
         return FilterArguments(where, params=params, human_descriptions=descriptions, extra_context=context)
 
     return inner
+
+
+async def named_groups(db, tables: set[str], q: str) -> set[str] | None:
+    """The FTS5 expressions of the query's groups that match some actor's name (None
+    without the actor-name index: every group then goes through it, as before)."""
+    if "actors_fts" not in tables:
+        return None
+    named = set()
+    for group in parse_groups(q):
+        expression = group_expression(group)
+        try:
+            rows = (await db.execute("select 1 from actors_fts where actors_fts match :g limit 1",
+                                     {"g": expression})).rows
+        except Exception:  # an expression FTS5 refuses on names: keep the full plan
+            rows = [1]
+        if rows:
+            named.add(expression)
+    return named
 
 
 _MATCHED: dict[str, tuple] = {}
