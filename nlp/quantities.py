@@ -666,9 +666,11 @@ _FORMER_ANNOUNCED = re.compile(r"(?:devait|devaient|initialement|prevue? (?:pour
                                r"depuis|suite a|apres)\b[^,;]{0,40}$")
 
 
-# « craint de devoir fermer ses portes avant fin 2008 », « menacé de fermeture début novembre »:
+# « craint de devoir fermer ses portes avant fin 2008 », « menacé de fermeture début novembre »,
+# « craignant une réduction drastique de leur budget, dès la fin de l'expérimentation »:
 # the complement of a verb or noun of fear is the feared event, dated as such.
-_FEARED = re.compile(r"\b(?:crai(?:n|gn)\w*|redout\w*|risqu\w*|menace\w*|peur|inquiet\w*)\s+(?:de\s+|d')[^.;:!?]{0,60}$")
+_FEARED = re.compile(r"\b(?:crai(?:n|gn)\w*|redout\w*|risqu\w*|menace\w*|peur|inquiet\w*)\s+(?:de\s+|d'|qu'|que\s+)[^.;:!?]{0,90}$"
+                     r"|\b(?:crai(?:n|gn)\w*|redout\w*)\s+(?:une?|la|le|les|l'|des)\s*[^.;:!?]{0,90}$")
 # « …, ce qui induit l'obligation de négocier … sous 6 mois », « de quoi offrir un sursis »: a
 # clause that takes the whole preceding clause as its antecedent states a consequence.
 _CONSEQUENCE = re.compile(r",\s*(?:ce qui|ce qu'|ce que|de quoi)\b")
@@ -702,7 +704,7 @@ def _not_the_promise(folded: str, d: Deadline, trigger: int) -> bool:
     """True when the date at `d` belongs to another clause than the promise at `trigger`: the
     feared event, a consequence clause, a frame, the opening of a place named after the trigger."""
     before = folded[max(0, d.start - 120):d.start]
-    if _FEARED.search(before[-80:]) or (not d.strong and _FRAME.search(before)):
+    if _FEARED.search(before) or (not d.strong and _FRAME.search(before)):
         return True
     span = folded[trigger:d.start] if d.start > trigger else ""
     return bool(_CONSEQUENCE.search(span) or _OPENING_RELATIVE.search(span))

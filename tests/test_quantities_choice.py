@@ -1,7 +1,7 @@
 """Which date of a sentence is the promise's deadline (issue 13, point 4), on real dev sentences.
 
-Each case is a sentence of a `dev` item of `tests/fixtures/nlp/realset_nearby.jsonl` (sources in
-that folder's `SOURCES.md`), read with the item's date, the trigger the stage finds in it (or the
+Each case is a sentence of a `dev` item of `tests/fixtures/nlp/realset_nearby.jsonl` or
+`realset.jsonl` (sources in that folder's `SOURCES.md`; never a `test` item), read with the item's date, the trigger the stage finds in it (or the
 promise's verb) and the gold kind; the expected value is the item's gold deadline, under the
 rules of `REALSET_GUIDE.md`. The families are those the deadline errors of the dev parts fell into:
 a date of another clause than the promise (a feared event, a consequence, a frame, a place's
@@ -16,7 +16,9 @@ import pytest
 from nlp.quantities import choose_amount, choose_deadline, deadlines, relative_deadlines
 
 NEARBY = Path(__file__).parent / "fixtures" / "nlp" / "realset_nearby.jsonl"
-ITEMS = {i["id"]: i for i in map(json.loads, NEARBY.read_text(encoding="utf-8").splitlines()) if i.get("split") == "dev"}
+REALSET = Path(__file__).parent / "fixtures" / "nlp" / "realset.jsonl"
+ITEMS = {i["id"]: i for path in (NEARBY, REALSET)
+         for i in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if i.get("split") == "dev"}
 
 
 def _deadline(item_id: str, sentence: str, trigger: str, kind: str) -> str | None:
@@ -43,6 +45,8 @@ CASES = [
     # The complement of a verb of fear is the feared event.
     ("p166", "C'est ce qu'apprend à ses dépens la Case de santé à Toulouse, une structure innovante qui craint de devoir fermer ses "
              "portes avant fin 2008, faute de financement.", "craint", "demand", None),
+    ("p48", "Ces structures de soins, principalement implantées dans des quartiers populaires, avaient alerté la presse la semaine "
+            "dernière, craignant une réduction drastique de leur budget, dès la fin de l'expérimentation en avril.", "alerté", "announcement", None),
     # « Début mars » names no day.
     ("p176", "Début mars, les engins de chantier entameront la démolition de la boulangerie et de la boucherie du petit centre "
              "commercial Ambroise-Croizat.", "entameront", "commitment", None),
