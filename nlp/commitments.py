@@ -28,6 +28,17 @@ def _verbs(*stems: str) -> str:
     return _W + "(?:" + "|".join(stems) + r")\w*"
 
 
+# A plan without an agent or of the speaker: a scheduled opening, start or meeting in the simple
+# future (« une maison de santé … ouvrira boulevard… », « des groupes de travail qui débuteront au
+# premier semestre »), a first-person near future or continuation of
+# an act (« nous allons travailler à l'élaboration d'un dispositif », « nous continuerons à créer »). A
+# trigger of last resort: another trigger of the sentence says better what it is (« Annoncée… par le
+# gouvernement, une expérimentation débutera en janvier »).
+_PLAN = (r"(?:(?:ouvrir|debuter|commencer|entamer|demarrer|inaugurer|deployer)(?:a|ont)|recevr(?:a|ont)|"
+         r"sera marque(?: [\w']+){0,5} par l'ouverture|"
+         r"(?:je vais|nous allons) (?:\w+ )?(?!(?:dire|parler|voir|venir|revenir|essayer|repondre|commencer|conclure|terminer|"
+         r"aborder|evoquer|rappeler|preciser|expliquer|vous|y|en)\b)\w+(?:er|ir|re)|nous continuerons (?:a|de)|je continuerai (?:a|de))\b")
+
 COMMIT_VERBS = _verbs(
     "s'engag", "s'est engag", "se sont engag", "(?<!s')engag(?:e|ent|era|eront)\\s+a\\b", "en s'engageant", "garanti", "promet", "promis", "confirm", "assur(?!ance)",
     "mainten", "maintiendr", "accepte", "accepter", "accepté", "prolong", "perennis", "debloqu", "a accord", "ont accord", "accordera", "versera", "financera",
@@ -54,7 +65,11 @@ COMMIT_VERBS = _verbs(
     "soutenir|financer|maintenir|prolonger|perenniser|debloquer|verser|augmenter|accompagner|garantir|reconduire|aider)\\b",
     # A plan in the passive without an agent is a commitment with a null actor (guide).
     "(?:est|sont|sera|seront) (?:desormais |bien |aussi )?(?:envisage|programme|planifie)e?s?\\b", "doi(?:t|vent) se tenir",
+    # An intention or a plan stated actively (« la Mairie de Paris envisage de municipaliser »,
+    # « ambitionne de labelliser », « avait prévu un plan »), and the plans of _PLAN.
+    "envisag(?:e|ent|eait|eaient) (?:\\w+ ){0,2}?d(?:e |')", "ambitionn\\w* d(?:e |')", "(?:a|avait|ont|avaient) prevu (?:un |une |de |d')",
 )
+
 # Content that turns an announcement into a commitment ("annonce le maintien ...").
 COMMIT_CONTENT = re.compile(_W + r"(maintien|prolongation|perennisation|reconduction|prorogation|generalisation|"
                             r"financement (?:sera|seront|est garanti)|enveloppe|credits? supplementaires?|"
@@ -294,6 +309,10 @@ def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     # tables above do not read: « déplore », « se sont prononcés », « exprime de fortes inquiétudes ».
     for kind, span in lexicon_triggers(folded).items():
         spans.setdefault(kind, span)
+    plan = PLAN.search(folded)
+    if plan and (not spans or (set(spans) == {"announcement"} and spans["announcement"][0] < plan.end()
+                               and plan.start() < spans["announcement"][1])):
+        spans = {"commitment": plan.span()}  # « ouvrira ses portes »: the opening is planned, not made known
     if "demand" in spans and _NEGATED_BEFORE.search(folded[max(0, spans["demand"][0] - 30):spans["demand"][0]]):
         denied = spans.pop("demand")  # « n'a pas souhaité prolonger »: a wish denied is a refusal, no demand
         if negation:
@@ -429,8 +448,8 @@ def _main_trigger(sentence: str, found: tuple[str, int, int], parsed: Doc) -> tu
             return found
         masked = masked[:start] + " " * (end - start) + masked[end:]
         following = classify(masked)
-        if following is None:
-            return None if stray else found
+        if following is None or (not stray and PLAN.match(fold(masked), following[1])):
+            return None if stray else found  # a detached participle outranks a plan of last resort
         found = following
     return found
 
@@ -514,6 +533,7 @@ def _clause_with_actor(sentence: str, masked: str, found: tuple[str, int, int], 
 # « Une généralisation … est envisagée », « une réunion doit se tenir »: a plan without an agent.
 _PASSIVE_PLAN = re.compile(r"(?<![\w-])(?:(?:est|sont|sera|seront) (?:desormais |bien |aussi )?(?:envisage|programme|planifie)e?s?|doi(?:t|vent) se tenir|"
                            r"ser(?:a|ont) (?:\w+ )?(?:financ|maintenu|prolonge|perennise|verse|allou|reconduit|debloque)\w*)\b")
+PLAN = re.compile(_W + "(?:" + _PLAN + r")\b")
 _PAST_YEAR = re.compile(r"[^.;:]{0,30}?(?<![\w-])(?:en|depuis|des|des le|au cours de|courant) (?:\w+ )?((?:19|20)\d\d)\b")
 
 
@@ -601,7 +621,7 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
     if kind == "announcement" and _history(fold(sentence), end, date):
         return None  # « a ouvert ses portes en 2019 », « ce dispositif, lancé en 2021 »: background
     if (actor is None and kind in ("commitment", "announcement") and not money and not deadline
-            and not _PASSIVE_PLAN.search(fold(sentence))):
+            and not _PASSIVE_PLAN.search(fold(sentence)) and not PLAN.search(fold(sentence))):
         return None  # "on nous promet un avenir": nobody to hold to it, nothing to track
     return Commitment(
         kind=kind, actor_id=actor.actor_id if actor else None, actor_text=actor.text if actor else None,

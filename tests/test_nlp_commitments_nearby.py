@@ -114,3 +114,45 @@ def test_agreement_signed_long_ago_in_a_clause_is_history() -> None:
                 "notamment leurs financements, a été signé en 2015 et reconduit tacitement en 2020 en pleine crise sanitaire.")
     assert classify(sentence) is not None
     assert find_commitment(sentence, "2025-04-15", []) is None
+
+
+# Plans and intentions (guide: a planned opening with no agent, « nous allons… » of a speaker, an
+# intention stated by the one who acts are commitments).
+PLANS = [
+    ("Une nouvelle maison de santé pluridisciplinaire ouvrira alors ses portes au public.",
+     "p176, https://expressions-venissieux.fr/2018-02-12-vers-maison-de-sante-nouvelle-generation/amp"),
+    ("Début mars, les engins de chantier entameront la démolition de la boulangerie et de la boucherie du petit centre "
+     "commercial Ambroise-Croizat.", "p176, https://expressions-venissieux.fr/2018-02-12-vers-maison-de-sante-nouvelle-generation/amp"),
+    ("Néanmoins, dans les heures qui viennent – dont j'espère qu'elles ne seront pas trop longues –, nous allons travailler "
+     "à l'élaboration d'un dispositif de soutien aux communes concernées afin de permettre l'amorçage du dispositif.",
+     "p133, https://nosdeputes.fr/16/intervention/86994"),
+    ("Nous continuerons à créer, à imaginer des solutions, mais celles-ci doivent provenir des collectivités locales.",
+     "p181, http://nosdeputes.fr/16/intervention/505398"),
+    ("La Mairie de Paris envisage en effet de municipaliser ces établissements si aucun repreneur n’est trouvé, une décision "
+     "votée en Conseil de Paris.", "p130, https://santequotidien.fr/paris-sauve-ses-centres-de-sante-une-municipalisation-en-vue"),
+    ("Alors qu’elle était ministre de la Santé et de l’Accès aux soins, Agnès Firmin Le Bodo avait prévu un plan « centres "
+     "de santé », en parallèle de celui dédié aux Maisons de santé pluriprofessionnelles (MSP), mais nous n’en avons jamais "
+     "vu la couleur.", "p76, https://weka.fr/actualite/interviews/centres-de-sante-la-fncs-denonce-l-accord-national-afin-de-"
+     "reviser-leur-modele-economique-198481"),
+]
+
+
+@pytest.mark.parametrize("sentence,source", PLANS)
+def test_plan_or_intention_is_a_commitment(sentence: str, source: str) -> None:
+    found = classify(sentence)
+    assert found is not None and found[0] == "commitment", source
+
+
+def test_plan_without_agent_is_kept_with_a_null_actor() -> None:
+    # p176: nobody is named, nothing is paid, no day is given, yet the opening is planned (guide).
+    from nlp.commitments import find_commitment
+
+    found = find_commitment("Une nouvelle maison de santé pluridisciplinaire ouvrira alors ses portes au public.",
+                            "2018-02-12", [])
+    assert found is not None and found.kind == "commitment" and found.actor_id is None
+
+
+def test_speech_of_the_speaker_is_no_plan() -> None:
+    # « je vais vous dire », « nous allons voir »: what the speaker is about to say or see promises nothing.
+    assert classify("Je vais vous dire ce que nous en pensons.") is None
+    assert classify("Nous allons voir ce que donnera l'examen du texte.") is None
