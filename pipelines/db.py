@@ -15,6 +15,7 @@ import operator
 import os
 import sqlite3
 import weakref
+from itertools import chain
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -194,11 +195,13 @@ def write_document(
     record: dict[str, Any],
     mentions: list[dict[str, Any]],
     aliases: Iterable[str] = (),
+    new: bool = False,
 ) -> str:
     """`upsert_document` inside the caller's open write unit (`write_unit`, a batch's unit),
     which rolls back whole when this raises: no savepoint of its own. Each row is one
     statement built once: the document, its source, its addresses, its mentions
-    (`executemany`)."""
+    (`executemany`). `new`: the caller found no document under this id in this transaction
+    (its look-up is not repeated; an id stored after all fails the INSERT)."""
     extra = _json(record.get("extra"))
     values = [_value(record.get(f)) for f in DOCUMENT_FIELDS]
     values[_EXTRA_INDEX] = _value(extra)
@@ -209,8 +212,8 @@ def write_document(
     stamp = now_iso()
     links: list[Any] = [record.get("url"), *aliases]
     conn = db.conn
-    existing = conn.execute("SELECT content_hash, source, first_seen FROM documents WHERE id = ?",
-                            [document_id]).fetchone()
+    existing = None if new else conn.execute("SELECT content_hash, source, first_seen FROM documents WHERE id = ?",
+                                             [document_id]).fetchone()
     if existing is None:
         action = "insert"
         conn.execute(_INSERT_DOCUMENT, values + [stamp, stamp])
@@ -226,7 +229,8 @@ def write_document(
     _link(db, document_id, source, links, stamp)
     if existing is not None:
         conn.execute("DELETE FROM mentions WHERE document_id = ?", [document_id])
-    conn.executemany(_INSERT_MENTIONS, _mention_values(document_id, mentions))
+    if mentions:
+        conn.executemany(_INSERT_MENTIONS, _mention_values(document_id, mentions))
     return action
 
 
@@ -235,7 +239,7 @@ def _mention_values(document_id: str, mentions: list[dict[str, Any]]) -> list[tu
     id built from the document's (stored as sqlite-utils stores them, like `insert_rows`)."""
     rows = [(f"{document_id}:{field}:{start}:{end}", document_id, matched, rule, strength, start, end, snippet, field)
             for matched, rule, strength, start, end, snippet, field in map(_MENTION_GETTER, mentions)]
-    if not {type(v) for row in rows for v in row} <= _STORED_AS_IS:
+    if not _STORED_AS_IS.issuperset(map(type, chain.from_iterable(rows))):
         rows = [tuple(_value(v) for v in row) for row in rows]
     return rows
 
@@ -275,10 +279,17 @@ def _json(value: Any) -> Any:
 
 
 def _link(db: sqlite_utils.Database, document_id: str, source: str, aliases: Iterable[str], stamp: str) -> None:
-    db.conn.execute("INSERT OR IGNORE INTO document_sources (document_id, source, first_seen) VALUES (?, ?, ?)",
-                    [document_id, source, stamp])
-    db.conn.executemany("INSERT OR IGNORE INTO document_aliases (alias, document_id) VALUES (?, ?)",
-                        [(alias, document_id) for alias in dict.fromkeys(a for a in aliases if a)])
+    conn = db.conn
+    conn.execute("INSERT OR IGNORE INTO document_sources (document_id, source, first_seen) VALUES (?, ?, ?)",
+                 [document_id, source, stamp])
+    links = [a for a in dict.fromkeys(aliases) if a]
+    if len(links) == 1:  # most documents: their URL alone
+        conn.execute(_INSERT_ALIAS, [links[0], document_id])
+    elif links:
+        conn.executemany(_INSERT_ALIAS, [(alias, document_id) for alias in links])
+
+
+_INSERT_ALIAS = "INSERT OR IGNORE INTO document_aliases (alias, document_id) VALUES (?, ?)"
 
 
 def document_unchanged(db: sqlite_utils.Database, record: dict[str, Any], aliases: Iterable[str],
@@ -388,8 +399,21 @@ def _get(db: sqlite_utils.Database, table: str, pk: Any) -> dict[str, Any] | Non
 
 def document_id_for_alias(db: sqlite_utils.Database, alias: str) -> str | None:
     """The id of the document already stored under this URL or guid, if any."""
-    row = _get(db, "document_aliases", alias)
-    return row["document_id"] if row else None
+    row = db.conn.execute("SELECT document_id FROM document_aliases WHERE alias = ?", [alias]).fetchone()
+    return row[0] if row else None
+
+
+def document_ids_for_aliases(db: sqlite_utils.Database, aliases: Iterable[str]) -> dict[str, str]:
+    """{alias: document id} of the given URLs or guids that are stored (one query; reads only)."""
+    wanted = list(dict.fromkeys(aliases))
+    if not wanted:
+        return {}
+    if len(wanted) == 1:
+        row = db.conn.execute("SELECT document_id FROM document_aliases WHERE alias = ?", wanted).fetchone()
+        return {wanted[0]: row[0]} if row else {}
+    return dict(db.conn.execute(
+        f"SELECT alias, document_id FROM document_aliases WHERE alias IN ({', '.join('?' * len(wanted))})",
+        wanted).fetchall())
 
 
 # Columns that hold a document id, in any table (other features' tables included).

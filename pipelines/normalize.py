@@ -114,6 +114,20 @@ _SITE_PATH = re.compile(r"^/?((index|default|home|accueil)(\.\w+)?)?/?$", re.I)
 _SCRIPT_PATH = re.compile(r"^/[\w-]+\.(php\d?|aspx?|jsp|cgi|pl|do)$", re.I)
 
 
+def host_path_query(url: str) -> tuple[str, str, str]:
+    """(lower-case host name, path, query) of `url`, as `urlsplit` gives them (an empty host
+    name when it has none), read without parsing when `url` is plain (no query, fragment,
+    user or port)."""
+    if _PLAIN_URL.match(url):
+        start = url.find("://") + 3
+        slash = url.find("/", start)
+        host = url[start:] if slash < 0 else url[start:slash]
+        if "@" not in host and ":" not in host:
+            return host.lower(), ("" if slash < 0 else url[slash:]), ""
+    parts = urlsplit(url)
+    return (parts.hostname or ""), parts.path, parts.query
+
+
 def identifies_one_page(alias: str, url: str = "") -> bool:
     """True when `alias` (a URL given for the document at `url`) can name one article.
 
@@ -122,14 +136,14 @@ def identifies_one_page(alias: str, url: str = "") -> bool:
     (SPIP's `spip.php?article8532` → `spip.php`, a CMS canonical that lost the article)."""
     if not alias.startswith(("http://", "https://")):
         return False
-    parts = urlsplit(canonical_url(alias))
-    if not parts.hostname:
+    host, path, query = host_path_query(canonical_url(alias))
+    if not host:
         return False
-    if not parts.query and (_SITE_PATH.match(parts.path) or _SCRIPT_PATH.search(parts.path)):
+    if not query and (_SITE_PATH.match(path) or _SCRIPT_PATH.search(path)):
         return False
-    if url and not parts.query:
-        own = urlsplit(canonical_url(url))
-        if own.query and own.hostname == parts.hostname and own.path == parts.path:
+    if url and not query:
+        own_host, own_path, own_query = host_path_query(canonical_url(url))
+        if own_query and own_host == host and own_path == path:
             return False
     return True
 

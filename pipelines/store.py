@@ -103,10 +103,13 @@ def _store_document(db: sqlite_utils.Database, matcher: TopicMatcher, original: 
     relevant = matcher.is_relevant(mentions)
     if not relevant and not keep_irrelevant:
         return "irrelevant"
+    # No record yet: no document under this id in this transaction (looked up above, or
+    # found absent by the caller's probe), so the write does not look again.
+    new = record is None
     record = record or _record(doc, matcher)
     record["topics"] = topic_keywords(matcher) if relevant else ""
     record["relevant"] = relevant
-    action = database.write_document(db, record, mention_rows(mentions), aliases)  # in this unit
+    action = database.write_document(db, record, mention_rows(mentions), aliases, new=new)  # in this unit
     setattr(original, _STORED_ATTRIBUTE, doc)
     return action
 
