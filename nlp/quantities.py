@@ -165,6 +165,10 @@ def amounts(text: str) -> list[Amount]:
 # euros », « contre 100 000 € auparavant », « sur les 8 milliards dont il est doté ».
 _COMPARISON_BEFORE = re.compile(r"(?:parmi (?:ces|les)|en dessous|au-dessous|au-dessus|loin|au lieu|par rapport|compare\w*|contre|plutot que|"
                                 r"sur les|sur un total|sur)\b[^,;:()]{0,12}$")
+# « pour pérenniser cette structure dont le budget annuel (500 000 euros) est équivalent à … »: a
+# relative clause that gives its antecedent's own budget or cost describes that antecedent; its
+# figure is context, not the object of the promise (« un financement dont le montant sera de … » is).
+_DESCRIBED_BEFORE = re.compile(r"\bdont (?:le|la|les|son|sa|ses) (?:budget|cout|deficit|chiffre d'affaires|masse salariale|pertes?)\b[^,;:]{0,25}$")
 _RANGE_GAP = re.compile(r"\s*(?:a|et|-|ou)\s*")
 
 
@@ -194,6 +198,9 @@ def choose_amount(sentence: str, trigger: int = 0) -> Amount | None:
             if not (i + 1 < len(found) and _RANGE_GAP.fullmatch(folded[a.end:found[i + 1].start]))
             and not _COMPARISON_BEFORE.search(folded[max(0, a.start - 30):a.start])]
     found = kept or found
+    found = [a for a in found if not _DESCRIBED_BEFORE.search(folded[max(0, a.start - 50):a.start])]
+    if not found:
+        return None
     context = _CONTEXT_CLAUSE.search(folded, trigger)
     after = [a for a in found if a.start >= trigger and (context is None or a.start < context.start())]
     stop = folded.find(";", trigger)

@@ -135,6 +135,18 @@ def test_a_per_structure_sum_gives_way_to_its_envelope():
     assert each is not None and each.value == 500_000
 
 
+def test_the_budget_of_the_antecedent_is_context():
+    # p55 (nearby dev): the demand asks for a commitment, not for the structure's annual budget.
+    item = ITEMS["p55"]
+    start = item["text"].index("Les médecins, psychologues")
+    sentence = item["text"][start:item["text"].index("Haute-Garonne.", start) + 14]
+    assert choose_amount(sentence, sentence.index("réclament")) is None
+    # A relative clause that gives the amount of the promised thing itself keeps it.
+    text = "La ministre a annoncé un financement dont le montant sera de 14 millions d'euros."
+    found = choose_amount(text, text.index("annoncé"))
+    assert found is not None and found.value == 14_000_000
+
+
 def test_a_duration_of_its_own_still_moves_the_date():
     assert [d.date for d in relative_deadlines("dans les trois mois", DATE)] == ["2026-05-10"]
     assert relative_deadlines("dans les trois mois de sa publication", DATE) == []
