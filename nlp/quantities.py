@@ -37,16 +37,21 @@ Rules for what is not written as a date (issue 13; phrase table in
   induit … sous 6 mois »), a frame (« dans le cadre de la convention … pour 2022-2024 »), a place's
   opening in a relative clause after the trigger (« … qui ouvrira ses portes à l'automne 2024 »);
   a planned meeting (« une réunion doit se tenir … le 22 décembre pour … l'année 2015 ») keeps only
-  a strong deadline; « les dix ans de l'Accord » is an age, not a span; a count before « en » + a
-  year (« vise 5 000 maisons en 2027 ») is a target due that year, also when asked for.
+  a strong deadline (« recevra les représentants le 17 février » too; a sitting, « sera examiné au
+  Sénat le 12 mars », is an event like a vote); « les dix ans de l'Accord » is an age, not a span;
+  « à quelques mois de l'année 2024 » tells the time of speaking; « la fin de l'année 2024 » is that
+  year's end; a count before « en » + a year (« vise 5 000 maisons en 2027 ») is a target due that
+  year, also when asked for; in an announcement, « l'arrêt … le 30 avril » is the announced end.
 - The start date of an event (« une grève est prévue à partir du 5 janvier ») and the date of a
   meeting verb (« rencontrera », « réunira », « auditionnés ») or of a vote are events.
 - Amounts: a range (« entre 10 et 15 millions », « de 3 000 à 10 000 euros ») gives its upper
   bound; « de X à Y » after a verb of change (« passer de 23,3 à 18 milliards ») gives Y; an
   amount « par structure / par an » is kept as written (per unit); the amount of a promise is
-  the first one after its trigger in the trigger's clause that is not a point of comparison
-  (« bien en dessous des 500 000 euros », « contre 100 000 € auparavant », « sur les 8 milliards »,
-  « parmi ces 13,9 millions »); « un demi-milliard », « 5,5 MdEUR », « 12 MEUR », « 300 000 EUR ».
+  the envelope a per-structure sum is drawn from (« 50 000 euros par structure, dans le cadre d'une
+  enveloppe de 130 millions »), else the first one after its trigger in the trigger's clause that is
+  neither a point of comparison (« bien en dessous des 500 000 euros », « contre 100 000 €
+  auparavant », « sur les 8 milliards », « parmi ces 13,9 millions ») nor its antecedent's own budget
+  (« cette structure dont le budget annuel (500 000 euros) est … »); « un demi-milliard », « 5,5 MdEUR », « 12 MEUR », « 300 000 EUR ».
 Measured on held-out real phrases in `tests/test_quantities_heldout.py`.
 """
 
