@@ -236,6 +236,7 @@ def apposed_name(after: str, reference: Reference, names: dict[str, str] | None,
     return found
 
 
+_CIVILITY_WORD = re.compile(r"M\.?|MM|Mme|Mmes|Mlle|Madame|Monsieur|Dr|Dre|Pr")
 _NAME_BEFORE = re.compile(r"((?:[A-ZÀ-Ý][\w'-]+|de|Le|La)(?:[ -](?:[A-ZÀ-Ý][\w'-]+|de|du|Le|La)){1,3}),\s*"
                           r"(?:alors |ancien |ancienne |ex-|l'ancien |l'ancienne |actuel |actuelle |le |la )?$")
 
@@ -247,7 +248,7 @@ def name_before(before: str, reference: Reference, names: dict[str, str] | None)
     if match is None:
         return None
     words = match.group(1).split()
-    while words and words[0] in ("Le", "La", "de"):
+    while words and (words[0] in ("Le", "La", "de") or _CIVILITY_WORD.fullmatch(words[0])):
         words = words[1:]
     found = _known(words, reference, names)
     if found is None and 2 <= len(words) <= 3 and words[0][:1].isupper():

@@ -37,7 +37,7 @@ class ActorMention:
 # Words that are never part of a person's name (the model's PER on « Ségur de la Santé »).
 _NOT_NAME_WORDS = {"sante", "republique", "solidarites", "securite", "sociale", "assemblee", "nationale", "senat",
                    "ministere", "gouvernement", "france", "experimentation", "centre", "centres", "maison", "maisons"}
-_CIVILITY = re.compile(r"^(?:(?:m\.|mme|mmes|mlle|madame|monsieur|dr\.?|pr\.?|docteure?|professeure?|me|ma[iî]tre)\s+)+", re.I)
+_CIVILITY = re.compile(r"^(?:(?:m\.|mme|mmes|mlle|madame|monsieur|dr\.?|dre|pr\.?|docteure?|professeure?|me|ma[iî]tre)\s+)+", re.I)
 
 
 def _without_civility(surface: str, start: int) -> tuple[str, int]:
@@ -164,7 +164,8 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
         surface, start = _without_article(surface, start)
         return ActorMention(start, end, surface, f"org:{_slug(surface)}", surface, "organisation", "centre_nomme")
     if ent.label_ == "MISC" and apposed_person(text, start, end):
-        return _person(text, start, end, reference, "apposition", names)
+        name, begin = _without_civility(surface, start)  # « la Dre Hélène Colombani, présidente »
+        return _person(text, begin, end, reference, "apposition", names)
     if ent.label_ == "PER":
         surface, start = _without_civility(surface, start)
         if len(surface.split()) == 1:

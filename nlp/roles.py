@@ -354,7 +354,7 @@ def _antecedent(role_id: str, sex: str | None, date: str | None, ref: Reference,
 # « et » or a space, maybe « chargé(e) », « délégué(e) », « auprès ») and the words of a
 # portfolio; « et » + a word without article goes on (« industrielle et numérique »).
 _TITLE_PIECE = re.compile(
-    r"(?:,\s*|\s+et\s+|\s+)(?:(?:chargée?|déléguée?)\s+(?:chargée?\s+)?|auprès\s+)?"
+    r"(?:,\s*(?!à |au |aux )|\s+et\s+|\s+)(?:(?:chargée?|déléguée?)\s+(?:chargée?\s+)?|auprès\s+)?"
     r"(?:de la |de l'|du |des |de |d'|aux |à la |à l'|au )"
     r"(?P<first>[A-Za-zÀ-ÿ][a-zà-ÿ'-]*)(?P<rest>(?: (?:aux|au|à|des|du|de|la|l'|d')?\s?[a-zà-ÿ][a-zà-ÿ'-]*)*)")
 _TITLE_AND = re.compile(r"\s+et\s+(?P<word>[a-zà-ÿ][a-zà-ÿ'-]*)")

@@ -167,6 +167,30 @@ def test_bodies_of_the_gazetteer_real_texts_name(nlp_model, ref, topic):
     assert {("CANSSM", "org:canssm"), ("Filieris", "org:filieris")} <= p142
 
 
+def test_roles_without_an_article_of_their_own(nlp_model, ref, topic):
+    p182 = _mentions("p182", nlp_model, ref, topic)  # 2011: « un commentaire du ministre », « l'ambition du ministre »
+    assert [m[:2] for m in p182 if m[0] == "ministre"] == [("ministre", "role:ministre")] * 2
+    p88 = _mentions("p88", nlp_model, ref, topic)  # « le ministre et le secrétaire d'État aient annoncé »
+    assert ("le secrétaire d'État", "role:secretaire_etat") in {m[:2] for m in p88}
+
+
+def test_a_title_after_a_comma_stops_before_a_new_complement():
+    from nlp.roles import title_end
+    text, start, end = _passage("p139", "ex-ministre des Solidarités et des Familles")
+    # « …, ex-ministre des Solidarités et des Familles, à la mission interministérielle »
+    assert text[start:title_end(text, start + len("ex-ministre"))] == "ex-ministre des Solidarités et des Familles"
+    text = "le ministre de l'économie, des finances et de la souveraineté industrielle et numérique a dit"
+    assert text[:title_end(text, len("le ministre"))].endswith("souveraineté industrielle et numérique")
+
+
+def test_civilities_are_not_part_of_a_name(nlp_model, ref, topic):
+    # « Mme Jacqueline Gourault, ministre. » (p164): the name before the title, without « Mme »
+    text, start, _ = _passage("p164", "ministre. M. le sénateur")
+    assert name_before(text[start - 60:start], ref, None) == ("person:jacqueline-gourault", "Jacqueline Gourault")
+    p146 = _mentions("p146", nlp_model, ref, topic)  # « assure la Dre Hélène Colombani, présidente de la Fédération »
+    assert ("Hélène Colombani", "person:helene-colombani", "apposition") in p146
+
+
 @pytest.mark.parametrize("item_id, quote, source", [
     ("p12", "Club de Mediapart", True),  # « une tribune publiée dans le "Club de Mediapart" »
     ("p32", "Mediapart —", False),       # the byline of Mediapart's own article
