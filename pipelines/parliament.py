@@ -16,6 +16,8 @@ that are not documents (question metadata, reference data, archive versions) cou
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +32,7 @@ from pipelines.match import match_document
 from pipelines.normalize import matched_fields
 from pipelines.store import store_document
 from pipelines.transaction import write_unit
+from spiders.an_parse import QUESTION_RECORD_VERSION, is_raw_hash
 from spiders.items import CrawlState, Document
 from spiders.parl_items import (
     AgendaItem, Amendment, DatasetVersion, DebatePassage, LegislativeDossier, ParliamentQuestion, ReferenceRecord,
@@ -141,7 +144,7 @@ def store_question(db: sqlite_utils.Database, matcher: TopicMatcher, item: Parli
     if _new_and_off_topic(db, matcher, question, answer):
         # Most questions of a back-fill: what `store_document` would find for both texts,
         # without normalising what matching does not read; only the metadata row is written.
-        database.upsert_record(db, "questions", _question_row(item, author_id, False, False))
+        write_question_row(db, _question_row(item, author_id, False, False))
         return "irrelevant"
     question.author = question.author or actor_name(db, author_id) or ""
     q_action = store_document(db, matcher, question)
@@ -163,6 +166,52 @@ def _question_row(item: ParliamentQuestion, author_id: str | None, relevant: boo
                days_to_answer=None if item.status in OPEN_STATUSES else days_waiting(
                    item.published, item.status, item.answer_date, item.closure_date))
     return row
+
+
+# The ON CONFLICT clause of each set of columns: an update rewrites all but `id` and `first_seen`.
+_CONFLICTS: dict[tuple[str, ...], str] = {}
+
+
+def write_question_row(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    """Insert or update a question's metadata row in one statement, its stored row never
+    read: an update happens only when `question_hash` differs from the stored one, and keeps
+    `first_seen`. Lists and dicts are stored as `upsert_record` stores them (sorted JSON).
+    Outside a transaction, the statement is a unit of its own (`write_unit`)."""
+    stamp = database.now_iso()
+    values = {k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v
+              for k, v in row.items()}
+    values.update(content_hash=question_hash(values), first_seen=stamp, updated_at=stamp)
+    columns = tuple(values)
+    conflict = _CONFLICTS.get(columns)
+    if conflict is None:
+        update = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in ("id", "first_seen"))
+        conflict = _CONFLICTS[columns] = (f"ON CONFLICT ([id]) DO UPDATE SET {update}"
+                                          " WHERE [questions].[content_hash] IS NOT excluded.[content_hash]")
+    if db.conn.in_transaction:  # a write batch, a storer's unit: one statement, applied whole or not at all
+        database.insert_rows(db, "questions", [values], conflict=conflict)
+        return
+    with write_unit(db):
+        database.insert_rows(db, "questions", [values], conflict=conflict)
+
+
+def question_hash(row: dict[str, Any]) -> str:
+    """The `content_hash` of a question row (less its stamps). For a question read from an AN
+    archive, whose row is a function of its member's bytes (`source_hash`, a `raw_hash`) and
+    of the parser (`QUESTION_RECORD_VERSION`), it is derived from those and from the columns
+    the store adds, without hashing the texts again; for any other, the hash of every column
+    `upsert_record` computes."""
+    source_hash = row.get("source_hash")
+    if is_raw_hash(source_hash):
+        added = [row.get(name) for name in _ADDED_COLUMNS]
+        payload = json.dumps([QUESTION_RECORD_VERSION, source_hash, *added], ensure_ascii=False, default=str)
+        return "raw:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return database.content_hash(row, sorted(k for k in row if k not in ("content_hash", "first_seen", "updated_at")))
+
+
+# The columns of a question row that its archive member does not give: its source's name,
+# what the store looks up or links, the lifecycle figures computed from its dates.
+_ADDED_COLUMNS = ("id", "source", "author_id", "document_id", "answer_document_id", "answer_deadline",
+                  "days_to_answer")
 
 
 def _new_and_off_topic(db: sqlite_utils.Database, matcher: TopicMatcher, *docs: Document | None) -> bool:

@@ -365,6 +365,13 @@ def _analyses(indexation: dict[str, Any]) -> list[str]:
     return [clean_text(text(a)) for a in as_list(analyses) if text(a)]
 
 
+# The version of what `parse_an_question` gives: raise it with any change to the record a
+# member becomes (a field added, a text cleaned otherwise). A stored question row's hash is
+# derived from its member's bytes and this version (`pipelines.parliament.question_hash`): a
+# question read again rewrites its row only when one of them changed.
+QUESTION_RECORD_VERSION = 1
+
+
 def parse_an_question(data: Any, source: str, default_uid: str = "?") -> dict[str, Any]:
     """An AN question JSON object → a flat record (the fields of `ParliamentQuestion`)."""
     if not isinstance(data, dict) or not isinstance(data.get("question"), dict):
