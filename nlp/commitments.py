@@ -278,6 +278,13 @@ _DEMAND_REPORTED = re.compile(r"(?:(?<![\w-])(?:comme|ainsi que|conformement a|a
 _ADDRESSED = re.compile(r"(?<![\w-])(?:vous|votre|vos|madame la|monsieur le|"
                         r"quel(?:le)?s? (?:sont |est )?(?:les |la |le )?(?:mesures|dispositions|moyens|intentions|garanties|suites?)|"
                         r"(?:entend|compte|envisage|prevoit|va|peut|pourra|souhaite)-t?-?(?:il|elle))(?![\w-])")
+# A question about the means or the choices of a policy asks the decision-maker to answer them
+# (guide: an author's questions in the body of a written or oral question are demands: « comment
+# expliquer cela ? », « quels seront ses critères de choix ? »); not the chair's « quel est l'avis
+# de la commission ? », nor a short headline.
+_POLICY_QUESTION = re.compile(r"^(?!.*avis (?:de la commission|du gouvernement))(?=(?:\S+\s+){7,}).*(?<![\w-])"
+                              r"(?:soutenir|soutien|garanti|accompagn|moyens|credits|fonds|investissement|cout\b|"
+                              r"orientations|criteres|mesures|expliquer|perennit|besoins)")
 # Statements that nothing was said or promised (« n'a pas précisé », « aucun engagement
 # précis n'a été pris »): no item (guide).
 _NOT_SAID = re.compile(r"(?<![\w-])(?:n'a|n'ont|n'avait|n'avaient|n'aurait|n'est|ne s'est|ne se sont)\s+(?:toujours |encore )?(?:pas|jamais|rien)\s+"
@@ -330,7 +337,7 @@ def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
         spans.pop("refusal", None)
         spans["commitment"] = positive.span()
     question = sentence.rstrip(" »\"").endswith("?")
-    addressed = _ADDRESSED.search(folded) if question else None
+    addressed = (_ADDRESSED.search(folded) or _POLICY_QUESTION.search(folded)) if question else None
     if not spans and addressed is None:
         return None
     content = _blank(folded, _LEADING_ADJUNCT)  # « À l'approche de la fin de l'expérimentation, … »

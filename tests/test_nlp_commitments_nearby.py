@@ -156,3 +156,29 @@ def test_speech_of_the_speaker_is_no_plan() -> None:
     # « je vais vous dire », « nous allons voir »: what the speaker is about to say or see promises nothing.
     assert classify("Je vais vous dire ce que nous en pensons.") is None
     assert classify("Nous allons voir ce que donnera l'examen du texte.") is None
+
+
+# Questions about the means or choices of a policy (guide: an author's questions in the body of a
+# written or oral question are demands).
+QUESTIONS = [
+    ("Les agences régionales de santé, pourtant dotées de moyens comme le Fonds d'intervention régional, semblent en être "
+     "désormais dépourvues, comment expliquer cela ?", "p154, https://questions.assemblee-nationale.fr/q17/17-87QOSD.htm"),
+    ("Avez-vous pu évaluer l'évolution et le coût de ces nouveaux modes de rémunération ?",
+     "p161, https://2017-2022.nosdeputes.fr/15/intervention/42555"),
+    ("S'il ne le fait pas, quels seront ses critères de choix ?", "p182, https://2007-2012.nosdeputes.fr/intervention/604491"),
+    ("Comment pourrions-nous soutenir financièrement ces centres de santé et garantir leur pérennité, très importante "
+     "localement ?", "p89, https://nosdeputes.fr/16/intervention/612243"),
+]
+
+
+@pytest.mark.parametrize("sentence,source", QUESTIONS)
+def test_question_about_means_is_a_demand(sentence: str, source: str) -> None:
+    found = classify(sentence)
+    assert found is not None and found[0] == "demand", source
+
+
+def test_question_for_information_or_the_chair_is_no_demand() -> None:
+    # p08 of realset.jsonl (https://www.france-assos-sante.org/2024/03/22/secpa-la-sante-participative-en-phase-dexperimentation/,
+    # an interview question) and p142 (the chair asking the committee's opinion).
+    assert classify("Quelle est l'origine de ce projet, en quoi consiste la santé participative, que finance-t-on exactement ?") is None
+    assert classify("Quel est l'avis de la commission ?") is None
