@@ -22,7 +22,8 @@ from nlp.text import fold
 _PLACE_BEFORE = re.compile(
     r"(?:^|[^\w-])(?:rue|impasse|avenue|av\.|boulevard|bd|allee|place|quai|chemin|square|cours|route|passage|"
     r"esplanade|parvis|cite|residence|hopital|clinique|college|lycee|ecole|stade|salle|espace|metro|station|pont|"
-    r"parc|quartier|groupe hospitalier|centre hospitalier|au c(?:œ|oe)ur)\s+(?:de |du |des |d'|de la |de l')?$")
+    r"parc|quartier|groupe hospitalier|centre hospitalier|au c(?:œ|oe)ur|centre|centre de sante|maison de sante|"
+    r"msp|cms|cds)\s+(?:de |du |des |d'|de la |de l')?$")
 # Words that end a person's name: a place word (« Michel Crespin Parc Kalliste ») or a title.
 _NAME_STOP = {"parc", "rue", "avenue", "place", "quartier", "cite", "residence", "impasse", "boulevard", "allee",
               "chemin", "square", "quai", "route", "centre", "maison", "pole", "depute", "deputee", "senateur",
@@ -460,3 +461,21 @@ def inside_defined_name(text: str, start: int, end: int) -> bool:
     """The mention at [start, end) lies inside a longer body's name defined with an acronym
     (« assurance maladie » of « Union nationale des caisses d'assurance maladie (Uncam) »)."""
     return any(s <= start and end <= e and (s, e) != (start, end) for _, s, e in acronyms(text))
+
+
+_SENATE_WORDS = re.compile(r"(?<![\w-])(?:senat|senateur|senatrice|senateurs|senatrices)(?![\w-])")
+_ASSEMBLY_WORDS = re.compile(r"(?<![\w-])(?:assemblee nationale|depute|deputee|deputes|deputees)(?![\w-])")
+
+
+def senate_body(actor_id: str, surface: str, text: str, after: str) -> str | None:
+    """The Sénat's own body for a commission or group of the Assemblée matched in a text of
+    the Sénat (« Quel est l'avis de la commission des affaires sociales ? » in a Sénat debate:
+    `org:commission-des-affaires-sociales-du-senat`, REALSET_GUIDE), or None: the text names
+    the Sénat and not the Assemblée, and no « de l'Assemblée » follows."""
+    folded = fold(surface)
+    if not actor_id.startswith("PO") or not folded.startswith(("commission ", "groupe ")):
+        return None
+    whole = fold(text)
+    if not _SENATE_WORDS.search(whole) or _ASSEMBLY_WORDS.search(whole) or "assemblee" in fold(after)[:30]:
+        return None
+    return f"org:{re.sub(r'[^a-z0-9]+', '-', folded).strip('-')}-du-senat"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from nlp.actors import (apposed_name, apposed_person, cpts_name, defined_acronym, first_name_alone, full_name_of,
                         generic_body, inside_defined_name, known_first_name, local_authority, local_authority_span,
                         media_as_source, media_ids, name_before, named_centre, org_name, organisation_named,
-                        person_span, speaker_line, surname_owner)
+                        person_span, senate_body, speaker_line, surname_owner)
 from nlp.roles import Reference, Resolution, resolve, title_end
 from nlp.text import fold
 
@@ -111,6 +111,9 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
         if (ent.label_ == "PER" and _capitals_alone(surface) and fold(surface) not in (names or {})
                 and not _CIVILITY_ON_LINE.search(line_before)):
             return None  # a surname in capitals is a parliamentarian's only after « M. », « Mmes »…
+        senate = senate_body(ent.ent_id_, surface, text, text[end:end + 40])
+        if senate:  # « la commission des affaires sociales » in a Sénat debate
+            return ActorMention(start, end, surface, senate, surface, "organisation", "senat")
         kind = "person" if ent.label_ == "PER" else "organisation"
         name = reference.display(ent.ent_id_) if kind == "person" else surface
         name = surface if name == ent.ent_id_ else name
@@ -166,6 +169,10 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
     if ent.label_ == "MISC" and apposed_person(text, start, end):
         name, begin = _without_civility(surface, start)  # « la Dre Hélène Colombani, présidente »
         return _person(text, begin, end, reference, "apposition", names)
+    if ent.label_ in ("ORG", "PER", "MISC", "LOC") and len(surface) > 3:
+        again = next((r for r in resolutions if r.kind == "organisation" and r.actor_id == f"org:{_slug(surface)}"), None)
+        if again:  # « la fondation Ramsay Santé … à Ramsay Santé »: named again (the model may tag it PER)
+            return ActorMention(start, end, surface, again.actor_id, again.name, "organisation", "deja_nomme")
     if ent.label_ == "PER":
         surface, start = _without_civility(surface, start)
         if len(surface.split()) == 1:
@@ -178,16 +185,16 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
         if span is None:
             return None
         return _person(text, span[0], span[1], reference, "ner", names)
+    if ent.label_ == "ORG" and _FUNCTION_FIRST.match(fold(surface)):
+        return None  # « la Directrice de l'agence »: a person's function, not the body
     if ent.label_ == "ORG" and ORG_HEADS.search(fold(surface)) and len(surface) > 6:
         name, cut = org_name(surface)
         return ActorMention(start + cut, end, name, f"org:{_slug(name)}", name, "organisation", "ner")
-    if ent.label_ == "ORG" and len(surface) > 3:
-        again = next((r for r in resolutions if r.kind == "organisation" and r.actor_id == f"org:{_slug(surface)}"), None)
-        if again:  # « la fondation Ramsay Santé … à Ramsay Santé »: the organisation named again
-            return ActorMention(start, end, surface, again.actor_id, again.name, "organisation", "deja_nomme")
     return None
 
 
+_FUNCTION_FIRST = re.compile(r"^(?:directeur|directrice|president|presidente|secretaire|delegue|deleguee|chef|cheffe|"
+                             r"responsable|porte-parole|vice-president|vice-presidente)\s")
 _LOCAL_AGAIN = {"Département": "departement", "Ville": "ville", "Région": "region", "Mairie": "mairie",
                 "Métropole": "metropole"}
 _CAISSES_OF = re.compile(r"(?:caisses|caisses? primaires?|caisses? regionales?|caisses? locales?) d'$")

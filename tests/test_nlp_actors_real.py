@@ -9,7 +9,7 @@ import json
 import pytest
 
 from nlp.actors import (acronyms, apposed_person, byline, first_name_alone, local_authority, media_as_source, name_before,
-                        named_centre, org_name, person_span, speaker_line, surname_owner)
+                        named_centre, org_name, person_span, senate_body, speaker_line, surname_owner)
 from nlp.extract import extract
 from nlp.roles import Reference, health_named, other_portfolio, resolve
 from nlp_fixtures import FIXTURES, nlp_model, ref, topic  # noqa: F401  (fixtures)
@@ -189,6 +189,23 @@ def test_civilities_are_not_part_of_a_name(nlp_model, ref, topic):
     assert name_before(text[start - 60:start], ref, None) == ("person:jacqueline-gourault", "Jacqueline Gourault")
     p146 = _mentions("p146", nlp_model, ref, topic)  # « assure la Dre Hélène Colombani, présidente de la Fédération »
     assert ("Hélène Colombani", "person:helene-colombani", "apposition") in p146
+
+
+def test_bodies_named_in_a_senate_debate_are_the_senates(nlp_model, ref, topic):
+    p164 = _mentions("p164", nlp_model, ref, topic)  # « Quel est l'avis de la commission des affaires sociales ? »
+    assert [m[1] for m in p164 if m[0] == "commission des affaires sociales"] == [
+        "org:commission-des-affaires-sociales-du-senat"] * 2
+    assert senate_body("PO420120", "commission des affaires sociales", "Mme la députée et le sénateur", "") is None
+    assert senate_body("PO873634", "gouvernement", "le sénateur", "") is None
+
+
+def test_names_that_are_no_person(nlp_model, ref, topic):
+    p157 = _mentions("p157", nlp_model, ref, topic)  # « la Directrice de l'agence reconnait »: a function
+    assert not any(m[0].startswith("Directrice") for m in p157)
+    p136 = _mentions("p136", nlp_model, ref, topic)  # « le nouveau centre de santé Jean Goullard de Vaulx-en-Velin »
+    assert not any("Goullard" in m[0] and m[1].startswith("person:") for m in p136)
+    p68 = _mentions("p68", nlp_model, ref, topic)  # « la fondation Ramsay Santé … a permis à Ramsay Santé » (PER)
+    assert [m[:2] for m in p68 if m[0] == "Ramsay Santé"] == [("Ramsay Santé", "org:ramsay-sante")] * 2
 
 
 @pytest.mark.parametrize("item_id, quote, source", [
