@@ -109,6 +109,7 @@ DEMAND_VERBS = _verbs(
     "sollicit(?:e|ent|er|ait|aient|ons|ez|ant)\\b", "enjoin", "exhort", "milit", "revendiqu", "attend que", "attendent que",
     "(?<!se )(?<!ete )propos(?:e|ent|ons|ait|aient|era|eront|ee)\\b(?! de (?:decouvrir|rencontrer|suivre|participer))", "propositions? de (?:loi|resolution)", "prie", "plaident",
     "se mobilis", "il (?:faut|faudra|faudrait)\\b",
+    "refus\\w* (?:la |le |les |sa |son |leur |cette |ce )?(?:fermeture|suppression|arret|disparition|baisse|coupe)s?\\b",
     # Alarms, pressure and what must be done: « tirent la sonnette d'alarme », « pressent le
     # Gouvernement », « il est urgent de », « le dispositif doit être pérennisé ».
     "cri d'alarme", "sonnette d'alarme", "met\\w* en garde", "press(?:e|ent|ait|aient|er)\\b (?:le |la |l'|les )",
@@ -147,7 +148,15 @@ DEMAND_VERBS = _verbs(
 _PURPOSE = re.compile(r"\bvis(?:e|ent|ant) a\b")
 _TEXT_NOUN = re.compile(r"\b(?:amendements?|propositions?|lois?|textes?|petitions?|motions?|resolutions?)\b")
 REFUSE_VERBS = _verbs(
-    "refus", "rejet", "ecart", "oppos", "avis defavorable", "exclu(?:t|re|ra|ront)?\\b", "recal", "rejete", "renonc(?:e|er|era|ait|ent)\\b",
+    # Verb forms only (the noun « le refus de transfert » is what a demand is about); refusing a
+    # closure or a cut asks for the thing to be kept: a demand (below).
+    "refus(?=\\w)(?!\\w* (?:la |le |les |sa |son |leur |cette |ce )?(?:fermeture|suppression|arret|disparition|baisse|coupe)s?\\b)",
+    # What the speaker says cannot or need not be done (« il n'était pas possible d'étendre »,
+    # « il ne nous a donc pas paru utile de figer », « on peut difficilement généraliser »).
+    "n'(?:est|etait|etaient|sera|serait) pas (?:possible|envisageable|opportun|souhaitable|utile|raisonnable) d",
+    "(?:ne|n')\\s*(?:nous |me |lui |leur )?(?:a|avait|ont|parait|semble|paraissait|semblait)\\s+(?:donc |pas |plus |guere )+(?:paru |semble )?"
+    "(?:utile|opportun|souhaitable|necessaire|possible|pertinent|raisonnable) d",
+    "(?:on|nous|je) (?:ne )?(?:peut|peux|pouvons|pourra|pourrons|pourrait) difficilement", "rejet", "ecart", "oppos", "avis defavorable", "exclu(?:t|re|ra|ront)?\\b", "recal", "rejete", "renonc(?:e|er|era|ait|ent)\\b",
     "(?:je suis|nous sommes|suis|sommes|serai|serons|sera|seront|est|sont|reste|restons|demeure) (?:donc |plutot |tres |egalement |aussi )?defavorable",
     "ferme la porte", "supprime\\b",
     "denonc\\w* (?:l'|le |la |cet |cette |un |une |son |notre |leur )?(?:accord|convention|contrat)s?\\b",

@@ -182,3 +182,30 @@ def test_question_for_information_or_the_chair_is_no_demand() -> None:
     # an interview question) and p142 (the chair asking the committee's opinion).
     assert classify("Quelle est l'origine de ce projet, en quoi consiste la santé participative, que finance-t-on exactement ?") is None
     assert classify("Quel est l'avis de la commission ?") is None
+
+
+REFUSED_AS_IMPOSSIBLE = [
+    # What the speaker says cannot or need not be done refuses it (guide: « on peut difficilement généraliser une
+    # expérimentation… » said against an amendment is a refusal).
+    ("On peut difficilement généraliser une expérimentation d'à peine plus d'un an, sur laquelle nous ne disposons pas "
+     "encore d'un retour suffisant.", "p128, https://2012-2017.nosdeputes.fr/14/intervention/46301"),
+    ("Pour les raisons que j'ai évoquées, il n'était pas possible d'étendre les dispositions du Ségur à leurs soignants.",
+     "p133, https://nosdeputes.fr/16/intervention/86994"),
+    ("Il ne nous a donc pas paru utile de figer une définition dans la loi ou de prévoir des expérimentations « génériques » "
+     "sur la notion de parcours de santé.", "p170, https://archive.nossenateurs.fr/intervention/1823461"),
+]
+
+
+@pytest.mark.parametrize("sentence,source", REFUSED_AS_IMPOSSIBLE)
+def test_impossible_or_useless_is_a_refusal(sentence: str, source: str) -> None:
+    found = classify(sentence)
+    assert found is not None and found[0] == "refusal", source
+
+
+def test_refusing_a_closure_is_a_demand() -> None:
+    # p148 (https://politis.fr/articles/2010/12/quand-les-maires-soccupent-de-sante-12581), guide: demonstrators gathered
+    # « pour refuser sa fermeture » make a demand.
+    found = classify("Ainsi à Montreuil (Seine-Saint-Denis), où le 11 décembre près d’une centaine de personnes se sont "
+                     "rassemblées devant le CMS Voltaire, le plus ancien des cinq centres de la ville, pour refuser sa fermeture.")
+    assert found is not None and found[0] == "demand"
+    assert classify("La CNAM refuse de financer les SEC-Pa sur le fonds d'intervention régional.") == ("refusal", 8, 14)
