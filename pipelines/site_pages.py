@@ -10,7 +10,7 @@ marked incomplete while it was built (a count or facet cut by its time limit, se
 the pages where staff decide (/engagement/…), a traced page (?_trace=1), a large answer.
 A page being built is built once: a second visitor asking for it meanwhile waits for it.
 
-`veille serve` builds the main pages (`WARM_PAGES`) before answering its first visitor, and
+`veille serve` builds the main pages (`WARM_PAGES`) in the background as soon as it is up, and
 again whenever the database changes (a nightly run): the first staff member after a write
 finds them ready, with their counts and facets."""
 
@@ -26,6 +26,7 @@ from pipelines.site_data import database_version, today_key
 
 PAGES_MAX = 200
 BODY_MAX = 4 * 1024 * 1024
+KEPT_BYTES_MAX = 64 * 1024 * 1024  # all the kept pages together
 # Datasette's own pages (login, messages, permissions…) and the staff's decision pages are
 # never kept; « À propos » is a reading page like the others.
 NOT_KEPT = re.compile(r"^/-/(?!a-propos$)|^/engagement/")
@@ -37,9 +38,6 @@ VISITOR_HEADERS = (b"cookie", b"authorization", b"host", b"accept-language")
 WARM_PAGES = ("/", "/veille/documents", "/veille/documents?_q=secpa", "/cette-semaine", "/acteurs", "/questions",
               "/sources", "/engagements", "/veille/flux_mentions.atom", "/veille/flux_engagements.atom",
               "/veille/calendrier_engagements.ics")
-# Sent by the warm-up, which never waits for a page being built: the visit being built may be
-# the very one waiting for the warm-up (the first request starts the site).
-WARM_UP_HEADER = b"x-veille-warm-up"
 _INCOMPLETE: contextvars.ContextVar[list | None] = contextvars.ContextVar("veille_page_incomplete", default=None)
 
 App = Callable[[dict, Callable, Callable], Awaitable[None]]
@@ -93,8 +91,7 @@ class PageMemory:
             if host and host != b"localhost":  # a visitor, not the site's own client (warm-up)
                 self.last_host = host
             found = self.pages.get(key)
-            warming = any(k == WARM_UP_HEADER for k, _ in scope.get("headers") or ())
-            if (found is None or found[0] != version) and key in self.building and not warming:
+            if (found is None or found[0] != version) and key in self.building:
                 await asyncio.shield(self.building[key])
                 found = self.pages.get(key)
             if found is not None and found[0] == version:
@@ -137,6 +134,8 @@ class PageMemory:
                 or any(name.lower() == b"set-cookie" for name, _ in headers)):
             self.pages.pop(key, None)
             return
-        if len(self.pages) >= self.size and key not in self.pages:
+        self.pages.pop(key, None)
+        while self.pages and (len(self.pages) >= self.size
+                              or sum(len(p[3]) for p in self.pages.values()) + size > KEPT_BYTES_MAX):
             self.pages.pop(next(iter(self.pages)))
         self.pages[key] = (version, 200, headers, b"".join(chunks))

@@ -1,7 +1,7 @@
 """Whole pages remembered until the database changes (`pipelines.site_pages`): a staff page
 visited again, by the same visitor, the same day, before any write, is sent again as it was.
-Under `veille serve`, the main pages are built before the first visitor is answered and again
-after each write to the database (checked every REFRESH_S seconds)."""
+Under `veille serve`, the main pages are built in the background as soon as the site is up, and
+again after each write to the database (checked every REFRESH_S seconds)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from datasette import hookimpl
 
 from pipelines.serve import STAFF_ACTOR, login_enabled, warm_up_host
 from pipelines.site_data import site_database
-from pipelines.site_pages import WARM_PAGES, WARM_UP_HEADER, PageMemory
+from pipelines.site_pages import WARM_PAGES, PageMemory
 
 REFRESH_S = 20.0
 _MEMORIES: "WeakKeyDictionary[object, PageMemory]" = WeakKeyDictionary()
@@ -32,13 +32,11 @@ def page_memory(datasette) -> PageMemory:
 
 async def warm_up(datasette) -> float:
     """Build the main pages (for the last visitor's Host, else the address `veille serve`
-    listens on; as staff when a login is configured); the seconds it took. A page that fails is left for its first visitor."""
+    listens on; as staff when a login is configured); the seconds it took. A page that
+    fails is left for its first visitor."""
     started = time.perf_counter()
     memory = page_memory(datasette)
-    db = site_database(datasette)
-    if db is not None:  # the first read of a WAL database rewrites its index header (the version)
-        await db.execute("select count(*) from sqlite_master")
-    headers = {WARM_UP_HEADER.decode("ascii"): "1"}
+    headers = {}
     host = memory.last_host.decode("latin-1") if memory.last_host else warm_up_host(datasette)
     if host:
         headers["host"] = host
@@ -52,26 +50,33 @@ async def warm_up(datasette) -> float:
 
 
 async def keep_warm(datasette) -> None:
-    """Build the main pages again whenever the database has changed."""
+    """Build the main pages now, and again whenever the database has changed."""
     memory = page_memory(datasette)
+    db = site_database(datasette)
+    try:
+        if db is not None:  # the first read of a WAL database rewrites its index header (the version)
+            await db.execute("select count(*) from sqlite_master")
+    except Exception:  # no database yet: its pages are built after the first write
+        pass
     built = memory.version()
+    await warm_up(datasette)
     while True:
         await asyncio.sleep(REFRESH_S)
         version = memory.version()
         if version is not None and version != built:
-            await warm_up(datasette)
             built = version
+            await warm_up(datasette)
 
 
 @hookimpl
 def startup(datasette):
-    """Under `veille serve`: the main pages built before the first answer, then kept ready."""
+    """Under `veille serve`: the main pages built in the background as soon as the site is
+    up (a visitor asking for one meanwhile waits for it), then kept ready."""
     if not warm_up_host(datasette) or _WARMING.get(datasette):
         return None
     _WARMING[datasette] = True
 
     async def inner():
-        await warm_up(datasette)
         asyncio.ensure_future(keep_warm(datasette))
 
     return inner
