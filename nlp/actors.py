@@ -345,7 +345,7 @@ def local_authority_span(text: str, start: int, end: int, tagged_until: int = -1
 
 # Words that name a body of some organisation, never an actor by themselves.
 _GENERIC_BODIES = re.compile(r"^(?:le |la |l')?(?:conseil d'administration|bureau|assemblee generale|ca|comite de pilotage|"
-                             r"conseil de surveillance|comite technique|equipe|direction)$")
+                             r"conseil de surveillance|comite technique|equipe|direction|direction de la seance)$")
 
 
 def generic_body(surface: str) -> bool:

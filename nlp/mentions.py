@@ -159,7 +159,8 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
         return ActorMention(start, end, surface, f"org:{_slug(surface)}", surface, "organisation", "organisation_nommee")
     if ent.label_ in ("MISC", "LOC") and first_name_alone(text, start, end):
         return _first_name(text, start, end, surface)
-    if ent.label_ in ("MISC", "PER") and speaker_line(text, start, end):
+    if (ent.label_ in ("MISC", "PER") or (ent.label_ in ("LOC", "ORG") and _first_on_line(ent, text, start))) and (
+            speaker_line(text, start, end)):  # « MAXIME LLEDO » alone on its line, cut by the model into LOC + ORG
         name = speaker_line(text, start, end) or surface
         begin = text.find(name, text.rfind("\n", 0, start) + 1)
         return _person(text, begin, begin + len(name), reference, "ligne_orateur", names)
@@ -191,6 +192,11 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
         name, cut = org_name(surface)
         return ActorMention(start + cut, end, name, f"org:{_slug(name)}", name, "organisation", "ner")
     return None
+
+
+def _first_on_line(ent, text: str, start: int) -> bool:
+    """No other entity stands between the line's start and the entity at `start`."""
+    return _tagged_until(ent, start) <= text.rfind("\n", 0, start) + 1
 
 
 _FUNCTION_FIRST = re.compile(r"^(?:directeur|directrice|president|presidente|secretaire|delegue|deleguee|chef|cheffe|"

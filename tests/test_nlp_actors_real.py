@@ -208,6 +208,13 @@ def test_names_that_are_no_person(nlp_model, ref, topic):
     assert [m[:2] for m in p68 if m[0] == "Ramsay Santé"] == [("Ramsay Santé", "org:ramsay-sante")] * 2
 
 
+def test_speaker_lines_the_model_cuts_and_procedural_services(nlp_model, ref, topic):
+    p83 = _mentions("p83", nlp_model, ref, topic)  # « MAXIME LLEDO » alone on its line: ORG, or LOC + ORG
+    assert [m[:2] for m in p83 if "LLEDO" in m[0]] == [("MAXIME LLEDO", "person:maxime-lledo")] * 2
+    p94 = _mentions("p94", nlp_model, ref, topic)  # « Direction de la séance » heads a debate's page
+    assert not any(m[0] == "Direction de la séance" for m in p94)
+
+
 @pytest.mark.parametrize("item_id, quote, source", [
     ("p12", "Club de Mediapart", True),  # « une tribune publiée dans le "Club de Mediapart" »
     ("p32", "Mediapart —", False),       # the byline of Mediapart's own article
