@@ -257,6 +257,10 @@ def classify(sentence: str, negation: bool = True) -> tuple[str, int, int] | Non
 # « une demande croissante en matière de santé mentale »: the noun without anything asked.
 _BARE_DEMAND_NOUN = re.compile(r"(?<![\w-])(?:une|la|des|les|cette|forte|toute) demandes? (?!(?:de|d'|du|des|que|qu'|a|au|aux|pour|en|"
                                r"formulee|adressee|portee|exprimee|renouvelee|insistante|pressante|expresse|est|a)\b)[\w-]+")
+# The noun with its requester as complement, or denied, names requests as a topic, it makes none
+# (« la demande des auteurs de l'amendement est satisfaite », « les demandes des élus », « des
+# demandes d'habitants », « n'a fait l'objet d'aucune demande »).
+_REQUESTS_NAMED = re.compile(r"(?<![\w-])(?:(?:les|des|la|ces|cette) demandes? (?:des|du|d')(?!un |une )|aucune demande)(?![\w-])")
 # Wishes that only introduce what the speaker says (« je souhaite souligner l'importance… ») and
 # requests given as an adjunct (« à ma demande », « ainsi que l'a souhaité le Président »).
 _SPEECH_WISH = re.compile(r"(?<![\w-])(?:souhait|voudr|tien)\w* (?:d')?(?:souligner|rappeler|dire|remercier|saluer|revenir|evoquer|"
@@ -310,7 +314,7 @@ _JUST_DONE = re.compile(r"(?<![\w-])vien(?:t|nent) (?:justement |tout juste )?d(
 @functools.lru_cache(maxsize=4096)
 def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     folded = fold(sentence)
-    for pattern in (_WITHOUT, _BARE_DEMAND_NOUN, _PURPOSE_INFINITIVE, _DESCRIPTIVE_RELATIVE, _SPEECH_WISH, _ADJUNCT_REQUEST):
+    for pattern in (_WITHOUT, _BARE_DEMAND_NOUN, _REQUESTS_NAMED, _PURPOSE_INFINITIVE, _DESCRIPTIVE_RELATIVE, _SPEECH_WISH, _ADJUNCT_REQUEST):
         folded = _blank(folded, pattern)
     spans: dict[str, tuple[int, int]] = {}
     for kind, regex in _TRIGGERS:

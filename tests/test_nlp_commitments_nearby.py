@@ -209,3 +209,15 @@ def test_refusing_a_closure_is_a_demand() -> None:
                      "rassemblées devant le CMS Voltaire, le plus ancien des cinq centres de la ville, pour refuser sa fermeture.")
     assert found is not None and found[0] == "demand"
     assert classify("La CNAM refuse de financer les SEC-Pa sur le fonds d'intervention régional.") == ("refusal", 8, 14)
+
+
+def test_requests_named_as_a_topic_are_no_demand() -> None:
+    # p173 (https://senat.fr/seances/s200905/s20090526/s20090526014.html) and p164
+    # (https://conferenceconsensuslogement.senat.fr/seances/s202107/s20210715/s20210715005.html): debate turns that name
+    # requests already made.
+    assert classify("La demande des auteurs de l'amendement n° 953 est donc satisfaite.") is None
+    assert classify("Notre commission a bien entendu les demandes des élus de ces territoires, en particulier de Mayotte.") is None
+    # The request's object kept (« la demande d'une enveloppe ») and a request made (« de demandes de rendez-vous »).
+    assert classify("La DGOS a rejeté la demande d'une enveloppe supplémentaire pour les SEC-Pa.") == ("refusal", 10, 16)
+    found = classify("On a harcelé de mails et de demandes de rendez-vous pour avoir des informations.")
+    assert found is not None and found[0] == "demand"
