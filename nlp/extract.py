@@ -95,7 +95,7 @@ def looks_french(text: str) -> bool:
     words = re.findall(r"[^\W\d_]+", text[:4000].lower())
     if len(words) < 12:
         return True
-    return sum(w in _FR_WORDS for w in words) / len(words) >= 0.08
+    return sum(map(_FR_WORDS.__contains__, words)) / len(words) >= 0.08
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
@@ -154,6 +154,42 @@ def _plan(text: str, topic: TopicMatcher, notes: list[str]) -> tuple[list, list[
     return mentions, spans
 
 
+class SentenceMemo:
+    """What the pure sentence rules found in the sentences of one `extract()` run: a
+    sentence repeated across documents (press copies, boilerplate, a quotation reported
+    again) is classified, and its commitment read, once. Bounded: emptied past MEMO_SIZE
+    entries."""
+
+    def __init__(self) -> None:
+        self._classified: dict[str, tuple[str, int, int] | None] = {}
+        self._commitments: dict[tuple, Commitment | None] = {}
+
+    def classify(self, sentence: str) -> tuple[str, int, int] | None:
+        """`nlp.commitments.classify(sentence)`."""
+        found = self._classified.get(sentence, _MISSING)
+        if found is _MISSING:
+            if len(self._classified) >= MEMO_SIZE:
+                self._classified.clear()
+            found = self._classified[sentence] = classify(sentence)
+        return found
+
+    def find_commitment(self, sentence: str, date: str | None, actors: list[ActorRef], antecedent: ActorRef | None,
+                        publisher: str | None, parsed: Doc | None, speaker: ActorRef | None) -> Commitment | None:
+        """`nlp.commitments.find_commitment` with the same arguments (a parsed sentence is
+        the same `Doc` when the parser pass served it from its cache)."""
+        key = (sentence, date, tuple(actors), antecedent, publisher, parsed, speaker)
+        found = self._commitments.get(key, _MISSING)
+        if found is _MISSING:
+            if len(self._commitments) >= MEMO_SIZE:
+                self._commitments.clear()
+            found = self._commitments[key] = find_commitment(sentence, date, actors, antecedent, publisher, parsed, speaker)
+        return found
+
+
+MEMO_SIZE = 4096
+_MISSING: Any = object()
+
+
 def extract(docs: Iterable[tuple], nlp: Language, mandates: Reference | list | None,
             topic: TopicMatcher, batch_size: int = BATCH_SIZE) -> Iterator[Annotations]:
     """Annotate `(text, date, doc_id)` or `(text, date, doc_id, publisher)` tuples; yield one
@@ -164,6 +200,7 @@ def extract(docs: Iterable[tuple], nlp: Language, mandates: Reference | list | N
     is the actor id of the organisation whose own text it is (the « nous » of its demands)."""
     reference = mandates if isinstance(mandates, Reference) else Reference(list(mandates or []))
     buffer: list[tuple[str, str | None, Any, list, list, list[str], str | None]] = []
+    memo = SentenceMemo()
     for text, date, doc_id, *rest in docs:
         publisher = rest[0] if rest else None
         notes: list[str] = []
@@ -174,10 +211,10 @@ def extract(docs: Iterable[tuple], nlp: Language, mandates: Reference | list | N
         mentions, spans = _plan(text, topic, notes)
         buffer.append((text, date, doc_id, mentions, spans, notes, publisher))
         if sum(len(b[4]) for b in buffer) >= batch_size:
-            yield from _run(buffer, nlp, reference, batch_size)
+            yield from _run(buffer, nlp, reference, batch_size, memo)
             buffer = []
     if buffer:
-        yield from _run(buffer, nlp, reference, batch_size)
+        yield from _run(buffer, nlp, reference, batch_size, memo)
 
 
 def _iso(date: Any, notes: list[str]) -> str | None:
@@ -207,7 +244,8 @@ def person_index(nlp: Language) -> dict[str, str]:
     return _NAME_INDEX[key]
 
 
-def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int) -> Iterator[Annotations]:
+def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int,
+         memo: SentenceMemo) -> Iterator[Annotations]:
     jobs = [(text[s:e], (k, s)) for k, (text, _, _, _, spans, _, _) in enumerate(buffer) for s, e in spans]
     parsed: dict[int, list] = {}
     try:
@@ -221,11 +259,11 @@ def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int) -> 
                 parsed.setdefault(k, []).append((offset, nlp(chunk)))
             except Exception as inner:  # noqa: BLE001
                 buffer[k][5].append(f"échec du modèle : {inner}")
-    candidates = [candidate_sentences(b[0], parsed.get(k, []), b[3]) for k, b in enumerate(buffer)]
-    trees = _parse_candidates(buffer, parsed, nlp, candidates)
+    candidates = [candidate_sentences(b[0], parsed.get(k, []), b[3], memo) for k, b in enumerate(buffer)]
+    trees = _parse_candidates(buffer, parsed, nlp, candidates, memo)
     for k, (text, date, doc_id, mentions, _, notes, publisher) in enumerate(buffer):
         annotations = annotate(text, date, doc_id, parsed.get(k, []), mentions, reference, person_index(nlp),
-                               publisher, trees.get(k, {}), candidates[k])
+                               publisher, trees.get(k, {}), candidates[k], memo)
         annotations.notes[:0] = notes
         for note in annotations.notes:
             log.info("document %s : %s", doc_id, note)
@@ -233,7 +271,7 @@ def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int) -> 
 
 
 def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language,
-                      candidates: list[list[tuple[int, int]]]) -> dict[int, dict[int, Doc]]:
+                      candidates: list[list[tuple[int, int]]], memo: SentenceMemo) -> dict[int, dict[int, Doc]]:
     """The parser pass over the candidate sentences of every document of the batch at once:
     document index -> sentence start -> parsed sentence (empty without syntax components)."""
     if not has_syntax(nlp):
@@ -254,7 +292,7 @@ def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language,
                 if (begin, end) in chosen:
                     inside = _span_ents(ents, starts, s.start, s.end)
                     sentence = text[begin:end]  # `Span.text` joins the tokens again
-                    if needs_syntax(s, local, inside, sentence):
+                    if needs_syntax(s, local, inside, sentence, memo):
                         wanted.append((k, begin, sentence))
     try:
         docs = parse(nlp, [sentence for _, _, sentence in wanted])
@@ -310,7 +348,7 @@ def may_act(ent: Any, topic_spans: Sequence[tuple[int, int]] = ()) -> bool:
 
 
 def needs_syntax(sentence: Any, topic_spans: Sequence[tuple[int, int]] = (), ents: Sequence[Any] | None = None,
-                 text: str | None = None) -> bool:
+                 text: str | None = None, memo: SentenceMemo | None = None) -> bool:
     """A parse can change the result of a candidate sentence (a spaCy span): it has a
     pronoun or a quotation, or names an actor or holds a second trigger, and the surface
     cannot settle the rest (more than one actor, an actor that is not a plain subject
@@ -318,15 +356,16 @@ def needs_syntax(sentence: Any, topic_spans: Sequence[tuple[int, int]] = (), ent
     verb, or a first trigger that may be a noun or a qualifying participle). `topic_spans`: the
     topic mentions, in the offsets of the sentence's doc; `ents`: the sentence's entities
     (`sentence.ents`) when already at hand (that property walks every entity of the doc);
-    `text`: `sentence.text` when already at hand."""
+    `text`: `sentence.text` when already at hand; `memo`: the run's memo of the sentence rules."""
     text = sentence.text if text is None else text
     if _WHO_WORDS.search(text):
         return True
-    found = classify(text)
+    classified = memo.classify if memo is not None else classify
+    found = classified(text)
     if found is None:
         return False
     _, start, end = found
-    two = classify(text[:start] + " " * (end - start) + text[end:]) is not None
+    two = classified(text[:start] + " " * (end - start) + text[end:]) is not None
     ents = [e for e in (sentence.ents if ents is None else ents) if may_act(e, topic_spans)]
     if not ents and not two:
         return False
@@ -350,9 +389,11 @@ def _sentence_spans(docs: list) -> list[tuple[int, int]]:
     return [(offset + s.start_char, offset + s.end_char) for offset, doc in docs for s in doc.sents]
 
 
-def candidate_sentences(text: str, docs: list, mentions: list) -> list[tuple[int, int]]:
+def candidate_sentences(text: str, docs: list, mentions: list, memo: SentenceMemo | None = None) -> list[tuple[int, int]]:
     """The sentences that may hold a commitment: near a strong topic mention, not a
-    headline, dateline or procedural line, with a trigger. Only these see the parser."""
+    headline, dateline or procedural line, with a trigger. Only these see the parser.
+    `memo`: the run's memo of the sentence rules."""
+    classified = memo.classify if memo is not None else classify
     sentences = _sentence_spans(docs)
     strong = [m.start for m in mentions if m.strength == "strong"]
     on_topic = [True] * len(sentences) if about_topic(text, strong) else _on_topic(sentences, strong)
@@ -360,17 +401,19 @@ def candidate_sentences(text: str, docs: list, mentions: list) -> list[tuple[int
     for index, (s, e) in enumerate(sentences):
         end = s + len(text[s:e].rstrip(" \t"))
         own_line = (s == 0 or text[s - 1] == "\n") and (end >= len(text) or text[end] == "\n" or text[end - 1] == "\n")
-        if on_topic[index] and not not_a_sentence(text[s:e], own_line) and classify(text[s:e]):
+        if on_topic[index] and not not_a_sentence(text[s:e], own_line) and classified(text[s:e]):
             found.append((s, e))
     return found
 
 
 def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: list,
              reference: Reference, names: dict[str, str] | None = None, publisher: str | None = None,
-             trees: dict[int, Doc] | None = None, candidates: list[tuple[int, int]] | None = None) -> Annotations:
+             trees: dict[int, Doc] | None = None, candidates: list[tuple[int, int]] | None = None,
+             memo: SentenceMemo | None = None) -> Annotations:
     """Turn the parsed chunks of one document into annotations. `trees`: the candidate
     sentences through the parser pass, by start offset (without them the actor rules work
-    on the surface only); `candidates`: the candidate sentences when already known."""
+    on the surface only); `candidates`: the candidate sentences when already known;
+    `memo`: the run's memo of the sentence rules."""
     result = Annotations(doc_id)
     topic_spans = [(m.start, m.end) for m in mentions]
     resolutions: list[Resolution] = []
@@ -387,7 +430,8 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
             if mention:
                 result.actor_mentions.append(mention)
                 resolutions.append(Resolution(mention.actor_id, mention.name, mention.kind, mention.rule))
-    chosen = set(candidate_sentences(text, docs, mentions) if candidates is None else candidates)
+    chosen = set(candidate_sentences(text, docs, mentions, memo) if candidates is None else candidates)
+    read = memo.find_commitment if memo is not None else find_commitment
     trees = trees or {}
     quoted = speakers(text, result.actor_mentions) if chosen else []
     leading: list[tuple[ActorRef, str]] = []  # the first actor of each sentence so far, with its gender
@@ -411,7 +455,7 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
             continue
         listing = None
         if (s, e) in chosen:
-            found = find_commitment(text[s:e], date, refs, antecedent(text[s:e], leading), publisher, trees.get(s), speaker)
+            found = read(text[s:e], date, refs, antecedent(text[s:e], leading), publisher, trees.get(s), speaker)
             found = _quoted_speaker(found, text, s, e, quoted)
             if found:
                 result.commitments.append(CommitmentRecord(

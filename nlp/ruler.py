@@ -233,9 +233,11 @@ class AnchoredEntityRuler(EntityRuler):
         """(tokens before, tokens after, other required word ids, matcher) for each anchor
         group of the current token patterns (rebuilt when they change), or None when the
         whole text must be matched."""
-        pairs = [(key, p) for key, group in self.token_patterns.items() for p in group]
-        state = (id(self.matcher), len(pairs))
+        # Counting the patterns is enough to notice a change: building the pairs on every
+        # document cost as much as matching them.
+        state = (id(self.matcher), sum(map(len, self.token_patterns.values())))
         if state != self._plan_key:
+            pairs = [(key, p) for key, group in self.token_patterns.items() for p in group]
             plan = anchor_plan(pairs)
             self._plan, self._groups_of = None, {}
             if plan is not None:
@@ -293,6 +295,12 @@ class AnchoredEntityRuler(EntityRuler):
                 else:
                     found += [(key, start + s, start + e) for key, s, e in matcher(doc[start:end])]
         return found
+
+    def _require_patterns(self) -> None:
+        """`EntityRuler._require_patterns` (warn when the ruler has no pattern) without
+        counting every pattern on every document (`len(self)` walks all of them)."""
+        if not any(self.token_patterns.values()) and not any(self.phrase_patterns.values()):
+            super()._require_patterns()
 
     def match(self, doc: Doc):
         """Same contract as `EntityRuler.match`: deduplicated matches, longest first."""
