@@ -14,6 +14,7 @@ import logging
 import operator
 import os
 import sqlite3
+import time
 import weakref
 from itertools import chain
 from datetime import datetime, timezone
@@ -39,9 +40,15 @@ HASHED_FIELDS = ("url", "kind", "title", "published", "text", "summary", "publis
 DOCUMENT_HASHED_FIELDS = HASHED_FIELDS + ("published_precision", "rules")
 
 
+_LAST_STAMP: list[Any] = [None, ""]  # (whole second, its ISO text): written rows share their second
+
+
 def now_iso() -> str:
     """Current UTC time as ISO 8601 (seconds)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    second = int(time.time())
+    if _LAST_STAMP[0] != second:
+        _LAST_STAMP[:] = [second, datetime.fromtimestamp(second, timezone.utc).isoformat()]
+    return _LAST_STAMP[1]
 
 
 class DatabasePathError(ConfigError):
@@ -275,6 +282,8 @@ def link_document(db: sqlite_utils.Database, record: dict[str, Any], aliases: It
 
 
 def _json(value: Any) -> Any:
+    if not value and type(value) is dict:  # most documents' `extra`
+        return "{}"
     return json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (dict, list)) else value
 
 

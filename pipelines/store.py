@@ -7,6 +7,7 @@ Other item types are dispatched by `pipelines.dispatch`.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter, defaultdict
 
@@ -28,8 +29,13 @@ _STORED_ATTRIBUTE = "_stored_as"
 def topic_keywords(matcher: TopicMatcher) -> str:
     """Words added to the search index of a relevant document, so that "secpa" finds
     every spelling ("SEC-Pa", "SEC Pa", the long forms...)."""
-    squashed = "".join(c for c in fold(matcher.name) if c.isalnum())
-    return f"{matcher.name} {squashed}"
+    return _keywords_of(matcher.name)
+
+
+@functools.lru_cache(maxsize=16)  # asked once per stored document, for the one topic's name
+def _keywords_of(name: str) -> str:
+    squashed = "".join(c for c in fold(name) if c.isalnum())
+    return f"{name} {squashed}"
 
 
 def store_document(db: sqlite_utils.Database, matcher: TopicMatcher, doc: Document, keep_irrelevant: bool = False) -> str:

@@ -16,41 +16,62 @@ from typing import Callable, Iterator
 import sqlite_utils
 
 
-@contextmanager
-def write_unit(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+class write_unit:  # noqa: N801  (used as a function: `with write_unit(db):`)
     """Run the block as one transaction: committed when it ends, rolled back when it raises
-    (a crash before the commit leaves the database as it was)."""
-    if db.conn.in_transaction:
-        with savepoint(db):
-            yield db
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-        db.execute("COMMIT")
-    except BaseException:
-        db.rollback()
-        raise
+    (a crash before the commit leaves the database as it was). Inside an open transaction,
+    a `savepoint`."""
+
+    __slots__ = ("db", "inner")
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.inner: savepoint | None = None
+
+    def __enter__(self) -> sqlite_utils.Database:
+        if self.db.conn.in_transaction:
+            self.inner = savepoint(self.db)
+            return self.inner.__enter__()
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        if self.inner is not None:
+            self.inner.__exit__(exc_type, exc, traceback)
+            return
+        if exc_type is not None:
+            self.db.rollback()
+            return
+        try:
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.rollback()
+            raise
 
 
-@contextmanager
-def savepoint(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+class savepoint:  # noqa: N801  (used as a function: `with savepoint(db):`)
     """A savepoint inside the open transaction: released when the block ends, rolled back
     to when it raises. One fixed name (SQLite rolls back to the innermost savepoint of that
-    name), so the statements are compiled once per connection, not once per unit."""
-    conn = db.conn
-    conn.execute("SAVEPOINT veille_unit")
-    try:
-        yield db
-    except BaseException:
-        # An error can end the whole transaction (a RAISE(ROLLBACK) trigger, a full disk):
-        # then there is no savepoint left to roll back to.
-        if conn.in_transaction:
+    name), so the statements are compiled once per connection, not once per unit. A class,
+    not a generator: it is entered twice per stored document."""
+
+    __slots__ = ("db", "conn")
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db, self.conn = db, db.conn
+
+    def __enter__(self) -> sqlite_utils.Database:
+        self.conn.execute("SAVEPOINT veille_unit")
+        return self.db
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        conn = self.conn
+        if exc_type is None:
+            conn.execute("RELEASE SAVEPOINT veille_unit")
+        elif conn.in_transaction:
+            # An error can end the whole transaction (a RAISE(ROLLBACK) trigger, a full disk):
+            # then there is no savepoint left to roll back to.
             conn.execute("ROLLBACK TO SAVEPOINT veille_unit")
             conn.execute("RELEASE SAVEPOINT veille_unit")
-        raise
-    else:
-        conn.execute("RELEASE SAVEPOINT veille_unit")
 
 
 BATCH_SIZE = 300  # units per transaction in a batch
