@@ -479,3 +479,21 @@ def senate_body(actor_id: str, surface: str, text: str, after: str) -> str | Non
     if not _SENATE_WORDS.search(whole) or _ASSEMBLY_WORDS.search(whole) or "assemblee" in fold(after)[:30]:
         return None
     return f"org:{re.sub(r'[^a-z0-9]+', '-', folded).strip('-')}-du-senat"
+
+
+_CIVILITY_NAME = re.compile(r"(?: (?:[A-ZÀ-Ý][a-zà-ÿ][\w'-]*|[A-ZÀ-Ý]{2,}[\w'-]*)){2,3}(?![\w-])")
+
+
+def civility_name(text: str, end: int) -> tuple[int, int] | None:
+    """The offsets of the name (two or three capitalised words, or in capitals) right after a
+    civility that ends at `end` (« Monsieur Jackie CROUAIL Maire de Salaise »: « Jackie CROUAIL »,
+    a title word ends it), or None."""
+    named = _CIVILITY_NAME.match(text, end)
+    if named is None:
+        return None
+    words = named.group(0).split()
+    while words and fold(words[-1]) in _NAME_STOP:
+        words.pop()
+    if len(words) < 2:
+        return None
+    return end + 1, end + 1 + len(" ".join(words))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.actors import (apposed_name, apposed_person, cpts_name, defined_acronym, first_name_alone, full_name_of,
+from nlp.actors import (apposed_name, apposed_person, civility_name, cpts_name, defined_acronym, first_name_alone, full_name_of,
                         generic_body, inside_defined_name, known_first_name, local_authority, local_authority_span,
                         media_as_source, media_ids, name_before, named_centre, org_name, organisation_named,
                         person_span, senate_body, speaker_line, surname_owner)
@@ -174,6 +174,10 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
         again = next((r for r in resolutions if r.kind == "organisation" and r.actor_id == f"org:{_slug(surface)}"), None)
         if again:  # « la fondation Ramsay Santé … à Ramsay Santé »: named again (the model may tag it PER)
             return ActorMention(start, end, surface, again.actor_id, again.name, "organisation", "deja_nomme")
+    if ent.label_ == "PER" and _BARE_CIVILITY.fullmatch(surface) and not (
+            ent.end < len(ent.doc) and ent.doc[ent.end].ent_type_):  # the name is not an entity of its own
+        span = civility_name(text, end)  # « Monsieur » + « Jackie CROUAIL Maire de … »
+        return _person(text, span[0], span[1], reference, "civilite_nom", names) if span else None
     if ent.label_ == "PER":
         surface, start = _without_civility(surface, start)
         if len(surface.split()) == 1:
@@ -192,6 +196,9 @@ def actor_mention(ent, start: int, end: int, text: str, date: str | None, refere
         name, cut = org_name(surface)
         return ActorMention(start + cut, end, name, f"org:{_slug(name)}", name, "organisation", "ner")
     return None
+
+
+_BARE_CIVILITY = re.compile(r"(?:Monsieur|Madame|M\.|Mme)")
 
 
 def _first_on_line(ent, text: str, start: int) -> bool:

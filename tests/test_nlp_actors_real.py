@@ -215,6 +215,13 @@ def test_speaker_lines_the_model_cuts_and_procedural_services(nlp_model, ref, to
     assert not any(m[0] == "Direction de la séance" for m in p94)
 
 
+def test_a_name_after_a_civility_the_model_tags_alone(nlp_model, ref, topic):
+    p157 = _mentions("p157", nlp_model, ref, topic)  # « Monsieur Jackie CROUAIL Maire de Salaise-sur-Sanne » (PER « Monsieur »)
+    assert ("Jackie CROUAIL", "person:jackie-crouail", "civilite_nom") in p157
+    p68 = _mentions("p68", nlp_model, ref, topic)  # « Mme » + a senator the gazetteer tags: one mention, not two
+    assert not any(m[2] == "civilite_nom" for m in p68)
+
+
 @pytest.mark.parametrize("item_id, quote, source", [
     ("p12", "Club de Mediapart", True),  # « une tribune publiée dans le "Club de Mediapart" »
     ("p32", "Mediapart —", False),       # the byline of Mediapart's own article
