@@ -66,8 +66,8 @@ COMMIT_VERBS = _verbs(
     # A plan in the passive without an agent is a commitment with a null actor (guide).
     "(?:est|sont|sera|seront) (?:desormais |bien |aussi )?(?:envisage|programme|planifie)e?s?\\b", "doi(?:t|vent) se tenir",
     # An intention or a plan stated actively (« la Mairie de Paris envisage de municipaliser »,
-    # « ambitionne de labelliser », « avait prévu un plan »), and the plans of _PLAN.
-    "envisag(?:e|ent|eait|eaient) (?:\\w+ ){0,2}?d(?:e |')", "ambitionn\\w* d(?:e |')", "(?:a|avait|ont|avaient) prevu (?:un |une |de |d')",
+    # « ambitionne de labelliser », « vise 5 000 maisons en 2027 », « avait prévu un plan »), and the plans of _PLAN.
+    "envisag(?:e|ent|eait|eaient) (?:\\w+ ){0,2}?d(?:e |')", "ambitionn\\w* d(?:e |')", "vis(?:e|ent|ait|aient|era)\\b (?:les |l'objectif de )?\\d", "(?:a|avait|ont|avaient) prevu (?:un |une |de |d')",
 )
 
 # Content that turns an announcement into a commitment ("annonce le maintien ...").
@@ -261,6 +261,10 @@ _BARE_DEMAND_NOUN = re.compile(r"(?<![\w-])(?:une|la|des|les|cette|forte|toute) 
 # (« la demande des auteurs de l'amendement est satisfaite », « les demandes des élus », « des
 # demandes d'habitants », « n'a fait l'objet d'aucune demande »).
 _REQUESTS_NAMED = re.compile(r"(?<![\w-])(?:(?:les|des|la|ces|cette) demandes? (?:des|du|d')(?!un |une )|aucune demande)(?![\w-])")
+# « proposer » with a service as object offers it, it proposes nothing (« le centre propose des soins
+# médicaux », « les maisons France Services qui proposent un guichet unique »).
+_SERVICE_OFFERED = re.compile(r"(?<![\w-])propos(?:e|ent|ait|aient)\b (?:[\w']+ ){0,3}?(?:soins|consultations?|guichet|accompagnements?|"
+                              r"services?|offres?|activites?|ateliers?|prise en charge|permanences?|suivis?)\b")
 # Wishes that only introduce what the speaker says (« je souhaite souligner l'importance… ») and
 # requests given as an adjunct (« à ma demande », « ainsi que l'a souhaité le Président »).
 _SPEECH_WISH = re.compile(r"(?<![\w-])(?:souhait|voudr|tien)\w* (?:d')?(?:souligner|rappeler|dire|remercier|saluer|revenir|evoquer|"
@@ -314,7 +318,7 @@ _JUST_DONE = re.compile(r"(?<![\w-])vien(?:t|nent) (?:justement |tout juste )?d(
 @functools.lru_cache(maxsize=4096)
 def _classify(sentence: str, negation: bool) -> tuple[str, int, int] | None:
     folded = fold(sentence)
-    for pattern in (_WITHOUT, _BARE_DEMAND_NOUN, _REQUESTS_NAMED, _PURPOSE_INFINITIVE, _DESCRIPTIVE_RELATIVE, _SPEECH_WISH, _ADJUNCT_REQUEST):
+    for pattern in (_WITHOUT, _BARE_DEMAND_NOUN, _REQUESTS_NAMED, _SERVICE_OFFERED, _PURPOSE_INFINITIVE, _DESCRIPTIVE_RELATIVE, _SPEECH_WISH, _ADJUNCT_REQUEST):
         folded = _blank(folded, pattern)
     spans: dict[str, tuple[int, int]] = {}
     for kind, regex in _TRIGGERS:

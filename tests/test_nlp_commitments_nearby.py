@@ -221,3 +221,16 @@ def test_requests_named_as_a_topic_are_no_demand() -> None:
     assert classify("La DGOS a rejeté la demande d'une enveloppe supplémentaire pour les SEC-Pa.") == ("refusal", 10, 16)
     found = classify("On a harcelé de mails et de demandes de rendez-vous pour avoir des informations.")
     assert found is not None and found[0] == "demand"
+
+
+def test_services_offered_are_no_proposal() -> None:
+    # p122 of realset.jsonl, dev (https://www.assemblee-nationale.fr/dyn/17/questions/QANR5L17QE13027): « proposer » with a
+    # service as object describes what a centre offers. p62 (https://www.staging.libe.io/politique/sebastien-lecornu-va-faire-
+    # son-premier-samedi-en-saone-et-loire-sur-le-theme-de-la-sante-20250912_IR2OEM7D6JFDTHS7IK32GLRDJY): « viser » with a
+    # number states a target (guide: a target is a commitment). The last sentence is constructed: a proposal still asks.
+    assert classify("Actuellement, le centre propose des soins médicaux, mais également un soutien psycho-social.") is None
+    found = classify("Sébastien Lecornu vise 5 000 maisons «France Santé» en 2027 qui seront conçues sur le modèle des "
+                     "maisons «France Services» qui proposent un guichet unique pour diverses démarches administratives.")
+    assert found is not None and found[0] == "commitment"
+    found = classify("Nous proposons que le dispositif soit pérennisé.")
+    assert found is not None and found[0] == "demand"
