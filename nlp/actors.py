@@ -102,10 +102,13 @@ def person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
             break
         if not words and fold(word) in _NOT_FIRST:
             continue
-        glued = re.search(r"[a-zà-ÿ](?=[A-ZÀ-Ý][a-zà-ÿ])", word) if not words else None
-        if glued:  # « WikipediaAnnaïg Le Meur »: a caption glued to the name
+        glued = re.search(r"[a-zà-ÿ](?=[A-ZÀ-Ý][a-zà-ÿ])", word)
+        if glued and not words:  # « WikipediaAnnaïg Le Meur »: a caption glued to the name
             words.append((match.start() + glued.end(), match.end()))
             continue
+        if glued and word[:1].isupper():  # « Philippe DenormandieEmilie Henry »: two names glued, the first one
+            words.append((match.start(), match.start() + glued.end()))
+            break
         if not word[:1].isupper() and fold(word) not in _PARTICLES:
             break
         words.append((match.start(), match.end()))

@@ -222,6 +222,13 @@ def test_a_name_after_a_civility_the_model_tags_alone(nlp_model, ref, topic):
     assert not any(m[2] == "civilite_nom" for m in p68)
 
 
+def test_two_names_glued_together_give_the_first():
+    # p140: « Alexandre Berkesse, Philippe DenormandieEmilie Henry et Nolwenn Tourniaire » (a lost line break)
+    text, start, end = _passage("p140", "Philippe DenormandieEmilie Henry")
+    span = person_span(text, start, end)
+    assert span is not None and text[span[0]:span[1]] == "Philippe Denormandie"
+
+
 @pytest.mark.parametrize("item_id, quote, source", [
     ("p12", "Club de Mediapart", True),  # « une tribune publiée dans le "Club de Mediapart" »
     ("p32", "Mediapart —", False),       # the byline of Mediapart's own article
