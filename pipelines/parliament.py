@@ -32,11 +32,10 @@ from pipelines.match import match_document
 from pipelines.normalize import matched_fields
 from pipelines.store import store_document
 from pipelines.transaction import write_unit
-from spiders.an_parse import QUESTION_RECORD_VERSION, is_raw_hash
 from spiders.items import CrawlState, Document
 from spiders.parl_items import (
-    AgendaItem, Amendment, DatasetVersion, DebatePassage, LegislativeDossier, ParliamentQuestion, ReferenceRecord,
-    answer_deadline,
+    QUESTION_RECORD_VERSION, AgendaItem, Amendment, DatasetVersion, DebatePassage, LegislativeDossier, ParliamentQuestion,
+    ReferenceRecord, answer_deadline, is_raw_hash,
 )
 
 _ORDER = {"insert": 3, "update": 2, "noop": 1, "irrelevant": 0}

@@ -28,6 +28,7 @@ from lxml import etree
 
 from nlp.text import clean_text
 from spiders.dates import parse_day, parse_instant
+from spiders.parl_items import RAW_HASH_PREFIX
 
 AN_SITE = "https://www.assemblee-nationale.fr"
 QUESTION_KINDS = {"QE": "question écrite", "QG": "question au Gouvernement",
@@ -114,18 +115,12 @@ def stable_hash(data: Any) -> str:
 
 # A hash of a member's bytes as they are in the archive is marked, so that it is never
 # mistaken for a `stable_hash` of its decoded JSON (64 hex digits, what earlier versions stored).
-RAW_HASH_PREFIX = "raw:"
 
 
 def raw_hash(data: bytes) -> str:
     """Hash of a member's bytes as the archive holds them (a twelfth of `stable_hash`'s
     cost: no JSON decoded, nothing serialised again)."""
     return RAW_HASH_PREFIX + hashlib.sha256(data).hexdigest()
-
-
-def is_raw_hash(value: str | None) -> bool:
-    """True for a hash made by `raw_hash` (False for a `stable_hash`, or none)."""
-    return value is not None and value.startswith(RAW_HASH_PREFIX)
 
 
 # ------------------------------------------------------------------ zip archives
@@ -363,13 +358,6 @@ def _analyses(indexation: dict[str, Any]) -> list[str]:
     if analyses is None and "ANALYSE" in indexation:  # L15 legacy keys
         analyses = obj(indexation.get("ANALYSE"), "indexationAN.ANALYSE").get("ANA")
     return [clean_text(text(a)) for a in as_list(analyses) if text(a)]
-
-
-# The version of what `parse_an_question` gives: raise it with any change to the record a
-# member becomes (a field added, a text cleaned otherwise). A stored question row's hash is
-# derived from its member's bytes and this version (`pipelines.parliament.question_hash`): a
-# question read again rewrites its row only when one of them changed.
-QUESTION_RECORD_VERSION = 1
 
 
 def parse_an_question(data: Any, source: str, default_uid: str = "?") -> dict[str, Any]:

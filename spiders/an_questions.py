@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 
-from spiders.an_parse import is_raw_hash, load_json, parse_an_question, raw_hash, stable_hash
+from spiders.an_parse import load_json, parse_an_question, raw_hash, stable_hash
 from spiders.opendata import OpenDataSpider
-from spiders.parl_items import ParliamentQuestion
+from spiders.parl_items import ParliamentQuestion, is_raw_hash
 
 
 def legislature_url(url: str, legislature: int | str) -> str:

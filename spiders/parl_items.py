@@ -17,6 +17,23 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from spiders.dates import parse_instant
 from spiders.items import Document, copied
 
+
+# Shared by the spiders and the store (the contract between them): the prefix of a hash of a
+# member's raw bytes, and the version of the record an AN question member becomes.
+RAW_HASH_PREFIX = "raw:"
+
+# The version of what `spiders.an_parse.parse_an_question` gives: raise it with any change to the record a
+# member becomes (a field added, a text cleaned otherwise). A stored question row's hash is
+# derived from its member's bytes and this version (`pipelines.parliament.question_hash`): a
+# question read again rewrites its row only when one of them changed.
+QUESTION_RECORD_VERSION = 1
+
+
+def is_raw_hash(value: str | None) -> bool:
+    """True for a hash of a member's raw bytes (`spiders.an_parse.raw_hash`; False for a
+    `stable_hash`, or none)."""
+    return value is not None and value.startswith(RAW_HASH_PREFIX)
+
 PUBLISHERS = {"AN": "Assemblée nationale", "Sénat": "Sénat"}
 
 # Written questions (QE) must be answered « dans les deux mois suivant la publication des

@@ -14,7 +14,8 @@ from conftest import FIXTURES
 from parliament_helpers import body_response, fixture_bytes, store_all
 from pipelines import db as database
 from pipelines.parliament import crawl_state
-from spiders.an_parse import Member, is_raw_hash, iter_zip, load_json, raw_hash, stable_hash
+from spiders.an_parse import Member, iter_zip, load_json, raw_hash, stable_hash
+from spiders.parl_items import is_raw_hash
 from spiders.an_questions import AnQuestionsSpider
 from spiders.parl_items import DatasetVersion, ParliamentQuestion
 
