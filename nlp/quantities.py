@@ -670,12 +670,12 @@ def demand_deadlines(candidates: list[Deadline], sentence: str, trigger: int) ->
     return kept
 
 
-_FORMER = re.compile(r"(?:devait|devaient|initialement|prevue? (?:pour|jusqu')|annonce (?:de|d'|du)|l'arret|"
-                     r"depuis|suite a|apres)\b[^,;]{0,40}$")
+# A date the promise had before (« qui devait s'arrêter fin avril ») is no longer its deadline.
+_FORMER_WORDS = r"devait|devaient|initialement|prevue? (?:pour|jusqu')|annonce (?:de|d'|du)|depuis|suite a|apres"
+_FORMER = re.compile(rf"(?:{_FORMER_WORDS}|l'arret)\b[^,;]{{0,40}}$")
 # In an announcement, « l'arrêt … au 30 avril » is the announced end, whose date is the item's
 # deadline (REALSET_GUIDE: « for an announced end, the end date »), as « la fin … au 30 avril » is.
-_FORMER_ANNOUNCED = re.compile(r"(?:devait|devaient|initialement|prevue? (?:pour|jusqu')|annonce (?:de|d'|du)|"
-                               r"depuis|suite a|apres)\b[^,;]{0,40}$")
+_FORMER_ANNOUNCED = re.compile(rf"(?:{_FORMER_WORDS})\b[^,;]{{0,40}}$")
 
 
 # « craint de devoir fermer ses portes avant fin 2008 », « menacé de fermeture début novembre »,
