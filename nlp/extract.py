@@ -155,23 +155,13 @@ def _plan(text: str, topic: TopicMatcher, notes: list[str]) -> tuple[list, list[
 
 
 class SentenceMemo:
-    """What the pure sentence rules found in the sentences of one `extract()` run: a
-    sentence repeated across documents (press copies, boilerplate, a quotation reported
-    again) is classified, and its commitment read, once. Bounded: emptied past MEMO_SIZE
-    entries."""
+    """The commitments read in the sentences of one `extract()` run: a sentence repeated
+    across documents (press copies, boilerplate, a quotation reported again) with the same
+    actors and parse is read once (`classify` remembers its own answers). Bounded: emptied
+    past MEMO_SIZE entries."""
 
     def __init__(self) -> None:
-        self._classified: dict[str, tuple[str, int, int] | None] = {}
         self._commitments: dict[tuple, Commitment | None] = {}
-
-    def classify(self, sentence: str) -> tuple[str, int, int] | None:
-        """`nlp.commitments.classify(sentence)`."""
-        found = self._classified.get(sentence, _MISSING)
-        if found is _MISSING:
-            if len(self._classified) >= MEMO_SIZE:
-                self._classified.clear()
-            found = self._classified[sentence] = classify(sentence)
-        return found
 
     def find_commitment(self, sentence: str, date: str | None, actors: list[ActorRef], antecedent: ActorRef | None,
                         publisher: str | None, parsed: Doc | None, speaker: ActorRef | None) -> Commitment | None:
@@ -259,8 +249,8 @@ def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int,
                 parsed.setdefault(k, []).append((offset, nlp(chunk)))
             except Exception as inner:  # noqa: BLE001
                 buffer[k][5].append(f"échec du modèle : {inner}")
-    candidates = [candidate_sentences(b[0], parsed.get(k, []), b[3], memo) for k, b in enumerate(buffer)]
-    trees = _parse_candidates(buffer, parsed, nlp, candidates, memo)
+    candidates = [candidate_sentences(b[0], parsed.get(k, []), b[3]) for k, b in enumerate(buffer)]
+    trees = _parse_candidates(buffer, parsed, nlp, candidates)
     for k, (text, date, doc_id, mentions, _, notes, publisher) in enumerate(buffer):
         annotations = annotate(text, date, doc_id, parsed.get(k, []), mentions, reference, person_index(nlp),
                                publisher, trees.get(k, {}), candidates[k], memo)
@@ -271,7 +261,7 @@ def _run(buffer: list, nlp: Language, reference: Reference, batch_size: int,
 
 
 def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language,
-                      candidates: list[list[tuple[int, int]]], memo: SentenceMemo) -> dict[int, dict[int, Doc]]:
+                      candidates: list[list[tuple[int, int]]]) -> dict[int, dict[int, Doc]]:
     """The parser pass over the candidate sentences of every document of the batch at once:
     document index -> sentence start -> parsed sentence (empty without syntax components)."""
     if not has_syntax(nlp):
@@ -292,7 +282,7 @@ def _parse_candidates(buffer: list, parsed: dict[int, list], nlp: Language,
                 if (begin, end) in chosen:
                     inside = _span_ents(ents, starts, s.start, s.end)
                     sentence = text[begin:end]  # `Span.text` joins the tokens again
-                    if needs_syntax(s, local, inside, sentence, memo):
+                    if needs_syntax(s, local, inside, sentence):
                         wanted.append((k, begin, sentence))
     try:
         docs = parse(nlp, [sentence for _, _, sentence in wanted])
@@ -348,7 +338,7 @@ def may_act(ent: Any, topic_spans: Sequence[tuple[int, int]] = ()) -> bool:
 
 
 def needs_syntax(sentence: Any, topic_spans: Sequence[tuple[int, int]] = (), ents: Sequence[Any] | None = None,
-                 text: str | None = None, memo: SentenceMemo | None = None) -> bool:
+                 text: str | None = None) -> bool:
     """A parse can change the result of a candidate sentence (a spaCy span): it has a
     pronoun or a quotation, or names an actor or holds a second trigger, and the surface
     cannot settle the rest (more than one actor, an actor that is not a plain subject
@@ -356,16 +346,15 @@ def needs_syntax(sentence: Any, topic_spans: Sequence[tuple[int, int]] = (), ent
     verb, or a first trigger that may be a noun or a qualifying participle). `topic_spans`: the
     topic mentions, in the offsets of the sentence's doc; `ents`: the sentence's entities
     (`sentence.ents`) when already at hand (that property walks every entity of the doc);
-    `text`: `sentence.text` when already at hand; `memo`: the run's memo of the sentence rules."""
+    `text`: `sentence.text` when already at hand."""
     text = sentence.text if text is None else text
     if _WHO_WORDS.search(text):
         return True
-    classified = memo.classify if memo is not None else classify
-    found = classified(text)
+    found = classify(text)
     if found is None:
         return False
     _, start, end = found
-    two = classified(text[:start] + " " * (end - start) + text[end:]) is not None
+    two = classify(text[:start] + " " * (end - start) + text[end:]) is not None
     ents = [e for e in (sentence.ents if ents is None else ents) if may_act(e, topic_spans)]
     if not ents and not two:
         return False
@@ -389,11 +378,9 @@ def _sentence_spans(docs: list) -> list[tuple[int, int]]:
     return [(offset + s.start_char, offset + s.end_char) for offset, doc in docs for s in doc.sents]
 
 
-def candidate_sentences(text: str, docs: list, mentions: list, memo: SentenceMemo | None = None) -> list[tuple[int, int]]:
+def candidate_sentences(text: str, docs: list, mentions: list) -> list[tuple[int, int]]:
     """The sentences that may hold a commitment: near a strong topic mention, not a
-    headline, dateline or procedural line, with a trigger. Only these see the parser.
-    `memo`: the run's memo of the sentence rules."""
-    classified = memo.classify if memo is not None else classify
+    headline, dateline or procedural line, with a trigger. Only these see the parser."""
     sentences = _sentence_spans(docs)
     strong = [m.start for m in mentions if m.strength == "strong"]
     on_topic = [True] * len(sentences) if about_topic(text, strong) else _on_topic(sentences, strong)
@@ -401,7 +388,7 @@ def candidate_sentences(text: str, docs: list, mentions: list, memo: SentenceMem
     for index, (s, e) in enumerate(sentences):
         end = s + len(text[s:e].rstrip(" \t"))
         own_line = (s == 0 or text[s - 1] == "\n") and (end >= len(text) or text[end] == "\n" or text[end - 1] == "\n")
-        if on_topic[index] and not not_a_sentence(text[s:e], own_line) and classified(text[s:e]):
+        if on_topic[index] and not not_a_sentence(text[s:e], own_line) and classify(text[s:e]):
             found.append((s, e))
     return found
 
@@ -413,7 +400,7 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
     """Turn the parsed chunks of one document into annotations. `trees`: the candidate
     sentences through the parser pass, by start offset (without them the actor rules work
     on the surface only); `candidates`: the candidate sentences when already known;
-    `memo`: the run's memo of the sentence rules."""
+    `memo`: the run's memo of the commitments read."""
     result = Annotations(doc_id)
     topic_spans = [(m.start, m.end) for m in mentions]
     resolutions: list[Resolution] = []
@@ -430,7 +417,7 @@ def annotate(text: str, date: str | None, doc_id: Any, docs: list, mentions: lis
             if mention:
                 result.actor_mentions.append(mention)
                 resolutions.append(Resolution(mention.actor_id, mention.name, mention.kind, mention.rule))
-    chosen = set(candidate_sentences(text, docs, mentions, memo) if candidates is None else candidates)
+    chosen = set(candidate_sentences(text, docs, mentions) if candidates is None else candidates)
     read = memo.find_commitment if memo is not None else find_commitment
     trees = trees or {}
     quoted = speakers(text, result.actor_mentions) if chosen else []

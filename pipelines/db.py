@@ -418,8 +418,8 @@ def document_ids_for_aliases(db: sqlite_utils.Database, aliases: Iterable[str]) 
     if not wanted:
         return {}
     if len(wanted) == 1:
-        row = db.conn.execute("SELECT document_id FROM document_aliases WHERE alias = ?", wanted).fetchone()
-        return {wanted[0]: row[0]} if row else {}
+        found = document_id_for_alias(db, wanted[0])
+        return {wanted[0]: found} if found else {}
     return dict(db.conn.execute(
         f"SELECT alias, document_id FROM document_aliases WHERE alias IN ({', '.join('?' * len(wanted))})",
         wanted).fetchall())
@@ -655,6 +655,11 @@ def upsert_actors(db: sqlite_utils.Database, actors: dict[str, dict[str, Any]]) 
 _STAMPS = ("content_hash", "first_seen", "updated_at")
 
 
+def row_hash(row: dict[str, Any]) -> str:
+    """The `content_hash` of a record row: the hash of all its columns but the stamps."""
+    return content_hash(row, sorted(k for k in row if k not in _STAMPS))
+
+
 def upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk: str = "id") -> str:
     """Insert or update one row keyed by `pk`; return "insert", "update" or "noop".
 
@@ -676,7 +681,7 @@ def _upsert_record(db: sqlite_utils.Database, table: str, row: dict[str, Any], p
     hashed = "content_hash" in columns
     existing = _get(db, table, row[pk])
     if hashed:
-        row["content_hash"] = content_hash(row, sorted(k for k in row if k not in _STAMPS))
+        row["content_hash"] = row_hash(row)
         if existing and existing["content_hash"] == row["content_hash"]:
             return "noop"
         stamp = now_iso()

@@ -34,8 +34,8 @@ from pipelines.store import store_document
 from pipelines.transaction import write_unit
 from spiders.items import CrawlState, Document
 from spiders.parl_items import (
-    QUESTION_RECORD_VERSION, AgendaItem, Amendment, DatasetVersion, DebatePassage, LegislativeDossier, ParliamentQuestion,
-    ReferenceRecord, answer_deadline, is_raw_hash,
+    QUESTION_RECORD_VERSION, RAW_HASH_PREFIX, AgendaItem, Amendment, DatasetVersion, DebatePassage, LegislativeDossier,
+    ParliamentQuestion, ReferenceRecord, answer_deadline, is_raw_hash,
 )
 
 _ORDER = {"insert": 3, "update": 2, "noop": 1, "irrelevant": 0}
@@ -203,8 +203,8 @@ def question_hash(row: dict[str, Any]) -> str:
     if is_raw_hash(source_hash):
         added = [row.get(name) for name in _ADDED_COLUMNS]
         payload = json.dumps([QUESTION_RECORD_VERSION, source_hash, *added], ensure_ascii=False, default=str)
-        return "raw:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
-    return database.content_hash(row, sorted(k for k in row if k not in ("content_hash", "first_seen", "updated_at")))
+        return RAW_HASH_PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return database.row_hash(row)
 
 
 # The columns of a question row that its archive member does not give: its source's name,

@@ -130,11 +130,10 @@ class PageMemory:
         finally:
             _INCOMPLETE.reset(token)
         headers = list(start.get("headers") or [])
+        self.pages.pop(key, None)
         if (start.get("status") != 200 or flags or size > BODY_MAX
                 or any(name.lower() == b"set-cookie" for name, _ in headers)):
-            self.pages.pop(key, None)
             return
-        self.pages.pop(key, None)
         while self.pages and (len(self.pages) >= self.size
                               or sum(len(p[3]) for p in self.pages.values()) + size > KEPT_BYTES_MAX):
             self.pages.pop(next(iter(self.pages)))

@@ -1,6 +1,6 @@
 """The run's memo of the sentence rules changes nothing: a document annotated among copies
 of other documents (its sentences served by the memo) gets what it gets alone; the memo
-answers what the rules answer and stays bounded. The entity ruler still warns when it has
+answers what `find_commitment` answers and stays bounded. The entity ruler still warns when it has
 no pattern (its cheap check of "no pattern at all").
 
 Texts: the real annotated passages of tests/fixtures/nlp/realset.jsonl (see SOURCES.md there).
@@ -16,7 +16,7 @@ import spacy
 
 import nlp.extract as extract_module
 from conftest import FIXTURES
-from nlp.commitments import classify
+from nlp.commitments import find_commitment
 from nlp.extract import SentenceMemo, extract, sanitize
 from nlp.pipeline import add_ruler
 from nlp_fixtures import nlp_model, ref, topic  # noqa: F401  (fixtures)
@@ -43,13 +43,14 @@ def test_copies_in_one_run_get_what_each_gets_alone(nlp_model, ref, topic):
 
 def test_the_memo_answers_what_the_rules_answer(nlp_model, monkeypatch):
     sentences = [s.text for doc in nlp_model.pipe([sanitize(i["text"]) for i in _real_items(8)]) for s in doc.sents]
+    read = [find_commitment(s, "2026-03-01", [], None, None, None, None) for s in sentences]
+    assert sum(c is not None for c in read) >= 3  # sentences that hold an item
     memo = SentenceMemo()
-    assert [memo.classify(s) for s in sentences] == [classify(s) for s in sentences]
-    assert sum(memo.classify(s) is not None for s in sentences) >= 5
+    assert [memo.find_commitment(s, "2026-03-01", [], None, None, None, None) for s in sentences * 2] == read * 2
     monkeypatch.setattr(extract_module, "MEMO_SIZE", 3)
     small = SentenceMemo()
-    assert [small.classify(s) for s in sentences] == [classify(s) for s in sentences]
-    assert len(small._classified) <= 3
+    assert [small.find_commitment(s, "2026-03-01", [], None, None, None, None) for s in sentences] == read
+    assert len(small._commitments) <= 3
 
 
 def test_an_empty_ruler_still_warns():
