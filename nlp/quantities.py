@@ -23,6 +23,10 @@ Rules for what is not written as a date (issue 13; phrase table in
   le 29 janvier »), one of a meeting or a letter (« une table ronde est programmée
   mi-novembre »). « à partir de », « à compter de », « dès le » mark a start date, chosen only
   when the sentence has no end date.
+- A year-less date that falls in the next year is an event already over unless the verb
+  nearest to it is a future, a conditional or a modal (« les inspections me présenteront en
+  mars », said in December, is next March; « a confirmé le 18 février » is past; « ouvrait »
+  is an imperfect, not a conditional); « le 16 février dernier délai » is a due date.
 - Ranges and lists end with their last element: « sur la période 2018-2020 », « entre 2013 et
   2014 », « de juin à septembre », « les mois de juin, juillet, août et septembre »; « reporter …
   à 2022 » → 31 December 2022; « prolongé d'un an », « d'ici deux à trois ans » (the upper
@@ -227,8 +231,10 @@ _MARKER = r"(?P<marker>jusqu'(?:au|a|en|a la)|d'ici(?: a| au| la| le| fin)?|avan
 _DAY_NUM = re.compile(r"\b(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)\b")
 # « 1er », « 1 er » and « 1<sup>er</sup> » (markup residue), « 1re », « premier ».
 _FIRST = r"1\s?(?:<sup>)?(?:er|re)\b(?:</sup>)?|premier"
-_DAY_WORD = re.compile(r"\b(?P<d>" + _FIRST + r"|\d{1,2})\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?\b(?!\s+derni)")
-_MONTH_ONLY = re.compile(r"\b(?P<edge>fin |debut |mi-|courant |d'ici |avant |jusqu'en |en )?" + _MONTH + r"(?:\s+" + _YEAR + r")?\b(?!\s+derni)")
+# « le 9 mars dernier » is past; « pour le 16 février dernier délai » is a due date (« at the latest »).
+_NOT_LAST = r"(?!\s+derni(?!ers?\s+delai))"
+_DAY_WORD = re.compile(r"\b(?P<d>" + _FIRST + r"|\d{1,2})\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?\b" + _NOT_LAST)
+_MONTH_ONLY = re.compile(r"\b(?P<edge>fin |debut |mi-|courant |d'ici |avant |jusqu'en |en )?" + _MONTH + r"(?:\s+" + _YEAR + r")?\b" + _NOT_LAST)
 _QUARTER = re.compile(r"\b(?P<q>premier|1\s?er|deuxieme|2e|second|troisieme|3e|quatrieme|4e|dernier)\s+trimestre(?:\s+(?:de\s+|d')?" + _YEAR + r")?\b|\bt(?P<qn>[1-4])\s+(?P<qyear>(?:19|20)\d\d)")
 # « la fin de l'année 2024 » names its year: read by _YEAR_ONLY (« l'année 2024 »), not as the document's.
 _YEAR_END = re.compile(r"\b(?:fin (?:de l'annee|d'annee)|la fin de l'annee|fin de cette annee|cette annee)\b(?!\s+(?:19|20)\d\d)")
@@ -351,6 +357,27 @@ def _reported_promise(folded: str, start: int, precision: str) -> bool:
     return False
 
 
+def _future_tense(folded: str, start: int, end: int) -> bool:
+    """True when the verb nearest to the date at [start, end) in its sentence is a future, a
+    conditional or a modal (« les inspections me présenteront en mars »: next year's March, said
+    in December), not a past form (« a confirmé le 18 février »: this year's, already over)."""
+    left = max(folded.rfind(c, 0, start) for c in ".;!?") + 1
+    stops = [i for i in (folded.find(c, end) for c in ".;!?") if i >= 0]
+    right = min(stops) if stops else len(folded)
+    nearest: tuple[int, bool] | None = None
+    for pattern, future in ((_PAST_VERB, False), (_FUTURE_VERB, True)):
+        for m in pattern.finditer(folded, left, right):
+            gap = start - m.end() if m.end() <= start else m.start() - end
+            if gap >= 0 and (nearest is None or gap < nearest[0]):
+                nearest = (gap, future and not _IMPERFECT_IN_R.search(m.group()))
+    return nearest is not None and nearest[1]
+
+
+# « ouvrait », « offrait », « montrait », « déclarait »: imperfects of stems in -r that look like a
+# conditional in -rait (« devrait », « recevrait », « vivrait » are conditionals).
+_IMPERFECT_IN_R = re.compile(r"(?<!dev)(?<!cev)(?<!viv)[ftaobv]rai(?:en)?t$")
+
+
 def _past_event(folded: str, start: int, end: int, strong: bool, precision: str = "day") -> bool:
     """A date that frames a past event: it opens its clause and the clause's first verb is in
     a past tense (« Fin septembre, … avaient été modifiés »), or it follows a verb in a past
@@ -402,7 +429,7 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
         strong = bool(_STRONG_MARK.search(before)) or folded[start:end].startswith(("fin", "d'ici", "avant", "jusqu", "a l'horizon", "a horizon"))
         marked = strong or bool(_DEADLINE_MARK.search(before))
         taken.append((start, end))
-        if not year_given and not strong and date and iso[:4] > date[:4]:
+        if not year_given and not strong and date and iso[:4] > date[:4] and not _future_tense(folded, start, end):
             return  # "a confirmé le 18 février": a year-less date already passed is an event, not a deadline
         if not strong and date and iso == date[:10]:
             return  # "Paris, le 29 janvier 2026": the dateline of the document itself
