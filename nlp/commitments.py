@@ -16,6 +16,7 @@ from typing import Sequence
 
 from spacy.tokens import Doc
 
+from nlp.parse_triggers import asked_future, parse_trigger, surface_cue
 from nlp.quantities import choose_amount, choose_deadline
 from nlp.syntax import Clause, background_clause, clause, detached_participle, negated_content, stray_trigger
 from nlp.text import fold
@@ -250,8 +251,22 @@ def classify(sentence: str, negation: bool = True) -> tuple[str, int, int] | Non
     """The kind of the sentence and the trigger's span in it, or None. `negation`: a
     negated promise verb is a refusal (off: only the refusal verbs are). Remembered for
     the last few thousand sentences: the candidate filter, the parser-pass filter and the
-    rules ask about the same sentence several times."""
+    rules ask about the same sentence several times. A sentence no trigger table matches but
+    with a verb form the parse may read (`nlp.parse_triggers.surface_cue`) is a candidate:
+    its kind here is provisional, `find_commitment` asks the parse."""
+    return _classify(sentence, negation) or (_cue(sentence) if negation else None)
+
+
+def table_trigger(sentence: str, negation: bool = True) -> tuple[str, int, int] | None:
+    """The kind and trigger span the trigger tables give (`classify` without the surface cue of
+    the parse trigger), or None."""
     return _classify(sentence, negation)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cue(sentence: str) -> tuple[str, int, int] | None:
+    span = surface_cue(fold(sentence))
+    return ("commitment", *span) if span else None
 
 
 # « une demande croissante en matière de santé mentale »: the noun without anything asked.
@@ -471,7 +486,7 @@ def _main_trigger(sentence: str, found: tuple[str, int, int], parsed: Doc) -> tu
         if not stray and not detached_participle(parsed, start, end):
             return found
         masked = masked[:start] + " " * (end - start) + masked[end:]
-        following = classify(masked)
+        following = _classify(masked, True)
         if following is None or (not stray and PLAN.match(fold(masked), following[1])):
             return None if stray else found  # a detached participle outranks a plan of last resort
         found = following
@@ -542,7 +557,7 @@ def _clause_with_actor(sentence: str, masked: str, found: tuple[str, int, int], 
     _, start, end = found
     for _ in range(3):
         masked = masked[:start] + " " * (end - start) + masked[end:]
-        other = classify(masked)
+        other = _classify(masked, True)
         other = _main_trigger(masked, other, parsed) if other is not None else None
         if other is None or other[1] < found[1]:
             return None
@@ -590,9 +605,9 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
     text's own publisher, the actor of « nous »; `parsed`: the sentence through the parser
     pass (the actor then comes from the syntax when it decides); `speaker`: the debate
     speaker of the turn, the actor of « je »."""
-    found = classify(sentence)
+    found = _classify(sentence, True)
     if not found:
-        return None
+        return _from_parse(sentence, date, actors, antecedent, publisher, parsed, speaker)
     if parsed is not None:
         main = _main_trigger(sentence, found, parsed)
         if main is None:
@@ -619,7 +634,7 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
         # nothing: the sentence's next trigger that is not negated, if any, decides.
         for _ in range(3):
             masked = masked[:start] + " " * (end - start) + masked[end:]
-            other = classify(masked, negation=False)
+            other = _classify(masked, False)
             if other is not None and parsed is not None:
                 other = _main_trigger(masked, other, parsed)
             if other is None:
@@ -650,6 +665,34 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
     return Commitment(
         kind=kind, actor_id=actor.actor_id if actor else None, actor_text=actor.text if actor else None,
         actor_rule=rule, amount_eur=money[0].value if money else None,
+        deadline=deadline.date if deadline else None,
+        deadline_precision=deadline.precision if deadline else None, trigger=sentence[start:end],
+    )
+
+
+def _from_parse(sentence: str, date: str | None, actors: Sequence[ActorRef], antecedent: ActorRef | None,
+                publisher: str | None, parsed: Doc | None, speaker: ActorRef | None) -> Commitment | None:
+    """The commitment a sentence without a table trigger states by its main verb
+    (`nlp.parse_triggers.parse_trigger`), or None: a plan needs someone to hold to it or a
+    deadline, as in `find_commitment`."""
+    cue = _cue(sentence)
+    if cue is None:
+        return None
+    found = ("demand", cue[1], cue[2]) if asked_future(sentence, cue[1:]) else parse_trigger(parsed) if parsed is not None else None
+    if found is None:
+        return None
+    kind, start, end = found
+    facts = clause(parsed, start, end) if parsed is not None else None
+    if kind == "commitment" and _concessive_background(sentence, start, facts, parsed):
+        return None
+    actor, rule = _actor(sentence, start, kind, facts, actors, antecedent, publisher, speaker)
+    amount = choose_amount(sentence, start)
+    deadline = choose_deadline(sentence, date, start, kind)
+    if kind == "commitment" and actor is None and not amount and not deadline:
+        return None
+    return Commitment(
+        kind=kind, actor_id=actor.actor_id if actor else None, actor_text=actor.text if actor else None,
+        actor_rule="analyse_" + rule, amount_eur=amount.value if amount else None,
         deadline=deadline.date if deadline else None,
         deadline_precision=deadline.precision if deadline else None, trigger=sentence[start:end],
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.commitments import classify
+from nlp.commitments import classify, table_trigger
 
 # (sentence, expected kind, source)
 DEMANDS = [
@@ -53,7 +53,7 @@ def test_asked_withdrawal_is_a_refusal(sentence: str, source: str) -> None:
 def test_obligation_of_an_unnamed_subject_is_no_demand() -> None:
     # p176 (https://expressions-venissieux.fr/2018-02-12-vers-maison-de-sante-nouvelle-generation/amp):
     # a building that « doit être détruit » is a plan, nobody is asked anything.
-    assert classify("Elle remplacera le cabinet médical du petit centre commercial, qui doit être progressivement détruit.") is None
+    assert table_trigger("Elle remplacera le cabinet médical du petit centre commercial, qui doit être progressivement détruit.") is None
 
 
 # Completed acts made known (guide: a signed agreement, a sum invested, a completed operation's
@@ -154,8 +154,8 @@ def test_plan_without_agent_is_kept_with_a_null_actor() -> None:
 
 def test_speech_of_the_speaker_is_no_plan() -> None:
     # « je vais vous dire », « nous allons voir »: what the speaker is about to say or see promises nothing.
-    assert classify("Je vais vous dire ce que nous en pensons.") is None
-    assert classify("Nous allons voir ce que donnera l'examen du texte.") is None
+    assert table_trigger("Je vais vous dire ce que nous en pensons.") is None
+    assert table_trigger("Nous allons voir ce que donnera l'examen du texte.") is None
 
 
 # Questions about the means or choices of a policy (guide: an author's questions in the body of a

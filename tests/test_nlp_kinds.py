@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.commitments import ActorRef, classify, find_commitment
+from nlp.commitments import ActorRef, find_commitment, table_trigger
 
 
 def _kind(sentence: str) -> str | None:
-    found = classify(sentence)
+    found = table_trigger(sentence)
     return found[0] if found else None
 
 
