@@ -7,6 +7,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from datasette import hookimpl
 
 from datasette_helpers import build_database, fetch
 from pipelines.site_markup import fts_expression, highlight
@@ -296,3 +297,56 @@ def test_a_renamed_document_keeps_its_old_address(config):
     assert old.status_code == 301 and old.headers["location"] == "/document/press-ministre-nouveau"
     assert fetch(site, "/document/press-ministre-nouveau").status_code == 200
     assert fetch(site, "/document/jamais-vu").status_code == 404
+
+
+def _search_plugin():
+    from datasette.plugins import pm
+
+    return next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "veille_search.py")
+
+
+class _StatementLog:
+    """A plugin recording every SQL statement the site's connections run, once `on`."""
+
+    __name__ = "test_statement_log"
+
+    def __init__(self):
+        self.on, self.statements = False, []
+
+    @hookimpl
+    def prepare_connection(self, conn):
+        """Trace the new connection."""
+        conn.set_trace_callback(lambda sql: self.statements.append(sql) if self.on else None)
+
+
+@pytest.mark.parametrize("short_list_max", [20000, 0])
+def test_a_search_page_matches_the_texts_once_whatever_the_number_found(config, monkeypatch, short_list_max):
+    # With 0, every list of matched rowids is a "long" one (tested by a scan, as at 200k
+    # documents): the page must show the same results and facets, and match once either way.
+    from datasette.plugins import pm
+
+    from pipelines.serve import make_datasette
+
+    log = _StatementLog()
+    pm.register(log, name="test_statement_log")
+    try:
+        build_database(config)
+        site = make_datasette(config.database)
+        plugin = _search_plugin()
+        path = "/veille/documents.json?_q=ministre&_extra=facet_results,count"
+        reference = fetch(site, path).json()
+        monkeypatch.setattr(plugin, "SHORT_LIST_MAX", short_list_max)
+        monkeypatch.setattr(plugin, "_MATCHED", {})
+        log.on = True
+        # Another visitor (a kept page is sent again without any query): the page is built.
+        page = fetch(site, path, headers={"accept-language": f"fr-x-{short_list_max}"}).json()
+    finally:
+        pm.unregister(name="test_statement_log")
+    matches = [s for s in log.statements if "documents_fts match" in s]
+    assert len(matches) == 1, matches
+    assert "json_group_array" in matches[0]
+    assert page["filtered_table_rows_count"] == reference["filtered_table_rows_count"] > 1
+    assert page["rows"] == reference["rows"]
+    assert page["facet_results"] == reference["facet_results"]
+    scanned = any("+rowid in (select value from json_each" in s for s in log.statements)
+    assert scanned == (short_list_max == 0)

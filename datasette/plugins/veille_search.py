@@ -21,7 +21,7 @@ from pipelines.site_search import actor_suggestions_sql, group_expression, names
 
 FACET_ORDER = ["source", "kind", "mois", "acteur", "groupe", "ministere", "publisher", "access"]
 JOIN_FACET_MAX_DOCUMENTS = 5000
-ROWID_LIST_MAX = 20000
+SHORT_LIST_MAX = 20000  # above, the list of matched rowids is tested by a scan, not looked up
 FACET_TITLES = {"acteur": "Acteur", "groupe": "Groupe politique", "ministere": "Ministère", "mois": "Mois"}
 # "blocked" is written by the article reader (spiders/articles.py) and not in labels.ACCESS_LABELS yet.
 SITE_ACCESS_LABELS = {**ACCESS_LABELS, "blocked": "texte non récupéré (page bloquée)"}
@@ -187,15 +187,17 @@ def filters_from_request(request, database, table, datasette):
             if plan.relevant_only:
                 where.append("relevant = 1")
             if plan.sql:
-                # Matched once: a short list of rowids is what every part of the page reads; a
-                # long one costs more to pass around than the match itself, which then stays SQL.
-                # A long one is read by scanning the indexes (`+rowid`: the match is one set to
-                # look rowids up in), never by fetching every matching row to sort or count it.
+                # Matched once: the list of rowids found is what every part of the page reads
+                # (count, rows, facets, feed). A short list is looked up rowid by rowid; a long
+                # one is one set that the scans of the indexes test (`+rowid`), never a fetch of
+                # every matching row to sort or count it.
                 found = await matched_rowids(db, plan.sql, plan.params)
                 if found is not None:
-                    where.append("rowid in (select value from json_each(:veille_ids))")
-                    params["veille_ids"] = found
-                else:
+                    ids, count = found
+                    lookup = "rowid" if count <= SHORT_LIST_MAX else "+rowid"
+                    where.append(f"{lookup} in (select value from json_each(:veille_ids))")
+                    params["veille_ids"] = ids
+                else:  # the match itself ran out of time: each part of the page matches again
                     where.append(f"+rowid in ({plan.sql})")
                     params.update(plan.params)
             context["veille_actors"] = await actor_suggestions(db, tables, q)
@@ -234,22 +236,26 @@ async def named_groups(db, tables: set[str], q: str) -> set[str] | None:
 
 
 _MATCHED: dict[str, tuple] = {}
-MATCHED_MAX = 32
+MATCHED_MAX_CHARACTERS = 32_000_000  # the remembered lists together (about 4 million rowids)
 
 
-async def matched_rowids(db, sql: str, params: dict) -> str | None:
-    """The rowids matched by a search plan's SQL as a JSON list, or None when there are more
-    than ROWID_LIST_MAX; remembered until the database changes (the pages of one search,
-    its facets and its feed ask the same)."""
+async def matched_rowids(db, sql: str, params: dict) -> tuple[str, int] | None:
+    """The rowids matched by a search plan's SQL, as a JSON list and their number (None when
+    the match runs out of time); remembered until the database changes (the pages of one
+    search, its facets and its feed ask the same)."""
     version = database_version(getattr(db, "path", None))
     key = json.dumps([getattr(db, "path", None), sql, params], sort_keys=True, default=str)
     found = _MATCHED.get(key)
     if found is not None and version is not None and found[0] == version:
         return found[1]
-    rows = (await db.execute(f"select * from ({sql}) limit {ROWID_LIST_MAX + 1}", params)).rows
-    result = json.dumps([r[0] for r in rows]) if len(rows) <= ROWID_LIST_MAX else None
+    try:
+        row = (await db.execute(f"with veille_found(r) as ({sql}) select json_group_array(r), count(*) from veille_found",
+                                params)).rows[0]
+    except Exception:  # interrupted by the time limit: the page matches in SQL instead
+        return None
+    result = (row[0], row[1])
     if version is not None:
-        if len(_MATCHED) >= MATCHED_MAX:
+        while _MATCHED and sum(len(v[1][0]) for v in _MATCHED.values()) + len(row[0]) > MATCHED_MAX_CHARACTERS:
             _MATCHED.pop(next(iter(_MATCHED)))
         _MATCHED[key] = (version, result)
     return result
