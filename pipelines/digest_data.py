@@ -9,6 +9,7 @@ CSV and JSON.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import defaultdict
@@ -218,9 +219,13 @@ def commitments(db, links, params, ref: date, limit: int) -> dict[str, Any]:
     due, _ = _safe(lambda: run_query(db, "engagements", date_ref=ref.isoformat(), situation="dans les 30 jours"))
     late, _ = _safe(lambda: run_query(db, "engagements", date_ref=ref.isoformat(), situation="en retard"))
 
+    every = [r for rows in (new, due, late) for r in rows]
+    documents = _documents(db, {r["document_id"] for r in every})
+    threads = _threads(db, {str(r["id"]) for r in every})
+
     def shape(row: dict[str, Any]) -> dict[str, Any]:
         deadline = row.get("echeance")
-        document = _document(db, row["document_id"])
+        document = documents.get(row["document_id"], {})
         days = None
         if deadline and re.match(r"^\d{4}-\d{2}-\d{2}", deadline):
             days = (date.fromisoformat(deadline[:10]) - ref).days
@@ -238,7 +243,7 @@ def commitments(db, links, params, ref: date, limit: int) -> dict[str, Any]:
             "date_label": _date_label(row.get("date_document")),
             "url": safe_url(row.get("url") or document.get("url")) or None,
             "datasette_url": links.document(row["document_id"]),
-            "thread_url": links.thread(_thread_of(db, row["id"])),
+            "thread_url": links.thread(threads.get(str(row["id"]))),
         }
 
     new, due, late = ([r for r in rows if not is_background(r.get("engagement"))] for rows in (new, due, late))
@@ -312,18 +317,24 @@ def _once(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(kept.values())
 
 
-def _thread_of(db, commitment_id: Any) -> str | None:
-    """The promise (ledger thread) a statement belongs to, when the ledger is built."""
-    if "commitment_statements" not in db.table_names():
-        return None
-    row = next(db.query("SELECT thread_id FROM commitment_statements WHERE commitment_id = ?", [str(commitment_id)]), None)
-    return row["thread_id"] if row and row["thread_id"] else None
+def _threads(db, commitment_ids: set[str]) -> dict[str, str]:
+    """{commitment id: the promise (ledger thread) it belongs to}, when the ledger is built."""
+    if not commitment_ids or "commitment_statements" not in db.table_names():
+        return {}
+    rows = db.query("SELECT commitment_id, thread_id FROM commitment_statements WHERE thread_id IS NOT NULL "
+                    "AND thread_id != '' AND commitment_id IN (SELECT value FROM json_each(?))",
+                    [json.dumps(sorted(commitment_ids))])
+    return {str(r["commitment_id"]): r["thread_id"] for r in rows}
 
 
-def _document(db, document_id: str) -> dict[str, Any]:
-    row = next(db.query("SELECT d.id, d.title, d.url, coalesce(d.publisher, s.label, d.source) AS outlet "
-                        "FROM documents d LEFT JOIN sources s ON s.name = d.source WHERE d.id = ?", [document_id]), None)
-    return row or {}
+def _documents(db, document_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """{document id: its id, title, url and outlet} for the documents of the listed statements."""
+    if not document_ids:
+        return {}
+    rows = db.query("SELECT d.id, d.title, d.url, coalesce(d.publisher, s.label, d.source) AS outlet "
+                    "FROM documents d LEFT JOIN sources s ON s.name = d.source "
+                    "WHERE d.id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(document_ids))])
+    return {r["id"]: r for r in rows}
 
 
 def _euros(value: Any) -> str:
