@@ -108,6 +108,25 @@ def _future(verb: Token) -> bool:
     return morph.get("Person", []) == ["1"] and morph.get("VerbForm", []) == ["Fin"] and verb.lower_.endswith("rai")
 
 
+def _asks(verb: Token, words: Lexicon) -> bool:
+    """`verb` is a demand verb of the lexicon with what it needs (a « que » clause, an object)."""
+    name = lemma(verb)
+    objects = words.demand.get(name)
+    if objects is None or (name in words.needs_clause and not _que_clause(verb)):
+        return False
+    return not objects or any(lemma(c) in objects for c in verb.children if c.dep_ == "obj")
+
+
+def _demand_verb(doc: Doc, words: Lexicon) -> Token | None:
+    """The first finite demand verb of the sentence, not negated, in whatever clause (« une
+    structure qui craint de devoir fermer ses portes »)."""
+    for token in doc:
+        if (token.pos_ == "VERB" and "Fin" in token.morph.get("VerbForm", []) and _asks(token, words)
+                and not _negated(token)):
+            return token
+    return None
+
+
 def _que_clause(verb: Token) -> bool:
     return any(c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ in ("que", "qu'") for m in c.children)
                for c in verb.children)
@@ -131,6 +150,9 @@ def parse_trigger(doc: Doc) -> tuple[str, int, int] | None:
     question about what will be done: « L'État accompagnera-t-il ces projets ? ») or a
     commitment (a simple future of an act, not negated: « sera reçue le 17 novembre »), or None."""
     words = lexicon()
+    asked = _demand_verb(doc, words)
+    if asked is not None:
+        return "demand", asked.idx, asked.idx + len(asked.text)
     question = doc.text.rstrip(" »\"").endswith("?")
     for root in _main_verbs(doc):
         verb = root
@@ -142,10 +164,8 @@ def parse_trigger(doc: Doc) -> tuple[str, int, int] | None:
         verb_name = lemma(verb)
         negated = _negated(root) or _negated(verb)
         span = (min(root.idx, verb.idx), max(root.idx + len(root.text), verb.idx + len(verb.text)))
-        objects = words.demand.get(verb_name)
-        if objects is not None and not negated and (verb_name not in words.needs_clause or _que_clause(verb)):
-            if not objects or any(lemma(c) in objects for c in verb.children if c.dep_ == "obj"):
-                return "demand", *span
+        if verb is not root and _asks(verb, words) and not negated:
+            return "demand", *span  # « on peut regretter que… »
         carrier = _carrier(root)
         future = _future(carrier)
         if question and (future or "Cnd" in carrier.morph.get("Mood", [])):

@@ -70,3 +70,14 @@ def test_a_future_passive_without_agent_plans_nothing(nlp_model, ref, topic):
                  nlp_model, ref, topic) == []
     [kept] = _read("D'après le ministère, aucune SEC-Pa ne fermera ses portes en 2026.", "2026-03-19", nlp_model, ref, topic)
     assert (kept.kind, kept.deadline) == ("commitment", "2026-12-31")
+
+
+# realset_nearby.jsonl p166, http://lemegalodon.net/a8704-innovante-mais-atypique-la-case-de-sante-en.html
+FEAR = ("C’est ce qu’apprend à ses dépens la Case de santé à Toulouse, une structure innovante qui craint de devoir fermer "
+        "ses portes avant fin 2008, faute de financement.")
+
+
+def test_a_worry_in_a_relative_clause_is_a_demand(nlp_model):
+    [doc] = parse(nlp_model, [FEAR])
+    start = FEAR.index("craint")
+    assert parse_trigger(doc) == ("demand", start, start + len("craint"))
