@@ -516,7 +516,9 @@ def _quoted_speaker(found: Commitment | None, text: str, s: int, e: int, quoted:
     return found
 
 
-_HEADING = re.compile(r"^\s*(?:m\.|mme|monsieur|madame)\s+(?:la |le )?[\w' -]{2,60}?(?:,\s*[\w' ,-]{2,120}?)?\s*[.:]\s*$", re.I)
+# A heading holds no trigger verb: « M. Stéphane Viry interroge Mme la ministre … » is the question's body.
+_HEADING = re.compile(r"^(?!.*(?<![\w-])(?:interroge|interpelle|alerte|attire|appelle|rappelle|demande|souhaite|questionne)(?![\w-]))"
+                      r"\s*(?:m\.|mme|monsieur|madame)\s+(?:la |le )?[\w' -]{2,60}?(?:,\s*[\w' ,-]{2,120}?)?\s*[.:]\s*$", re.I)
 
 
 def _speaker_heading(text: str, s: int, e: int, refs: list[ActorRef]) -> ActorRef | None:

@@ -144,3 +144,15 @@ def test_an_imperfect_after_a_concessive_opening_is_background(nlp_model, ref, t
     assert [c.kind for c in found if c.kind in ("commitment", "announcement")] == []
     [made] = _one("Le ministère de la Santé annonçait alors la fin des SEC-Pa.", nlp_model, ref, topic)
     assert made.kind == "announcement"
+
+
+def test_a_written_questions_opening_is_no_speaker_heading():
+    # realset_nearby.jsonl p154 (dev), https://questions.assemblee-nationale.fr/q17/17-87QOSD.htm: the
+    # author's « interroge » is the question's demand, not a debate turn's heading.
+    from nlp.extract import _speaker_heading
+
+    text = ("M. Stéphane Viry interroge Mme la ministre du travail, de la santé, des solidarités et des familles sur "
+            "le Fonds d'intervention régional.\nM. Stéphane Viry.\n")
+    first = text.index("\n")
+    assert _speaker_heading(text, 0, first, []) is None
+    assert _speaker_heading(text, first + 1, len(text) - 1, []) is not None
