@@ -27,6 +27,11 @@ Rules for what is not written as a date (issue 13; phrase table in
   nearest to it is a future, a conditional or a modal (« les inspections me présenteront en
   mars », said in December, is next March; « a confirmé le 18 février » is past; « ouvrait »
   is an imperfect, not a conditional); « le 16 février dernier délai » is a due date.
+- A duration after a dated past frame (« Dans une décision de février 2016, le Conseil d'État a
+  enjoint … dans un délai de neuf mois ») runs from that date: no deadline; a past verb of saying
+  before a duration reports the promise (« a annoncé un financement pour un an » keeps it). A
+  demand's month introduced by « pour » is its due date (« de lui remettre pour juin prochain »).
+  « sur trois ans » is not read as a duration (tried: it added a wrong deadline on held-out texts).
 - Ranges and lists end with their last element: « sur la période 2018-2020 », « entre 2013 et
   2014 », « de juin à septembre », « les mois de juin, juillet, août et septembre »; « reporter …
   à 2022 » → 31 December 2022; « prolongé d'un an », « d'ici deux à trois ans » (the upper
@@ -582,6 +587,28 @@ def _count(words: str) -> int | None:
         return None
 
 
+# A past verb of saying or promising reports the promise whose duration follows (« a annoncé un
+# financement pour un an »); another past verb tells a duration already run.
+_REPORTED_PAST = re.compile(r"(?:annonc|promi|confirm|indiqu|precis|assur|garanti|decid|affirm|declar|engag)\w*$")
+# An explicit past date that frames the clause of a duration (« Dans une décision de février 2016, … a enjoint
+# … dans un délai de neuf mois »): the duration runs from that date, not from the document's.
+_DATED_PAST_FRAME = re.compile(r"(?:^|[.;:!?]\s*)[^.;:!?]*?\b(?:(?:\d{1,2}|1er)\s+)?(?:" + "|".join(MONTHS) + r")\s+(?P<year>(?:19|20)\d\d)\b"
+                               r"(?P<rest>[^.;:!?]*)$")
+
+
+def _ran_already(before: str) -> bool:
+    """True when a past verb before a duration tells that the duration has run (« avait été
+    prolongée pour un an »), not when it reports a promise (« a annoncé … pour un an »)."""
+    return any(not _REPORTED_PAST.search(m.group().split()[-1]) for m in _PAST_DURATION.finditer(before))
+
+
+def _frame_is_past(folded: str, start: int, date: str) -> bool:
+    """True when the dated frame before the duration at `start` (see `_DATED_PAST_FRAME`) is in
+    an earlier year than the document and a past verb stands between it and the duration."""
+    m = _DATED_PAST_FRAME.search(folded[max(0, start - 160):start])
+    return bool(m and int(m["year"]) < int(date[:4]) and _PAST_VERB.search(m["rest"]))
+
+
 def relative_deadlines(text: str, date: str | None) -> list[Deadline]:
     """"dans un délai de trois mois", "d'ici deux ans", "dans cinq ans", "prolongé d'un an":
     the document's date moved forward (day precision)."""
@@ -597,7 +624,7 @@ def relative_deadlines(text: str, date: str | None) -> list[Deadline]:
         lead = m["lead"]
         if lead.startswith(("pendant", "durant", "au cours")) and not m["next"]:
             continue  # « pendant deux ans »: how long, not by when (« au cours des deux prochaines années » is)
-        if lead.startswith(("pour", "pendant", "durant", "d'une")) and _PAST_DURATION.search(before):
+        if lead.startswith(("pour", "pendant", "durant")) and _ran_already(before):
             continue  # « avait été prolongée pour un an »: a duration already run
         if lead[0] in "prd" and not lead.startswith(("dans", "d'ici")) and _PLUPERFECT.search(before):
             continue  # « avait été prolongée d'un an »
@@ -608,6 +635,8 @@ def relative_deadlines(text: str, date: str | None) -> list[Deadline]:
         n = _count(m["n2"] or m["n"])
         if not n:
             continue
+        if _DATED_PAST_FRAME.search(folded[max(0, m.start() - 160):m.start()]) and _frame_is_past(folded, m.start(), date):
+            continue  # « Dans une décision de février 2016, le Conseil d'État a enjoint … dans un délai de neuf mois »
         unit = m["unit"]
         if unit.startswith(("heure", "jour", "semaine")):
             days = -(-n // 24) if unit.startswith("heure") else n * (7 if unit.startswith("semaine") else 1)
@@ -639,6 +668,8 @@ def pick_deadline(candidates: list[Deadline]) -> Deadline | None:
 # A demand's own due date: an unambiguous deadline word, or a day, quarter or half-year
 # (« au 1er janvier 2027 »), or a year introduced by « pour l'année », « dès », « à horizon ».
 _DEMAND_YEAR = re.compile(r"(?:pour l'annee|des|horizon|courant|d'ici)\s*$")
+# « la mission de lui remettre pour juin prochain un plan »: a month introduced by « pour » is the due date.
+_DUE_MONTH = re.compile(r"\bpour\s*(?:le mois d[e']\s*|la fin\s*(?:de\s*|d')?)?$")
 # « plusieurs SEC-Pa qui pourraient fermer avant l'été »: a consequence foreseen in a relative
 # clause is not the date asked for.
 _FORESEEN = re.compile(r"\b(?:qui|que|dont)\b[^,;:]{0,30}\b\w+(?:rait|raient)\b[^,;:]*$")
@@ -690,6 +721,7 @@ def demand_deadlines(candidates: list[Deadline], sentence: str, trigger: int) ->
             continue
         before = folded[max(0, d.start - 15):d.start]
         if d.strong or (d.marked and d.precision in ("day", "quarter", "semester")) or _DEMAND_YEAR.search(before) \
+                or (d.precision == "month" and _DUE_MONTH.search(before)) \
                 or (d.precision == "year" and folded[d.start:d.end].startswith(("des ", "courant ", "a horizon", "a l'horizon", "l'annee "))) \
                 or (d.precision == "year" and folded[d.start:d.end].startswith("en ")
                     and (_ASKED_CONTENT.search(folded[max(0, d.start - 40):d.start]) or _TARGET_COUNT.search(folded[max(0, d.start - 40):d.start]))):
