@@ -67,6 +67,7 @@ Measured on held-out real phrases in `tests/test_quantities_heldout.py`.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 
@@ -413,9 +414,17 @@ def _past_event(folded: str, start: int, end: int, strong: bool, precision: str 
 def deadlines(text: str, date: str | None = None) -> list[Deadline]:
     """Every future date of `text` (relative to `date`, ISO), normalised, in text order;
     dates of past events and vague times are left out (see the module's rules)."""
+    return list(_deadlines(text, date))
+
+
+# A sentence is read once per promise found in it, and press copies repeat sentences: the
+# readings are remembered (Deadline is frozen; callers get a fresh list).
+@functools.lru_cache(maxsize=4096)
+def _deadlines(text: str, date: str | None) -> tuple[Deadline, ...]:
+    """`deadlines`, as a tuple."""
     folded = fold(text)
     if not _MAY_DATE.search(folded):
-        return []
+        return ()
     taken: list[tuple[int, int]] = []
     found: list[Deadline] = []
 
@@ -521,7 +530,7 @@ def deadlines(text: str, date: str | None = None) -> list[Deadline]:
             months = 3 if m["unit"] == "trimestre" else 6
             month = -(-int(date[5:7]) // months) * months
             add(m.start(), m.end(), _last_day(int(date[:4]), month), "quarter" if months == 3 else "semester")
-    return sorted(found, key=lambda x: x.start)
+    return tuple(sorted(found, key=lambda x: x.start))
 
 
 def _period_end(m: re.Match, date: str) -> str:
@@ -612,8 +621,14 @@ def _frame_is_past(folded: str, start: int, date: str) -> bool:
 def relative_deadlines(text: str, date: str | None) -> list[Deadline]:
     """"dans un délai de trois mois", "d'ici deux ans", "dans cinq ans", "prolongé d'un an":
     the document's date moved forward (day precision)."""
+    return list(_relative_deadlines(text, date))
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative_deadlines(text: str, date: str | None) -> tuple[Deadline, ...]:
+    """`relative_deadlines`, as a tuple."""
     if not date:
-        return []
+        return ()
     import datetime
 
     folded = fold(text)
@@ -647,7 +662,7 @@ def relative_deadlines(text: str, date: str | None) -> list[Deadline]:
             year, month = base.year + y, mo + 1
             iso = f"{year:04d}-{month:02d}-{min(base.day, calendar.monthrange(year, month)[1]):02d}"
         found.append(Deadline(iso, "day", m.start(), m.end(), text[m.start():m.end()], True, True))
-    return found
+    return tuple(found)
 
 
 def pick_deadline(candidates: list[Deadline]) -> Deadline | None:
