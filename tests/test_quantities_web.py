@@ -41,3 +41,18 @@ def test_web_sentence(row):
     else:
         amount = choose_amount(row["text"], start)
         assert (amount.value if amount else None) == (pytest.approx(row["expected"]) if row["expected"] else None), row["note"]
+
+
+def test_remembered_readings_are_fresh_lists():
+    # deadlines() remembers its readings: a caller that edits its list must not change the next answer.
+    from nlp.quantities import deadlines, relative_deadlines
+
+    row = next(r for r in ROWS if r["id"] == "q19")
+    first = deadlines(row["text"], row["date"])
+    assert [d.date for d in first] == ["2020-03-31"]
+    first.clear()
+    assert [d.date for d in deadlines(row["text"], row["date"])] == ["2020-03-31"]
+    row = next(r for r in ROWS if r["id"] == "q04")
+    found = relative_deadlines(row["text"], row["date"])
+    found.append(found[0])
+    assert len(relative_deadlines(row["text"], row["date"])) == 1
