@@ -45,11 +45,51 @@ def _unescape(text: str) -> str:
     return "".join(parts)
 
 
+class _FixedPoints(dict):
+    """Texts `clean_text` gave that it would give back unchanged, by `id` (the text held, so
+    that its id names no other object): a text cleaned twice (by its parser, then by the
+    store before matching) is cleaned once. Only texts long enough for a second cleaning to
+    cost more than keeping them; bounded: emptied when it holds too much."""
+
+    MIN_CHARS, MAX_TEXTS, MAX_CHARS = 200, 4096, 8_000_000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chars = 0
+
+    def known(self, text: str) -> bool:
+        """True when `text` (that very object) is a text `clean_text` leaves as it is."""
+        return self.get(id(text)) is text
+
+    def remember(self, text: str) -> None:
+        """Keep `text`, a fixed point of `clean_text`."""
+        if len(self) >= self.MAX_TEXTS or self.chars + len(text) > self.MAX_CHARS:
+            self.clear()
+            self.chars = 0
+        self[id(text)] = text
+        self.chars += len(text)
+
+
+_FIXED_POINTS = _FixedPoints()
+
+
+def _nfc(text: str) -> str:
+    """`unicodedata.normalize("NFC", text)`; a Latin-1 text is in NFC already (no Latin-1
+    character decomposes or combines: tests/test_clean_text_speed.py), and is seen at once."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return unicodedata.normalize("NFC", text)
+    return text
+
+
 def clean_text(value: str | None) -> str:
     """Turn HTML or messy text into plain text: entities decoded, tags stripped, invisible
     characters dropped, blank space collapsed. Typography is kept (matching folds it)."""
     if not value:
         return ""
+    if _FIXED_POINTS.known(value):
+        return value
     text = value
     if "<" in text:
         text = _COMMENT.sub(" ", text)
@@ -58,8 +98,9 @@ def clean_text(value: str | None) -> str:
         text = _TAG.sub(" ", text)
     # Twice: AN amendments carry double-escaped entities such as "&amp;#x00E9;".
     text = _unescape(_unescape(text))
-    text = unicodedata.normalize("NFC", text)
-    if "\u00ad" in text or "\u200b" in text or "\ufeff" in text:  # translate is slow (0.15 ms/KB)
+    text = _nfc(text)
+    invisible = "\u00ad" in text or "\u200b" in text or "\ufeff" in text
+    if invisible:  # translate is slow (0.15 ms/KB)
         text = text.translate(_INVISIBLE)
     if "\r" in text:  # a two-character replace scans slowly even when it finds nothing
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -73,7 +114,12 @@ def clean_text(value: str | None) -> str:
         text = _SPACE_RUN.sub(" ", text)
     if "\n" in text:
         text = _fold_newlines(text)
-    return text.strip()
+    text = text.strip()
+    # Cleaned again, this text would come out the same: nothing left to decode or strip, and
+    # in NFC (dropping an invisible character can join a letter and a combining accent).
+    if len(text) >= _FixedPoints.MIN_CHARS and "<" not in text and "&" not in text and not invisible:
+        _FIXED_POINTS.remember(text)
+    return text
 
 
 def _fold_newlines(text: str) -> str:
