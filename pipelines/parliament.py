@@ -167,6 +167,10 @@ def _question_row(item: ParliamentQuestion, author_id: str | None, relevant: boo
     return row
 
 
+# What `json.dumps(v, ensure_ascii=False, sort_keys=True)` and `json.dumps(v, ensure_ascii=False,
+# default=str)` give (json.dumps builds these encoders at every call).
+_SORTED_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_HASHED_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode
 # The ON CONFLICT clause of each set of columns: an update rewrites all but `id` and `first_seen`.
 _CONFLICTS: dict[tuple[str, ...], str] = {}
 
@@ -177,8 +181,7 @@ def write_question_row(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
     `first_seen`. Lists and dicts are stored as `upsert_record` stores them (sorted JSON).
     Outside a transaction, the statement is a unit of its own (`write_unit`)."""
     stamp = database.now_iso()
-    values = {k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v
-              for k, v in row.items()}
+    values = {k: _SORTED_JSON(v) if isinstance(v, (dict, list)) else v for k, v in row.items()}
     values.update(content_hash=question_hash(values), first_seen=stamp, updated_at=stamp)
     columns = tuple(values)
     conflict = _CONFLICTS.get(columns)
@@ -202,7 +205,7 @@ def question_hash(row: dict[str, Any]) -> str:
     source_hash = row.get("source_hash")
     if is_raw_hash(source_hash):
         added = [row.get(name) for name in _ADDED_COLUMNS]
-        payload = json.dumps([QUESTION_RECORD_VERSION, source_hash, *added], ensure_ascii=False, default=str)
+        payload = _HASHED_JSON([QUESTION_RECORD_VERSION, source_hash, *added])
         return RAW_HASH_PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()
     return database.row_hash(row)
 
