@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 import numpy
-from spacy.attrs import IS_SPACE, IS_TITLE, IS_UPPER, LIKE_NUM, ORTH, SENT_START
+from spacy.attrs import IS_SPACE, IS_TITLE, IS_UPPER, LIKE_NUM, ORTH, SENT_START, SPACY
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
@@ -28,7 +28,10 @@ _END_SET = {get_string_id(s) for s in _ENDS}
 _END_IDS = numpy.array(sorted(_END_SET), dtype=numpy.uint64)
 _CLOSER_IDS = {get_string_id(s) for s in _CLOSERS}
 _OPENER_IDS = {get_string_id(s) for s in _OPENERS}
-_ATTRS = [ORTH, IS_SPACE, IS_TITLE, IS_UPPER, LIKE_NUM]
+# A straight quote closes the sentence when glued to it (« …soins." »), and opens the next
+# one after a space (« …octobre. "Je reviendrai… »).
+_EITHER_IDS = _CLOSER_IDS & _OPENER_IDS
+_ATTRS = [ORTH, IS_SPACE, IS_TITLE, IS_UPPER, LIKE_NUM, SPACY]
 _DOT = get_string_id(".")
 
 
@@ -43,6 +46,7 @@ def sentence_starts(doc: Doc) -> numpy.ndarray:
     table = doc.to_array(_ATTRS).astype(numpy.uint64, copy=False)
     orth, space = table[:, 0].tolist(), table[:, 1]
     capital = (table[:, 2] | table[:, 3] | table[:, 4]).tolist()
+    spaced = table[:, 5].tolist()
     candidates = numpy.flatnonzero(numpy.isin(table[:-1, 0], _END_IDS) | (space[:-1] != 0))
     for i in candidates.tolist():
         if space[i]:
@@ -57,7 +61,7 @@ def sentence_starts(doc: Doc) -> numpy.ndarray:
             if previous.rstrip(".") in ABBREVIATIONS or (len(previous) == 1 and previous.isalpha()):
                 continue
         j = i + 1
-        while j < n and orth[j] in _CLOSER_IDS:
+        while j < n and orth[j] in _CLOSER_IDS and not (orth[j] in _EITHER_IDS and spaced[j - 1]):
             j += 1
         if j < n and (capital[j] or orth[j] in _OPENER_IDS):
             starts[j] = 1

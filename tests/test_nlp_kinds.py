@@ -182,6 +182,24 @@ def test_a_soft_line_break_does_not_cut_a_sentence():
         "SEC-Pa : la balle est dans le camp du Premier ministre", "Le collectif écrit au Premier ministre."]
 
 
+
+def test_a_straight_quote_after_a_space_opens_the_next_sentence():
+    # realset_nearby p82 (dev), https://www.egora.fr/actus-pro/politiques/discours-de-politique-generale-lecornu-
+    # veut-repondre-aux-urgences-pour-la: the quote that opens the minister's words belongs to them;
+    # one glued to the full stop still closes the sentence it ends.
+    import spacy
+
+    from nlp.sentences import veille_senter
+
+    nlp = spacy.blank("fr")
+    passage = ("Sébastien Lecornu n'a pas détaillé les mesures qu'il souhaite mettre en place, notamment en faveur de "
+               "la santé. \"Je reviendrai pour expliquer la politique que le Gouvernement entend mener sur les sujets "
+               "fondamentaux\", a-t-il soutenu.")
+    sentences = [s.text.strip() for s in veille_senter(nlp(passage)).sents]
+    assert len(sentences) == 2 and sentences[1].startswith('"Je reviendrai')
+    glued = [s.text.strip() for s in veille_senter(nlp('Il a dit "pour la santé." Puis il est parti.')).sents]
+    assert glued == ['Il a dit "pour la santé."', "Puis il est parti."]
+
 FUTURE_ACTS = [
     # « s'engager » with an adverb in the pluperfect: a reported promise (realset_nearby p76, dev).
     ("L’Assurance maladie s’était alors engagée à organiser des négociations en 2024, qui n’ont jamais eu lieu.",
