@@ -17,7 +17,7 @@ from typing import Sequence
 from spacy.tokens import Doc
 
 from nlp.parse_triggers import asked_future, parse_trigger, surface_cue
-from nlp.quantities import choose_amount, choose_deadline
+from nlp.quantities import Amount, Deadline, choose_amount, choose_deadline
 from nlp.syntax import Clause, background_clause, clause, detached_participle, negated_content, stray_trigger
 from nlp.text import fold
 from nlp.verbs import future_main_verb, lexicon_triggers
@@ -655,19 +655,13 @@ def find_commitment(sentence: str, date: str | None, actors: Sequence[ActorRef],
         if later is not None:
             (kind, start, end), actor, rule = later
     amount = choose_amount(sentence, start)  # the object of the promise (nlp/quantities.py)
-    money = [amount] if amount else []
     deadline = choose_deadline(sentence, date, start, kind)
     if kind == "announcement" and _history(fold(sentence), end, date):
         return None  # « a ouvert ses portes en 2019 », « ce dispositif, lancé en 2021 »: background
-    if (actor is None and kind in ("commitment", "announcement") and not money and not deadline
+    if (actor is None and kind in ("commitment", "announcement") and not amount and not deadline
             and not _PASSIVE_PLAN.search(fold(sentence)) and not PLAN.search(fold(sentence))):
         return None  # "on nous promet un avenir": nobody to hold to it, nothing to track
-    return Commitment(
-        kind=kind, actor_id=actor.actor_id if actor else None, actor_text=actor.text if actor else None,
-        actor_rule=rule, amount_eur=money[0].value if money else None,
-        deadline=deadline.date if deadline else None,
-        deadline_precision=deadline.precision if deadline else None, trigger=sentence[start:end],
-    )
+    return _commitment(kind, actor, rule, amount, deadline, sentence[start:end])
 
 
 def _from_parse(sentence: str, date: str | None, actors: Sequence[ActorRef], antecedent: ActorRef | None,
@@ -690,9 +684,15 @@ def _from_parse(sentence: str, date: str | None, actors: Sequence[ActorRef], ant
     deadline = choose_deadline(sentence, date, start, kind)
     if kind == "commitment" and actor is None and not amount and not deadline:
         return None
+    return _commitment(kind, actor, "analyse_" + rule, amount, deadline, sentence[start:end])
+
+
+def _commitment(kind: str, actor: ActorRef | None, rule: str, amount: Amount | None, deadline: Deadline | None,
+                trigger: str) -> Commitment:
+    """The item found, from its actor reference and its chosen amount and deadline."""
     return Commitment(
         kind=kind, actor_id=actor.actor_id if actor else None, actor_text=actor.text if actor else None,
-        actor_rule="analyse_" + rule, amount_eur=amount.value if amount else None,
+        actor_rule=rule, amount_eur=amount.value if amount else None,
         deadline=deadline.date if deadline else None,
-        deadline_precision=deadline.precision if deadline else None, trigger=sentence[start:end],
+        deadline_precision=deadline.precision if deadline else None, trigger=trigger,
     )

@@ -19,9 +19,7 @@ from importlib.resources import files
 
 from spacy.tokens import Doc, Token
 
-from nlp.syntax import SPEECH_LEMMAS, lemma
-
-NEGATORS = {"pas", "plus", "jamais", "aucun", "aucune", "nullement", "guère", "rien"}
+from nlp.syntax import SPEECH_LEMMAS, lemma, negated_verb
 
 
 @dataclass(frozen=True)
@@ -83,11 +81,6 @@ def asked_future(sentence: str, cue: tuple[int, int]) -> bool:
     return sentence.rstrip(" »\"").endswith("?") and bool(_INVERTED.search(sentence[cue[0]:cue[1]].lower()))
 
 
-def _negated(verb: Token) -> bool:
-    words = {c.lower_ for c in verb.children} | {c.lower_ for a in verb.children if a.dep_.startswith("aux") for c in a.children}
-    return bool(words & NEGATORS) and bool(words & {"ne", "n'"})
-
-
 def _main_verbs(doc: Doc) -> list[Token]:
     """The root verbs, and the verbs of what a root speech verb reports (« "Je reviendrai…",
     a-t-il dit »: the model attaches the quotation as a clause of « dit »)."""
@@ -122,7 +115,7 @@ def _demand_verb(doc: Doc, words: Lexicon) -> Token | None:
     structure qui craint de devoir fermer ses portes »)."""
     for token in doc:
         if (token.pos_ == "VERB" and "Fin" in token.morph.get("VerbForm", []) and _asks(token, words)
-                and not _negated(token)):
+                and not negated_verb(token)):
             return token
     return None
 
@@ -162,7 +155,7 @@ def parse_trigger(doc: Doc) -> tuple[str, int, int] | None:
             if infinitives:
                 verb = infinitives[0]
         verb_name = lemma(verb)
-        negated = _negated(root) or _negated(verb)
+        negated = negated_verb(root) or negated_verb(verb)
         span = (min(root.idx, verb.idx), max(root.idx + len(root.text), verb.idx + len(verb.text)))
         if verb is not root and _asks(verb, words) and not negated:
             return "demand", *span  # « on peut regretter que… »

@@ -650,7 +650,7 @@ def _relative_deadlines(text: str, date: str | None) -> tuple[Deadline, ...]:
         n = _count(m["n2"] or m["n"])
         if not n:
             continue
-        if _DATED_PAST_FRAME.search(folded[max(0, m.start() - 160):m.start()]) and _frame_is_past(folded, m.start(), date):
+        if _frame_is_past(folded, m.start(), date):
             continue  # « Dans une décision de février 2016, le Conseil d'État a enjoint … dans un délai de neuf mois »
         unit = m["unit"]
         if unit.startswith(("heure", "jour", "semaine")):

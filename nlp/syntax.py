@@ -36,7 +36,7 @@ SPEECH_LEMMAS = {
 }
 # The subject of these verbs receives what is promised: the promise is someone else's.
 BENEFICIARY_LEMMAS = {"obtenir", "recevoir", "décrocher", "arracher", "bénéficier"}
-NEGATORS = {"pas", "plus", "jamais", "aucun", "aucune", "nullement", "guère"}
+NEGATORS = {"pas", "plus", "jamais", "aucun", "aucune", "nullement", "guère", "rien"}
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,8 @@ def _speaker(doc: Doc, verb: Token) -> tuple[int, int] | None:
     return None
 
 
-def _negated(verb: Token) -> bool:
+def negated_verb(verb: Token) -> bool:
+    """True when `verb` (or one of its auxiliaries) carries « ne » with a negating word."""
     scope = [verb, *[c for c in verb.children if c.dep_.startswith("aux")]]
     words = {c.lower_ for v in scope for c in v.children} | {c.lower_ for c in scope}
     return bool(words & NEGATORS) and bool(words & {"ne", "n'"})
@@ -269,7 +270,7 @@ def negated_content(doc: Doc, start: int, end: int) -> bool:
     token = _trigger_token(doc, start, end)
     if token is None:
         return False
-    return any(c.dep_ == "ccomp" and _negated(c) for c in token.children)
+    return any(c.dep_ == "ccomp" and negated_verb(c) for c in token.children)
 
 
 def clause(doc: Doc, trigger_start: int, trigger_end: int) -> Clause | None:
@@ -279,7 +280,7 @@ def clause(doc: Doc, trigger_start: int, trigger_end: int) -> Clause | None:
         return None
     subject, verb = _governing_subject(token)
     mood, tense = _tense(verb)
-    negated = _negated(verb) or (token.i != verb.i and _negated(token))
+    negated = negated_verb(verb) or (token.i != verb.i and negated_verb(token))
     verb_lemma = lemma(verb)
     if subject is None or verb_lemma in BENEFICIARY_LEMMAS:
         return Clause(None, None, "", None, negated, mood, tense, verb_lemma)
